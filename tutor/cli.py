@@ -1,0 +1,125 @@
+"""The `tutor` command line: parses arguments, loads settings, dispatches to a command.
+
+Each subcommand lives in ``tutor/commands/<name>.py`` with ``register(subparsers)``
+(which sets ``func``) and ``run(args, settings) -> int``. Expected failures raise
+`TutorError`; they print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from tutor import __version__
+from tutor.errors import TutorError
+from tutor.grading.modelfile import check_model_file
+from tutor.settings import Settings, load_settings
+
+#: Subcommand modules under ``tutor.commands``, in help order.
+COMMANDS = ["study"]
+
+
+class CliParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Options every command takes (defaults suppressed so either position works)."""
+    group = parser.add_argument_group("common options")
+    group.add_argument("--profile", default=argparse.SUPPRESS, help="learner profile name")
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """Options that pick and tune the grading model."""
+    group = parser.add_argument_group("grading model")
+    pick = group.add_mutually_exclusive_group()
+    pick.add_argument("--model", metavar="PATH", help="grade with this GGUF model file")
+    pick.add_argument("--server", metavar="URL", help="grade with an OpenAI-compatible server")
+    pick.add_argument("--rules", action="store_true", help="grade with rules only (no model)")
+    group.add_argument("--api-key", help="API key for --server")
+    group.add_argument("--model-name", help="model name to request from --server")
+    group.add_argument(
+        "--gpu-layers", type=int, metavar="N", help="layers to offload to the GPU (-1 = all)"
+    )
+    group.add_argument("--threads", type=int, metavar="N", help="CPU threads for the model")
+
+
+def build_parser() -> CliParser:
+    """The full parser with every registered subcommand."""
+    parser = CliParser(
+        prog="tutor",
+        description="Offline flashcard tutor: type answers, get them graded locally.",
+        epilog="Run 'tutor COMMAND --help' for a command's options. No command = 'study'.",
+    )
+    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    add_common_options(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"tutor.commands.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    """Settings from the config file, overridden by command-line flags."""
+    settings = load_settings()
+    settings = settings.replace(profile=getattr(args, "profile", None))
+    if getattr(args, "rules", False):
+        settings = settings.with_model(enabled=False)
+    if getattr(args, "model", None):
+        check_model_file(Path(args.model).expanduser())
+        settings = settings.with_model(path=args.model, server="", enabled=True)
+    if getattr(args, "server", None):
+        settings = settings.with_model(server=args.server, enabled=True)
+    return settings.with_model(
+        api_key=getattr(args, "api_key", None),
+        name=getattr(args, "model_name", None),
+        gpu_layers=getattr(args, "gpu_layers", None),
+        threads=getattr(args, "threads", None),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `tutor` script."""
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if _first_word(argv) not in COMMANDS and not {"-h", "--help", "--version"} & set(argv):
+        argv = ["study", *argv]
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        settings = settings_for(args)
+        if getattr(args, "profile", None) is not None and not _valid_profile(args.profile):
+            raise TutorError(f"invalid profile name '{args.profile}' (use letters, digits, - and _)")
+        return int(args.func(args, settings) or 0)
+    except TutorError as exc:
+        print(f"tutor: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("tutor: interrupted", file=sys.stderr)
+        return 130
+
+
+def _first_word(argv: list[str]) -> str | None:
+    """The first argument that is not an option or an option's value."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--profile":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _valid_profile(name: str) -> bool:
+    return bool(name) and all(c.isalnum() or c in "-_" for c in name)

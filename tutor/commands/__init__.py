@@ -1,0 +1,1 @@
+"""One module per `tutor` subcommand: ``register(subparsers)`` and ``run(args, settings)``."""

@@ -1,0 +1,1 @@
+"""Timed exams: question selection, timing, results."""

@@ -1,0 +1,72 @@
+"""The grading contract: a `Grader` turns a `GradeRequest` into a `GradeResult`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+#: A score at or above this is a correct answer.
+PASS_SCORE = 3
+MAX_SCORE = 5
+
+
+@dataclass(frozen=True)
+class GradeRequest:
+    """What is graded: the card's question and reference, and the learner's answer."""
+
+    question: str
+    reference: str
+    answer: str
+    alternatives: tuple[str, ...] = ()
+    """Other accepted answers for this card (from the deck or the learner's overrides)."""
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """A verdict: score 0-5 (correct when >= 3), how sure, and feedback to act on."""
+
+    score: int
+    feedback: str
+    grader: str
+    """Which grader decided: 'rules', 'llm:<model>', 'server:<model>', 'override', ..."""
+    confidence: float = 1.0
+    matched: tuple[str, ...] = ()
+    """Key points of the reference that the answer covers."""
+    missing: tuple[str, ...] = ()
+    """Key points of the reference that the answer lacks."""
+    notes: tuple[str, ...] = field(default=())
+    """Extra facts for the UI (e.g. 'model timed out; rules verdict kept')."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "score", max(0, min(MAX_SCORE, int(self.score))))
+        object.__setattr__(self, "confidence", max(0.0, min(1.0, float(self.confidence))))
+
+    @property
+    def correct(self) -> bool:
+        """True when the score passes (>= 3)."""
+        return self.score >= PASS_SCORE
+
+    def to_json(self) -> dict[str, object]:
+        """The `tutor grade` output object."""
+        return {
+            "score": self.score,
+            "correct": self.correct,
+            "feedback": self.feedback,
+            "grader": self.grader,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@runtime_checkable
+class Grader(Protocol):
+    """Anything that grades. Implementations must be safe to call from a worker thread."""
+
+    name: str
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        """Grade one answer. May raise `GradingError` (the policy then falls back)."""
+        ...
+
+
+class GradingError(Exception):
+    """A grader could not produce a verdict (model failed, timed out, garbled reply)."""

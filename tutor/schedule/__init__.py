@@ -1,0 +1,1 @@
+"""Leitner boxes and the due queue: pure logic, no I/O."""

@@ -1,0 +1,203 @@
+"""Typed settings from one TOML file; environment variables and CLI flags override it.
+
+The file lives at ``$TUTOR_CONFIG`` or ``$XDG_CONFIG_HOME/tutor/config.toml``
+(``~/.config/tutor/config.toml``). Data lives under ``$TUTOR_DATA_DIR`` or
+``$XDG_DATA_HOME/tutor`` (``~/.local/share/tutor``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tutor.errors import ConfigError
+
+#: The repository's bundled decks (present in a source checkout / editable install).
+BUNDLED_DECKS = Path(__file__).resolve().parent.parent / "decks"
+#: The repository's models folder: any ``*.gguf`` here overrides the default model.
+BUNDLED_MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Which LLM grades, and how it runs."""
+
+    path: str = ""
+    """A GGUF file; empty means: ``models/*.gguf``, else the shipped default model."""
+    server: str = ""
+    """URL of an OpenAI-compatible chat server; when set it is used instead of a local model."""
+    api_key: str = ""
+    name: str = ""
+    """Model name sent to the server."""
+    gpu_layers: int = 0
+    """Layers offloaded to the GPU (llama.cpp ``n_gpu_layers``); 0 = CPU only, -1 = all."""
+    threads: int = 0
+    """CPU threads for llama.cpp; 0 = number of cores."""
+    timeout: float = 8.0
+    """Seconds one LLM grade may take before the rules verdict stands."""
+    enabled: bool = True
+    """False: grade with rules only, never load a model."""
+
+
+@dataclass(frozen=True)
+class StudySettings:
+    """Scheduling knobs."""
+
+    intervals: tuple[int, ...] = (1, 2, 4, 8, 16)
+    """Days between reviews for Leitner boxes 1..n."""
+    new_per_day: int = 20
+    review_cap: int = 200
+    """Most reviews per day."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, in one object."""
+
+    model: ModelSettings = field(default_factory=ModelSettings)
+    study: StudySettings = field(default_factory=StudySettings)
+    profile: str = "default"
+    data_dir: str = ""
+    deck_dirs: tuple[str, ...] = ()
+    theme: str = ""
+    config_path: str = ""
+    """The file these settings were read from ('' when none existed)."""
+
+    @property
+    def data_path(self) -> Path:
+        """Folder for this installation's data (stores, user decks)."""
+        if os.environ.get("TUTOR_DATA_DIR"):
+            return Path(os.environ["TUTOR_DATA_DIR"]).expanduser()
+        if self.data_dir:
+            return Path(self.data_dir).expanduser()
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "tutor"
+
+    @property
+    def profile_path(self) -> Path:
+        """Folder for the current profile's study data."""
+        return self.data_path / "profiles" / self.profile
+
+    @property
+    def deck_paths(self) -> list[Path]:
+        """Folders searched for decks when none are named: user decks, then bundled ones."""
+        if self.deck_dirs:
+            return [Path(d).expanduser() for d in self.deck_dirs]
+        paths = [self.data_path / "decks"]
+        if BUNDLED_DECKS.is_dir():
+            paths.append(BUNDLED_DECKS)
+        return paths
+
+    def with_model(self, **changes: Any) -> "Settings":
+        """A copy with some model settings replaced (CLI flags)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, model=dataclasses.replace(self.model, **changes))
+
+    def replace(self, **changes: Any) -> "Settings":
+        """A copy with top-level fields replaced (None values are ignored)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, **changes)
+
+
+def config_file() -> Path:
+    """Where the settings file is looked for."""
+    if os.environ.get("TUTOR_CONFIG"):
+        return Path(os.environ["TUTOR_CONFIG"]).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "tutor" / "config.toml"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read settings; a missing file gives defaults, a malformed one a `ConfigError`."""
+    path = path or config_file()
+    if not path.exists():
+        return Settings()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"malformed config file {path}: {exc}") from None
+    return _build(data, text, path)
+
+
+def _line_of(text: str, key: str) -> int:
+    """1-based line where ``key`` is assigned (or its table starts); 0 if unknown."""
+    pattern = re.compile(rf"^\s*(\[\s*{re.escape(key)}\s*\]|{re.escape(key)}\s*=)")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return 0
+
+
+def _coerce(value: Any, default: Any, where: str) -> Any:
+    """Check a TOML value against the type of the field's default."""
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+    elif isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif isinstance(default, float):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif isinstance(default, str):
+        if isinstance(value, str):
+            return value
+    elif isinstance(default, tuple):
+        if isinstance(value, list):
+            kind = type(default[0]) if default else str
+            if all(isinstance(v, kind) and not isinstance(v, bool) for v in value):
+                return tuple(value)
+    raise ValueError(f"{where} must be {_type_name(default)}")
+
+
+def _type_name(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "a whole number"
+    if isinstance(default, float):
+        return "a number"
+    if isinstance(default, tuple):
+        return "a list"
+    return "a string"
+
+
+def _fill(cls: type, table: dict[str, Any], text: str, path: Path, prefix: str) -> Any:
+    defaults = cls()
+    names = {f.name for f in dataclasses.fields(cls)} - {"config_path"}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        where = f"{prefix}{key}"
+        line = _line_of(text, key)
+        at = f"{path}, line {line}" if line else str(path)
+        if key not in names:
+            raise ConfigError(f"unknown setting '{where}' in config file {at}")
+        default = getattr(defaults, key)
+        if dataclasses.is_dataclass(default):
+            if not isinstance(value, dict):
+                raise ConfigError(f"'{where}' must be a table in config file {at}")
+            values[key] = _fill(type(default), value, text, path, f"{where}.")
+            continue
+        try:
+            values[key] = _coerce(value, default, where)
+        except ValueError as exc:
+            raise ConfigError(f"{exc} in config file {at}") from None
+    return cls(**values)
+
+
+def _build(data: dict[str, Any], text: str, path: Path) -> Settings:
+    settings = _fill(Settings, data, text, path, "")
+    if settings.model.gpu_layers < -1:
+        raise ConfigError(f"model.gpu_layers must be -1 or more in config file {path}")
+    if not settings.study.intervals or any(d <= 0 for d in settings.study.intervals):
+        raise ConfigError(f"study.intervals must be positive day counts in config file {path}")
+    return dataclasses.replace(settings, config_path=str(path))

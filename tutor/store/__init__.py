@@ -1,0 +1,1 @@
+"""Study history persisted in TinyDB: atomic, versioned, one writer."""
