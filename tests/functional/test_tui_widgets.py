@@ -1,0 +1,39 @@
+"""Widgets that the study screen is built from."""
+
+from textual.app import App, ComposeResult
+
+from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.word_diff import is_near_miss, word_diff
+
+
+class AnswerApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.submitted: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield AnswerInput(id="answer")
+
+    def on_answer_input_submitted(self, event: AnswerInput.Submitted) -> None:
+        self.submitted.append(event.value)
+
+
+async def test_enter_submits_and_ctrl_j_breaks_the_line() -> None:
+    app = AnswerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one(AnswerInput).focus()
+        await pilot.press(*"first", "ctrl+j", *"second")
+        assert app.submitted == []
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.submitted == ["first\nsecond"]
+
+
+def test_word_diff_marks_extra_and_missing_words() -> None:
+    pieces = word_diff("the mitochondra makes ATP", "The mitochondria makes ATP.")
+    assert ("extra", "mitochondra") in pieces
+    assert ("missing", "mitochondria") in pieces
+    assert pieces[0] == ("same", "The")
+    assert is_near_miss("mitochondra", "mitochondria")
+    assert not is_near_miss("", "mitochondria")
+    assert not is_near_miss("golgi", "mitochondria")

@@ -1,0 +1,52 @@
+"""The answer box: multi-line, Enter submits, Ctrl+J or Shift+Enter adds a newline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.message import Message
+from textual.widgets import TextArea
+
+
+class AnswerInput(TextArea):
+    """A TextArea where Enter submits the answer instead of breaking the line."""
+
+    NEWLINE_KEYS = {"ctrl+j", "shift+enter", "alt+enter"}
+
+    @dataclass
+    class Submitted(Message):
+        """The learner pressed Enter: ``value`` is the typed answer."""
+
+        input: "AnswerInput"
+        value: str
+
+        @property
+        def control(self) -> "AnswerInput":
+            """The answer box that was submitted."""
+            return self.input
+
+    def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:
+        super().__init__(
+            id=id,
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            placeholder=placeholder,
+        )
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.read_only:
+            return
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Submitted(self, self.text))
+            return
+        if event.key in self.NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            start, end = self.selection
+            self._replace_via_keyboard("\n", start, end)
+            return
+        await super()._on_key(event)
