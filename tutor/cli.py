@@ -19,11 +19,14 @@ from tutor.grading.modelfile import check_model_file
 from tutor.settings import Settings, load_settings
 
 #: Subcommand modules under ``tutor.commands``, in help order.
-COMMANDS = ["study"]
+COMMANDS = ["study", "import_deck", "export"]
 
 
 class CliParser(argparse.ArgumentParser):
     """An argument parser whose errors are one line and exit 2."""
+
+    command_names: set[str] = set()
+    """Subcommand names (``import`` lives in module ``import_deck``)."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
@@ -63,6 +66,7 @@ def build_parser() -> CliParser:
     for name in COMMANDS:
         module = importlib.import_module(f"tutor.commands.{name}")
         module.register(subparsers)
+    parser.command_names = set(subparsers.choices)
     return parser
 
 
@@ -89,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `tutor` script."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    if _first_word(argv) not in COMMANDS and not {"-h", "--help", "--version"} & set(argv):
+    wants_help = {"-h", "--help", "--version"} & set(argv)
+    if _first_word(argv) not in parser.command_names and not wants_help:
         argv = ["study", *argv]
     args = parser.parse_args(argv)
     if args.command is None:

@@ -113,3 +113,20 @@ def test_round_trip_any_text(cards: list[tuple[str, str, str]]) -> None:
     assert [(c.front, c.back, c.topic, c.id) for c in parsed.cards] == [
         (c.front, c.back, c.topic, c.id) for c in originals
     ]
+
+
+def test_saved_files_get_normal_permissions_and_keep_existing_ones(tmp_path: Path) -> None:
+    deck = Deck(title="T", cards=[Card("q", "a", id="1")])
+    path = save_deck(deck, tmp_path / "t.deck")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    path.chmod(0o640)
+    save_deck(deck, path)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,179 @@
+"""`tutor import` and `tutor export` through the real command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+from tutor.decks.native import load_deck
+
+TSV = (
+    "Term\tDefinition\tTopic\n"
+    "mitochondrion\tproduces ATP\torganelles\n"
+    "mitosis phases\tprophase\n"
+    "metaphase\n"
+    "ribosome\tmakes proteins\torganelles\n"
+)
+DECK = """\
+title: Cell biology
+
+---
+topic: organelles
+Q: What does the mitochondrion do?
+A: Produces ATP, "the energy currency".
+---
+topic: division
+Q: Name the phases of mitosis.
+A:
+prophase
+metaphase
+
+anaphase
+---
+topic: lab work
+Q: #1 rule?
+A: goggles	on
+"""
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+@pytest.fixture
+def tsv_file(tmp_path: Path) -> Path:
+    path = tmp_path / "cells.tsv"
+    path.write_text(TSV, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def deck_file(isolated_home: Path) -> Path:
+    folder = isolated_home / "data" / "decks"
+    folder.mkdir(parents=True)
+    path = folder / "cellbio.deck"
+    path.write_text(DECK, encoding="utf-8")
+    return path
+
+
+def test_import_prints_a_summary(tsv_file: Path) -> None:
+    proc = run_cli("import", str(tsv_file))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "format:   tsv (detected, score 0." in out
+    assert "encoding: utf-8" in out and "cards:    3" in out
+    assert "organelles (2)" in out
+    assert "line 4: line has no separator; added to the back of the card above" in out
+
+
+def test_import_json_is_exactly_cards_and_warnings(tsv_file: Path) -> None:
+    proc = run_cli("import", str(tsv_file), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert list(data) == ["cards", "warnings"]
+    assert all(list(card) == ["front", "back", "topic"] for card in data["cards"])
+    assert data["cards"][1]["back"] == "prophase\nmetaphase"
+    assert data["cards"][0] == {"front": "mitochondrion", "back": "produces ATP",
+                                "topic": "organelles"}
+    assert data["warnings"][0].startswith("line 4: ")
+
+
+def test_import_writes_a_native_deck_and_refuses_to_overwrite(
+    tsv_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "decks" / "cells"
+    proc = run_cli("import", str(tsv_file), "-o", str(out), "--title", "Cells")
+    assert proc.returncode == 0, proc.stderr
+    written = out.with_name("cells.deck")
+    assert f"wrote 3 cards to {written}" in proc.stdout
+    deck = load_deck(written).deck
+    assert deck.title == "Cells" and len(deck.cards) == 3 and all(c.id for c in deck.cards)
+    assert [c.topic for c in deck.cards][0] == "organelles"
+    assert_one_line_error(run_cli("import", str(tsv_file), "-o", str(written)),
+                          "already exists", "--force")
+    assert run_cli("import", str(tsv_file), "-o", str(written), "--force").returncode == 0
+
+
+def test_export_text_formats_to_stdout_by_name_and_path(deck_file: Path) -> None:
+    proc = run_cli("export", "cellbio", "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("front,back,topic\n")
+    assert run_cli("export", str(deck_file), "--format", "tsv").stdout.startswith(
+        "#separator:tab\n"
+    )
+    markdown = run_cli("export", "cellbio", "--format", "markdown").stdout
+    assert markdown.startswith("# Cell biology\n\n## organelles\n")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "markdown", "apkg"])
+def test_round_trip_through_the_command_line(deck_file: Path, tmp_path: Path, fmt: str) -> None:
+    exported = tmp_path / f"cells.{fmt}"
+    proc = run_cli("export", "cellbio", "--format", fmt, "-o", str(exported))
+    assert proc.returncode == 0 and "wrote 3 cards" in proc.stdout, proc.stderr
+    back = json.loads(run_cli("import", str(exported), "--json").stdout)
+    original = load_deck(deck_file).deck
+    assert back["cards"] == [
+        {"front": c.front, "back": c.back, "topic": c.topic} for c in original.cards
+    ]
+
+
+def test_apkg_export_without_output_writes_into_the_current_folder(
+    deck_file: Path, tmp_path: Path
+) -> None:
+    command = [sys.executable, "-m", "tutor", "export", str(deck_file), "--format", "apkg"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=120)
+    target = tmp_path / "cellbio.apkg"
+    assert proc.returncode == 0, proc.stderr
+    assert f"to {target}" in proc.stdout and target.stat().st_size > 0
+    again = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env,
+                           timeout=120)
+    assert_one_line_error(again, "already exists")
+
+
+def test_bad_inputs_are_one_line_errors(tmp_path: Path, deck_file: Path) -> None:
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4)
+    assert_one_line_error(run_cli("import", str(binary)), "binary")
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    assert_one_line_error(run_cli("import", str(huge)), "50 MB", "refused")
+    assert_one_line_error(run_cli("import", str(tmp_path / "missing.txt")), "no such file")
+    assert_one_line_error(run_cli("import", str(tmp_path)), "folder")
+    one_line = tmp_path / "one.txt"
+    one_line.write_text("just a single line of prose\n", encoding="utf-8")
+    assert_one_line_error(run_cli("import", str(one_line)),
+                          "could not recognise", "tried", "csv, tsv, markdown")
+    assert_one_line_error(run_cli("import", str(one_line), "--format", "pdf"), "invalid choice")
+    broken = tmp_path / "broken.apkg"
+    broken.write_bytes(b"PK\x03\x04 truncated")
+    assert_one_line_error(run_cli("import", str(broken)), "broken zip")
+    assert_one_line_error(run_cli("import", str(one_line), "--format", "apkg"),
+                          "not an Anki package")
+    assert_one_line_error(run_cli("export", "nosuchdeck", "--format", "csv"), "no deck named")
+    assert_one_line_error(run_cli("export", str(deck_file), "--format", "pdf"), "invalid choice")
+
+
+def test_empty_file_and_wrong_encoding_are_imported_with_warnings(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    proc = run_cli("import", str(empty))
+    assert proc.returncode == 0 and "cards:    0" in proc.stdout and "is empty" in proc.stdout
+    legacy = tmp_path / "legacy.tsv"
+    legacy.write_bytes("café\tcoffee\nthé\ttea\n".encode("cp1252"))
+    proc = run_cli("import", str(legacy), "--json")
+    data = json.loads(proc.stdout)
+    assert [c["front"] for c in data["cards"]] == ["café", "thé"]
+    assert "cp1252" in data["warnings"][0]

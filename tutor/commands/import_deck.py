@@ -1,0 +1,149 @@
+"""`tutor import FILE`: read a deck from another format; summarise it, print it as JSON,
+or write it as a native deck file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from tutor.decks.importers.base import ImportResult
+from tutor.decks.importers.files import ImportedFile, format_names, read_import
+from tutor.decks.model import Deck, slugify
+from tutor.decks.native import SUFFIX, save_deck
+from tutor.errors import DeckError
+from tutor.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `import` subcommand."""
+    from tutor.cli import add_common_options
+
+    parser = subparsers.add_parser(
+        "import",
+        help="import a deck from a flashcard site's text, CSV/TSV, Markdown or Anki (.apkg)",
+        description=(
+            "Read FILE as a deck. Without -o, print a summary (format, encoding, cards, "
+            "topics, warnings with line numbers); with -o, write a native .deck file; "
+            "with --json, print the cards and warnings as JSON."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="the file to import")
+    parser.add_argument(
+        "--format", default="auto", choices=format_names(), metavar="FORMAT",
+        help=f"source format: {', '.join(format_names())} (default: auto-detect)",
+    )
+    parser.add_argument("--json", action="store_true",
+                        help='print {"cards": [{"front", "back", "topic"}], "warnings": [...]}')
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help="write a native deck file (a folder: write <title>.deck in it)")
+    parser.add_argument("--title", metavar="T", help="deck title (default: from the source)")
+    parser.add_argument("--force", action="store_true", help="replace an existing OUT file")
+    add_common_options(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Import the file; print a summary or JSON, or write the deck."""
+    source = Path(args.file).expanduser()
+    imported = read_import(source, args.format)
+    result = imported.result
+    if args.title:
+        result.title = " ".join(args.title.split())
+    deck, target = None, None
+    if args.output:
+        deck = deck_from(result, args.title or result.title or _title_from(source), source)
+        target = _output_path(Path(args.output).expanduser(), deck, args.force)
+    if args.json:
+        emit(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        emit(summary(source, imported))
+    if deck is not None and target is not None:
+        try:
+            save_deck(deck, target)
+        except OSError as exc:
+            raise DeckError(f"cannot write {target}: {exc.strerror or exc}") from None
+        message = f"wrote {len(deck.cards)} cards to {target}\n"
+        if args.json:
+            sys.stderr.write(message)
+        else:
+            emit(message)
+    return 0
+
+
+def deck_from(result: ImportResult, title: str, source: Path) -> Deck:
+    """A native deck of the imported cards, with ids assigned."""
+    deck = Deck(
+        title=" ".join(title.split()) or "Imported deck",
+        cards=list(result.cards),
+        source=f"imported from {source.name} ({result.format})",
+    )
+    deck.topics = deck.topic_names()
+    deck.ensure_ids()
+    return deck
+
+
+def summary(source: Path, imported: ImportedFile) -> str:
+    """The human-readable report printed without --json."""
+    result = imported.result
+    if result.format == "empty":
+        how = "nothing to detect in an empty file"
+    elif imported.detected:
+        how = f"detected, score {imported.score:.2f}"
+    else:
+        how = "as requested"
+    lines = [
+        f"file:     {source}",
+        f"format:   {result.format} ({how})",
+        f"encoding: {_encoding_label(result.encoding)}",
+    ]
+    if result.title:
+        lines.append(f"title:    {result.title}")
+    lines.append(f"cards:    {len(result.cards)}")
+    counts = Counter(card.topic for card in result.cards)
+    if counts:
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        lines.append("topics:   " + ", ".join(f"{topic} ({n})" for topic, n in ordered))
+    if result.warnings:
+        lines.append(f"warnings ({len(result.warnings)}):")
+        lines += [f"  {warning}" for warning in result.warnings]
+    else:
+        lines.append("warnings: none")
+    return "\n".join(lines) + "\n"
+
+
+def _encoding_label(encoding: str) -> str:
+    return "none (binary Anki package)" if encoding == "binary" else encoding
+
+
+def _title_from(source: Path) -> str:
+    stem = source.name.split(".")[0] if source.name else "deck"
+    return " ".join(stem.replace("_", " ").replace("-", " ").split()).capitalize()
+
+
+def _output_path(out: Path, deck: Deck, force: bool) -> Path:
+    if out.is_dir():
+        out = out / f"{slugify(deck.title)}{SUFFIX}"
+    elif out.suffix != SUFFIX:
+        out = out.with_name(out.name + SUFFIX)
+    if out.exists() and not force:
+        raise DeckError(f"{out} already exists; use --force to replace it")
+    return out
+
+
+def emit(text: str) -> None:
+    """Write to stdout; a closed pipe (``| head``) ends quietly."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
