@@ -5,7 +5,6 @@ them as new cards and says it is unsure, and the shipped decks were corrected by
 hand there (listed in ``HAND_CORRECTIONS``). Every other card is the importer's own.
 """
 
-from pathlib import Path
 
 import pytest
 

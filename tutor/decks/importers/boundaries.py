@@ -8,11 +8,13 @@ before (blank, bullet, unfinished sentence, formula), of the line after (a defin
 that repeats the line, a digit variant of it) and, in a second pass, of the card the
 line would otherwise belong to (a front that asks for a list, a repeat of an earlier
 front, a repeat of an item in the current answer, the answer's own sub-heading
-pattern). A two-state chain (front / back; a front is always followed by at least
-one back line) turns the scores into the probability of each decision
-(forward-backward); a line starts a card when that is more likely than not. Decisions less sure than the
-profile's threshold come back as `ImportWarning`s with line numbers, so a learner
-can check exactly those places.
+pattern; re-scored until the split settles). A two-state chain (front / back; a
+front is always followed by at least one back line) turns the scores into the
+probability of each decision (forward-backward); a line starts a card when that is
+more likely than not. Decisions less sure than the profile's threshold come back as
+`ImportWarning`s with line numbers and confidence, so a learner can check exactly
+those places. A deck of nothing but short bare terms (vocabulary) has no evidence
+to weigh: its lines are read as strict front/back pairs, with one warning saying so.
 """
 
 from __future__ import annotations
@@ -70,6 +72,17 @@ EMBEDDED_QUESTION = re.compile(
     r"|should|would|can|could|will)\b",
     re.IGNORECASE,
 )
+DEFINING_VERBS = frozenset(
+    "contains contain requires require produces produce allows allow helps help makes make uses"
+    " use causes cause prevents prevent reduces reduce increases increase provides provide"
+    " converts convert stores store carries carry transports transport controls control"
+    " regulates regulate breaks break speeds speed measures measured used found made known"
+    " called involves involve includes include refers refer describes describe occurs occur"
+    " represents represent creates create protects protect moves move connects connect"
+    " separates separate absorbs absorb releases release consists consist means mean"
+    " gives give shows show takes take forms form acts act works work depends depend".split()
+)
+"""Verbs that open a definition ('Contains the genetic material', 'Requires ATP')."""
 DECLARATIVE_VERBS = frozenset(
     "is are was were has have had helps help uses use means makes make can will should"
     " would could does do gives allows causes becomes contains".split()
@@ -77,6 +90,7 @@ DECLARATIVE_VERBS = frozenset(
 ABBREVIATED_TERM = re.compile(r"[A-Za-z]{3,}.*\(([A-Z][A-Za-z0-9-]*[A-Z0-9]s?)\)")
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w'’.-]*")
 _PARENTHETICAL = re.compile(r"\([^)]*\)")
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 #: Rounds of re-scoring with the card context from the previous split.
@@ -135,7 +149,7 @@ class BoundaryProfile:
 
 @dataclass
 class DeckStyle:
-    """What the deck as a whole looks like, inferred before scoring lines."""
+    """What the deck as a whole looks like (from its lines, and from the first split)."""
 
     lowercase_fronts: bool = False
     blank_lines_rare: bool = True
@@ -201,7 +215,8 @@ def is_bullet(text: str) -> bool:
     if not match:
         return False
     rest = text[match.end():]
-    return not (match.group(1) in "-–—" and rest[:1].isdigit() and not text.strip()[1:2].isspace())
+    dash = match.group(1) in "-–—"
+    return not (dash and rest[:1].isdigit() and not text.strip()[1:2].isspace())
 
 
 def is_numbered(text: str) -> bool:
@@ -215,7 +230,8 @@ def is_list_item(text: str) -> bool:
 
 
 def is_question(text: str) -> bool:
-    """Ends with a question mark (allowing a closing bracket or quote)."""
+    """Ends with a question mark (allowing a closing quote or a trailing '(note)')."""
+    text = _TRAILING_NOTE.sub("", text)
     return text.rstrip(" )\"'”’»").endswith(("?", "？"))
 
 
@@ -294,7 +310,7 @@ def ends_sentence(text: str) -> bool:
     if not stripped.endswith((".", "!")):
         return False
     last = stripped.split()[-1].lower() if stripped.split() else ""
-    return last not in {"e.g.", "i.e.", "etc.", "vs.", "aka."} or last == "etc."
+    return last not in {"e.g.", "i.e.", "vs.", "aka."}
 
 
 # ---------------------------------------------------------------- features
@@ -342,14 +358,15 @@ def local_features(
     if embedded:
         add(("asks a question", 2.0))
     if is_heading_shape(text, style.lowercase_fronts):
-        add(("short term or heading", 1.0 if len(words) <= 5 else 0.4))
+        weight = 1.0 if len(words) <= 5 else 0.4
+        add(("short term or heading", weight * (0.4 if style.lowercase_fronts else 1.0)))
         if is_title_case(text) and not style.lowercase_fronts:
             add(("title case", 0.5))
         if ABBREVIATED_TERM.search(text):
             add(("a term with its abbreviation", 0.5))
         following = lines[index + 1: index + 3]
         if len(following) == 2 and all(is_list_item(line.stripped) for line in following):
-            add(("introduces a list", 0.6))
+            add(("introduces a list", 1.0 if LIST_PROMPT.search(text) else 0.6))
     elif is_declarative(text) and not ask and not is_question(text) and not embedded:
         add(("a statement", -0.8))
     if style.lowercase_fronts and text[:1].isupper() and not ask and not is_question(text):
@@ -379,6 +396,8 @@ def local_features(
         add(("starts with a number", -0.5))
     if first_word(text) in CONTINUATION_WORDS:
         add(("continues the previous line", -2.0))
+    elif first_word(text) in DEFINING_VERBS and len(words) >= 2 and not is_question(text):
+        add(("opens with a verb, like a definition", -1.0))
 
     if index > 0:
         if lines[index].blank_before:
@@ -393,6 +412,16 @@ def local_features(
             add(("explains the formula above", -3.5))
         if are_digit_variants(prev, text):
             add(("digit variant of the line above", -3.0))
+    if nxt and len(words) <= 3 and len(words_of(nxt)) >= len(words) + 2 \
+            and not is_list_item(nxt) and not is_list_item(text) and not is_question(nxt):
+        add(("a short term before a longer line", 0.6))
+    prev_words = len(words_of(prev)) if index > 0 else 0
+    if index > 0 and prev_words <= 2 and len(words) > prev_words and not is_list_item(prev) \
+            and not is_list_item(text) and not is_question(text) and ask < 2.5:
+        add(("longer than the short line above", -0.6 if len(words) >= prev_words + 2 else -0.4))
+    if prev_words >= 5 and len(words) <= 2 and not is_list_item(prev) \
+            and is_heading_shape(text, style.lowercase_fronts):
+        add(("a bare term after a description", 0.4))
     if nxt:
         defined = restatement(text, nxt)
         if not defined and index + 2 < len(lines):
@@ -450,7 +479,7 @@ def context_features(
     lines: Sequence[SourceLine], index: int, starts: Sequence[bool], base: Sequence[float],
     style: DeckStyle, card_starts: Sequence[int],
 ) -> list[tuple[str, float]]:
-    """Evidence from the card this line would otherwise extend (from a first split)."""
+    """Evidence from the card this line would otherwise extend (in the previous split)."""
     text = lines[index].stripped
     feats: list[tuple[str, float]] = []
     front_index = card_starts[index - 1] if index > 0 else -1
@@ -471,7 +500,8 @@ def context_features(
                 feats.append(("item of the list introduced above", -1.5))
     if norm and short_term and any(
         normalise_line(item) == norm or normalise_line(item).startswith(norm + " ")
-        for item in _list_run(back)
+        or norm.startswith(normalise_line(item) + " ")
+        for item in _list_run(back) if normalise_line(item)
     ):
         feats.append(("repeats an item of the list just above", 2.0))
     for other in style.same_text.get(norm, ()) if norm else ():
@@ -676,10 +706,23 @@ def segment_lines(lines: Sequence[SourceLine], profile: BoundaryProfile) -> Segm
     result = Segmentation()
     if not lines:
         return result
-    scores, evidence, _style = score_lines(lines, profile)
-    starts, probabilities = decode(scores)
-    result.probabilities = probabilities
-    starts = _merge_digit_runs(lines, starts)
+    glossary = is_plain_glossary(lines)
+    if glossary:
+        starts = [index % 2 == 0 for index in range(len(lines))]
+        result.probabilities = [0.5 if start else 0.0 for start in starts]
+        result.probabilities[0] = 1.0
+        result.warnings.append(ImportWarning(
+            "every line is a short bare term with nothing to tell fronts from backs;"
+            " lines were paired in order (front, back)",
+            line=lines[0].number, confidence=0.5,
+        ))
+        evidence: list[list[tuple[str, float]]] = [[] for _line in lines]
+        probabilities = result.probabilities
+    else:
+        scores, evidence, _style = score_lines(lines, profile)
+        starts, probabilities = decode(scores)
+        result.probabilities = probabilities
+        starts = _merge_digit_runs(lines, starts)
     current: LineCard | None = None
     for i, line in enumerate(lines):
         if starts[i] or current is None:
@@ -693,9 +736,30 @@ def segment_lines(lines: Sequence[SourceLine], profile: BoundaryProfile) -> Segm
     for i in range(1, len(lines)):
         p = probabilities[i]
         sure = p if starts[i] else 1.0 - p
-        if sure < profile.unsure_below:
+        if sure < profile.unsure_below and not glossary:
             result.warnings.append(_boundary_warning(lines, i, starts, sure, evidence[i]))
     return result
+
+
+def is_plain_glossary(lines: Sequence[SourceLine]) -> bool:
+    """Only short bare terms (vocabulary pairs): no questions, lists, colons or sentences.
+
+    With nothing to tell a front from a back, the lines are read as strict pairs.
+    """
+    if len(lines) < 4 or len(lines) % 2:
+        return False
+    seen: set[str] = set()
+    for line in lines:
+        text = line.stripped
+        norm = normalise_line(text)
+        if len(words_of(text)) > 4 or is_list_item(text) or "?" in text or "¿" in text:
+            return False
+        if text.endswith((":", ".", ",", ";")) or asks(text) or LIST_PROMPT.search(text):
+            return False
+        if norm in seen:
+            return False
+        seen.add(norm)
+    return True
 
 
 def _more_back_follows(lines: Sequence[SourceLine], starts: Sequence[bool], index: int) -> bool:

@@ -1,4 +1,4 @@
-"""Brainscape printouts: title lines, then per card a number line, ``Q``, the front, ``A``, the back.
+"""Brainscape printouts: title lines, then per card a number, ``Q``, front, ``A``, back.
 
 Fronts and backs may span several paragraphs. After a card the page may show its
 rating widget ("How well did you know this?" 1 ... 5 "Perfectly"), or the next card
@@ -183,7 +183,9 @@ class BrainscapeImporter:
             sections.append(raw.section)
         self._apply_topics(cards, chapters, sections, subtitle, title)
         if not cards:
-            warnings.append(ImportWarning("no Brainscape cards found (no 'Q'/'A' lines)"))
+            warnings.append(ImportWarning(
+                "no complete Brainscape cards found (number, 'Q', front, 'A', back)"
+            ))
         return ImportResult(cards=cards, format=self.name, title=title, warnings=warnings)
 
     @staticmethod

@@ -120,7 +120,9 @@ class QuizwizImporter:
     ) -> tuple[str, list[Paragraph]]:
         """The title and the card paragraphs after the page's advertising."""
         head = paragraphs[:HEADER_PARAGRAPHS]
-        chrome = [i for i, p in enumerate(head) if len(p) <= 2 and is_header_chrome(paragraph_text(p))]
+        chrome = [
+            i for i, p in enumerate(head) if len(p) <= 2 and is_header_chrome(paragraph_text(p))
+        ]
         for index in chrome:
             warnings.append(ImportWarning(
                 f"skipped page text {paragraph_text(paragraphs[index])[:40]!r}",
