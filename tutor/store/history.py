@@ -1,0 +1,127 @@
+"""The review history file: append-only, one checksummed line per fold.
+
+``reviews.jsonl`` grows only at the end. Each fold of the journal appends one
+line ``{"seq": S, "events": [...]}`` holding, in order, what happened to the
+history since the previous fold: ``["r", row]`` a review was added, ``["u", id]``
+the last review was undone, ``["a", row]`` a review was amended, ``["reset"]``
+everything before is replaced by the rows that follow (written once after the
+file lost its end). ``S`` is the journal sequence number the fold covers.
+``study.json`` records how many bytes of this file are committed, so bytes past
+that (a fold cut short by a crash) are ignored and cut off on open; the journal
+still holds those changes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tutor.store.codec import ID, check_row
+from tutor.store.journal import decode_line, encode_line
+
+HISTORY_NAME = "reviews.jsonl"
+
+
+def append_fold(path: Path, seq: int, events: list[list[Any]]) -> int:
+    """Append one fold's events durably; return the file's new size."""
+    line = encode_line({"seq": seq, "events": events})
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        view = memoryview(line)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        return os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+
+
+def complete_size(path: Path) -> int:
+    """Length of the file up to the end of its last complete line (0 when missing)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 0
+    return data.rfind(b"\n") + 1
+
+
+def cut_to(path: Path, size: int) -> None:
+    """Drop everything after ``size`` bytes (uncommitted history)."""
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class LoadedHistory:
+    """The rows a history file holds, and what could not be read."""
+
+    rows: list[list[Any]] = field(default_factory=list)
+    last_seq: int = 0
+    size: int = 0
+    """Bytes read (up to the end of the last complete line)."""
+    damaged_lines: int = 0
+    broken_events: int = 0
+    """Events that did not fit (an undo or amendment of a review that is not there)."""
+
+
+def load_history(path: Path, limit: int | None = None) -> LoadedHistory:
+    """Read the first ``limit`` bytes (all when None) and replay their events."""
+    loaded = LoadedHistory()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read() if limit is None else handle.read(limit)
+    except FileNotFoundError:
+        return loaded
+    end = data.rfind(b"\n") + 1
+    loaded.size = end
+    rows = loaded.rows
+    for line in data[:end].split(b"\n")[:-1]:
+        try:
+            entry = decode_line(line)
+            events = entry["events"]
+            seq = entry["seq"]
+            if not isinstance(events, list) or not isinstance(seq, int):
+                raise ValueError("malformed history line")
+        except (ValueError, KeyError):
+            loaded.damaged_lines += 1
+            continue
+        loaded.last_seq = max(loaded.last_seq, seq)
+        for event in events:
+            if event == ["reset"]:
+                rows.clear()
+                loaded.damaged_lines = loaded.broken_events = 0
+                continue
+            try:
+                apply_event(rows, event)
+            except (ValueError, TypeError, IndexError, KeyError):
+                loaded.broken_events += 1
+    return loaded
+
+
+def apply_event(rows: list[list[Any]], event: Any) -> None:
+    """Apply one history event to ``rows`` (ordered by id)."""
+    kind, value = event
+    if kind == "r":
+        check_row(value)
+        if rows and value[ID] <= rows[-1][ID]:
+            raise ValueError("review id out of order")
+        rows.append(value)
+    elif kind == "u":
+        if not rows or rows[-1][ID] != value:
+            raise ValueError("undo of a review that is not the last")
+        rows.pop()
+    elif kind == "a":
+        check_row(value)
+        index = bisect.bisect_left(rows, value[ID], key=lambda row: row[ID])
+        if index >= len(rows) or rows[index][ID] != value[ID]:
+            raise ValueError("amendment of a missing review")
+        rows[index] = value
+    else:
+        raise ValueError(f"unknown history event {kind!r}")

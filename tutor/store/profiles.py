@@ -1,0 +1,22 @@
+"""Several learners on one machine: one folder per profile under the data folder."""
+
+from __future__ import annotations
+
+from tutor.settings import Settings
+from tutor.store.study_store import FILE_NAME, JOURNAL_NAME, StudyStore
+
+
+def open_store(settings: Settings, **options: int) -> StudyStore:
+    """Open the study store of ``settings.profile`` (``--profile NAME``)."""
+    return StudyStore(settings.profile_path, profile=settings.profile, **options)
+
+
+def list_profiles(settings: Settings) -> list[str]:
+    """Names of the profiles that have study data, sorted."""
+    folder = settings.data_path / "profiles"
+    if not folder.is_dir():
+        return []
+    return sorted(
+        entry.name for entry in folder.iterdir()
+        if entry.is_dir() and ((entry / FILE_NAME).exists() or (entry / JOURNAL_NAME).exists())
+    )
