@@ -36,6 +36,8 @@ class GradeResult:
     """Key points of the reference that the answer lacks."""
     notes: tuple[str, ...] = field(default=())
     """Extra facts for the UI (e.g. 'model timed out; rules verdict kept')."""
+    needs_learner: bool = False
+    """The grader is unsure: the UI should ask the learner to judge (notes hold 'ask-learner')."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "score", max(0, min(MAX_SCORE, int(self.score))))

@@ -1,0 +1,437 @@
+"""Contradiction checks run after alignment: negation, antonyms, numbers, swapped roles, padding.
+
+Each check returns human-readable findings ("'first' is not 'last'"); an empty list means
+the check found nothing. They only look at general language patterns, never at subjects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tutor.grading.lexicon import ABSOLUTES, UNIT_FAMILIES
+from tutor.grading.matching import SOLID, Alignment
+from tutor.grading.text import Token, antonyms, negated_form, normalise, numbers_equal, tokenize
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem the checks found, with the words involved (for feedback)."""
+
+    kind: str
+    """negation, antonym, number, swap, padding"""
+    message: str
+
+
+NEGATION_MODE = "token"
+
+
+def _polarity(token: Token) -> bool:
+    return token.clause_negated if NEGATION_MODE == "clause" else token.negated
+
+
+def negation_conflicts(alignment: Alignment) -> list[Finding]:
+    """Matched words whose polarity differs: 'does not decrease' against 'decreases'."""
+    ref_polarity: dict[str, set[bool]] = {}
+    for pc in alignment.points:
+        for token in pc.point.all_tokens:
+            ref_polarity.setdefault(token.key, set()).add(_polarity(token))
+    answer_polarity: dict[str, set[bool]] = {}
+    for token in alignment.answer_tokens:
+        answer_polarity.setdefault(token.key, set()).add(_polarity(token))
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for match in alignment.matched_answer.values():
+        if match.strength < SOLID or match.reference.key in seen or match.answer.text == "one":
+            continue
+        ref_sides = ref_polarity.get(match.reference.key, set())
+        answer_sides = answer_polarity.get(match.answer.key, set())
+        if len(ref_sides) != 1 or len(answer_sides) != 1:
+            continue
+        if ref_sides != answer_sides:
+            seen.add(match.reference.key)
+            word = match.reference.text
+            if _polarity(match.answer):
+                findings.append(Finding("negation", f"the reference does not negate '{word}'"))
+            else:
+                findings.append(Finding("negation", f"the reference says not '{word}'"))
+    return findings
+
+
+def antonym_conflicts(alignment: Alignment, question_keys: set[str]) -> list[Finding]:
+    """Answer words that are opposites of reference words the answer left out ('first'/'last')."""
+    covered = {m.reference.key for pc in alignment.points for m in pc.matches if m.strength >= SOLID}
+    covered |= {m.reference.key for m in alignment.matched_answer.values() if m.strength >= SOLID}
+    reference_words: dict[str, Token] = {}
+    for pc in alignment.points:
+        if pc.point.optional:
+            continue
+        for token in pc.point.tokens + pc.point.alias:
+            if token.number is None and token.key not in covered:
+                reference_words.setdefault(token.key, token)
+    answer_keys = {t.key for t in alignment.answer_tokens}
+    all_reference_keys = {t.key for pc in alignment.points for t in pc.point.all_tokens}
+    findings: list[Finding] = []
+    for token in alignment.answer_tokens:
+        if (not token.content or token.number is not None or token.key in question_keys
+                or token.key in all_reference_keys):
+            continue
+        existing = alignment.matched_answer.get(token.index)
+        if existing is not None and existing.strength >= SOLID:
+            continue
+        for ref in reference_words.values():
+            if ref.key in answer_keys:
+                continue
+            if antonyms(token.text, ref.text) and not token.negated:
+                findings.append(Finding("antonym", f"'{token.text}' is not '{ref.text}'"))
+                break
+            if negated_form(token.text, ref.text) and token.text != ref.text:
+                findings.append(Finding("negation", f"'{token.text}' is not '{ref.text}'"))
+                break
+    return findings
+
+
+def _number_context(tokens: list[Token], index: int) -> set[str]:
+    """Content words next to a number in the same clause (its role: '2 per state')."""
+    here = tokens[index]
+    near: set[str] = set()
+    for step in (-1, 1):
+        j = index + step
+        taken = 0
+        while 0 <= j < len(tokens) and taken < 2:
+            token = tokens[j]
+            if token.clause != here.clause:
+                break
+            if token.content and token.number is None:
+                near.add(token.key)
+                taken += 1
+            if token.number is not None:
+                break
+            j += step
+    return near
+
+
+def number_conflicts(alignment: Alignment, question_tokens: list[Token],
+                     reference_tokens: list[Token]) -> list[Finding]:
+    """Numbers that contradict the reference's: a different value, or values in swapped roles."""
+    ref_numbers: list[tuple[Token, set[str], int]] = [
+        (token, _number_context(reference_tokens, i), token.clause)
+        for i, token in enumerate(reference_tokens) if token.number is not None
+    ]
+    answer = alignment.answer_tokens
+    answer_numbers = [(t, _number_context(answer, i)) for i, t in enumerate(answer) if t.number is not None]
+    if not answer_numbers:
+        return []
+    question_numbers = [t for t in question_tokens if t.number is not None]
+    tolerance = 0.05 if any(t.text in APPROXIMATE for t in reference_tokens) else 0.002
+    findings: list[Finding] = []
+    if ref_numbers:
+        def close(a: Token, r: Token) -> bool:
+            return numbers_equal(a, r) or _within(a, r, tolerance)
+
+        numeric_reference = all(t.number is not None for t in reference_tokens if t.content)
+        extra = [t for t, _ in answer_numbers
+                 if not any(close(t, r) for r, _, _ in ref_numbers)
+                 and (numeric_reference or not any(numbers_equal(t, q) for q in question_numbers))]
+        missing = [r for r, _, _ in ref_numbers if not any(close(t, r) for t, _ in answer_numbers)
+                   and (r.text[0].isdigit() or r.text[0] == "-" or len(reference_tokens) <= 3)]
+        if extra and missing:
+            want = missing[0].text if missing else ref_numbers[0][0].text
+            findings.append(Finding("number", f"'{extra[0].text}' does not match '{want}'"))
+            return findings
+        findings.extend(_swapped_numbers(answer_numbers, ref_numbers, answer))
+    return findings
+
+
+APPROXIMATE = frozenset({"about", "approximately", "around", "roughly", "circa", "c", "nearly",
+                         "almost", "approx", "some", "~"})
+
+
+def _within(answer: Token, reference: Token, tolerance: float) -> bool:
+    """Equal within a relative tolerance (for 'about 5,730 years' against '5700')."""
+    a, r = answer.number, reference.number
+    if a is None or r is None or r == 0 or abs(r) < 10:
+        return False
+    return abs(a - r) / abs(r) <= tolerance
+
+
+def _swapped_numbers(answer_numbers: list[tuple[Token, set[str]]],
+                     ref_numbers: list[tuple[Token, set[str], int]], answer: list[Token]) -> list[Finding]:
+    """Same numbers in other roles: '6 senators, 2-year terms' for '2 senators, 6-year terms'."""
+    distinct = {r.key for r, _, _ in ref_numbers}
+    if len(distinct) < 2:
+        return []
+    for token, context in answer_numbers:
+        own = [ctx for r, ctx, _ in ref_numbers if numbers_equal(token, r)]
+        others = [ctx for r, ctx, _ in ref_numbers if not numbers_equal(token, r)]
+        if not own or not context or not any(own):
+            continue
+        own_hits = max(len(context & ctx) for ctx in own)
+        other_hits = max((len(context & ctx) for ctx in others), default=0)
+        if other_hits > own_hits and other_hits >= 1:
+            return [Finding("swap", f"'{token.text}' is in the wrong place")]
+    # bare tuples like (3,4) vs (4,3): same values, different order, no words around them
+    answer_sequence = [t.key for t, _ in answer_numbers]
+    sequence = [r.key for r, _, _ in ref_numbers]
+    words = [t for t in answer if t.content and t.number is None]
+    if len(sequence) >= 2 and not words and sorted(sequence) == sorted(answer_sequence) != []:
+        if sequence != answer_sequence:
+            return [Finding("swap", "the numbers are in the wrong order")]
+    return []
+
+
+def role_swaps(alignment: Alignment) -> list[Finding]:
+    """Words of one key point attached to another's subject ('L1 is the sum of squares').
+
+    Each key point's distinctive words (found in no other point) are its role; its first
+    distinctive words are its subject. An answer clause that starts with one point's
+    subject and continues with another point's words is crossed.
+    """
+    points = [pc for pc in alignment.points if not pc.point.optional and len(pc.point.all_tokens) >= 2]
+    if len(points) < 2:
+        return []
+    owners: dict[str, set[int]] = {}
+    for number, pc in enumerate(points):
+        for token in pc.point.all_tokens:
+            if token.number is None:
+                owners.setdefault(token.key, set()).add(number)
+    distinct = {key: next(iter(nums)) for key, nums in owners.items() if len(nums) == 1}
+    subjects: dict[int, list[str]] = {}
+    for number, pc in enumerate(points):
+        span: list[str] = []
+        for token in pc.point.all_tokens:
+            if token.key in distinct:
+                span.append(token.key)
+            elif span:
+                break
+            if len(span) == SUBJECT_SPAN:
+                break
+        if span:
+            subjects[number] = span
+    by_clause: dict[int, list[tuple[int, int, str]]] = {}
+    for index, match in sorted(alignment.matched_answer.items()):
+        if match.strength < SOLID:
+            continue
+        owner = distinct.get(match.reference.key)
+        if owner is None:
+            continue
+        clause = alignment.answer_tokens[index].clause
+        by_clause.setdefault(clause, []).append((index, owner, match.reference.key))
+    said = {m.reference.key for m in alignment.matched_answer.values() if m.strength >= SOLID}
+    crossed: list[tuple[str, str, int, int]] = []
+    for entries in by_clause.values():
+        first_owner = entries[0][1]
+        span = subjects.get(first_owner, [])
+        if not span or entries[0][2] != span[0]:
+            continue
+        rest = [e for e in entries[1:] if e[2] not in span]
+        own = sum(1 for _, owner, _ in rest if owner == first_owner)
+        other = [(owner, key) for _, owner, key in rest if owner != first_owner]
+        if other and len(other) > own and other[0][1] not in subjects.get(other[0][0], []):
+            crossed.append((entries[0][2], other[0][1], first_owner, len(other) - own))
+    if not crossed:
+        return []
+    subject, word, owner, strength = crossed[0]
+    if len({c[2] for c in crossed}) < 2 and strength < SWAP_STRONG:
+        # one crossed clause: a swap only if the subject's own predicate is nowhere in the answer
+        own_words = {t.key for t in points[owner].point.all_tokens
+                     if distinct.get(t.key) == owner and t.key not in subjects.get(owner, [])}
+        if not own_words or own_words & said:
+            return []
+    return [Finding("swap", f"'{word}' belongs with something other than '{subject}'")]
+
+
+SWAP_STRONG = 2
+SUBJECT_SPAN = 1
+
+
+_CONNECTOR = re.compile(r"\s(?:to|into|->|minus|over|per|than|divided by|times)\s|[=/<>]")
+_SEGMENT = re.compile(r"[;,.\n]\s|\s(?:and|but|while|whereas)\s")
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _sides(text: str) -> list[tuple[str, set[str], set[str]]]:
+    """(connector, words before it, words after it) for each connector in each segment."""
+    found: list[tuple[str, set[str], set[str]]] = []
+    normal = _PARENTHESES.sub(" ", normalise(text))
+    for segment in _SEGMENT.split(normal):
+        segment = f" {segment.strip()} "
+        for match in _CONNECTOR.finditer(segment):
+            left = {t.key for t in tokenize(segment[: match.start()], normalised=True) if t.content}
+            right = {t.key for t in tokenize(segment[match.end():], normalised=True) if t.content}
+            if left and right:
+                found.append((match.group(0).strip(), left, right))
+    return found
+
+
+def direction_swaps(answer: str, reference: str) -> list[Finding]:
+    """The two sides of a relation exchanged: 'liabilities = assets + equity', 'MAC to IP',
+    'helium fusing into hydrogen', 'equity / net income'."""
+    reference_sides = _sides(reference)
+    if not reference_sides:
+        return []
+    answer_sides = _sides(answer)
+    for ref_connector, ref_left, ref_right in reference_sides:
+        # Words on both sides ('current' in 'current assets / current liabilities') tell nothing.
+        shared = ref_left & ref_right
+        ref_left, ref_right = ref_left - shared, ref_right - shared
+        if not ref_left or not ref_right:
+            continue
+        if any(connector == ref_connector and ref_left & left and ref_right & right
+               for connector, left, right in answer_sides):
+            continue  # the answer also states this relation the right way round
+        for connector, left, right in answer_sides:
+            if connector != ref_connector:
+                continue
+            cross_a, cross_b = ref_left & right, ref_right & left
+            straight = len(ref_left & left) + len(ref_right & right)
+            if cross_a and cross_b and len(cross_a) + len(cross_b) > straight:
+                first = sorted(cross_b)[0]
+                second = sorted(cross_a)[0]
+                return [Finding("swap", f"'{first}' and '{second}' are the wrong way round")]
+    return []
+
+
+#: Plain words that say the same as an absolute ('each' for 'every'): not an added claim.
+ABSOLUTE_EQUIVALENTS: dict[str, set[str]] = {
+    "every": {"each", "all"}, "any": {"each", "all", "every"}, "only": {"just", "solely", "alone"},
+    "always": {"whenever"}, "exactly": {"precisely"},
+    "completely": {"fully", "entirely"}, "entirely": {"fully", "completely"},
+}
+
+#: An extra clause with this many content words, none from the reference, is an added claim.
+UNSUPPORTED_CLAUSE_WORDS = 3
+
+
+def padding_findings(alignment: Alignment, question_keys: set[str], reference_text: str) -> list[Finding]:
+    """Claims added to the reference's words: sweeping words ('always', 'only') or a whole
+    extra clause the reference does not support ('..., and they are renewable')."""
+    reference_keys = {t.key for t in tokenize(reference_text)}
+    reference_words = {t.text for t in tokenize(reference_text)}
+    for token in alignment.answer_tokens:
+        if token.text in ABSOLUTES and token.key not in reference_keys and token.key not in question_keys:
+            if token.negated or reference_words & ABSOLUTE_EQUIVALENTS.get(token.text, set()):
+                continue
+            return [Finding("padding", f"'{token.text}' is not in the reference")]
+    clauses: dict[int, list[Token]] = {}
+    for token in alignment.answer_tokens:
+        if token.content and token.key not in question_keys:
+            clauses.setdefault(token.clause, []).append(token)
+    if len(clauses) < 2:
+        return []
+    first = min(clauses)
+    for clause, tokens in sorted(clauses.items()):
+        if clause == first or len(tokens) < UNSUPPORTED_CLAUSE_WORDS:
+            continue
+        supported = [
+            t for t in tokens
+            if t.key in reference_keys
+            or ((m := alignment.matched_answer.get(t.index)) is not None and m.strength >= SOLID)
+        ]
+        if not supported:
+            words = " ".join(t.text for t in tokens[:4])
+            return [Finding("padding", f"'{words}' is not in the reference")]
+    return []
+
+
+def inversion_rate(alignment: Alignment) -> float:
+    """Share of matched word pairs, within one key point, that the answer puts in the other order."""
+    discordant = total = 0
+    for pc in alignment.points:
+        order = {}
+        for position, token in enumerate(pc.point.all_tokens):
+            order.setdefault(token.key, position)
+        seen: dict[str, int] = {}
+        for match in pc.matches:
+            if match.strength >= SOLID and match.reference.key in order:
+                seen.setdefault(match.reference.key, match.answer.index)
+        pairs = sorted((answer_index, order[key]) for key, answer_index in seen.items())
+        for i in range(len(pairs)):
+            for j in range(i + 1, len(pairs)):
+                if pairs[i][0] == pairs[j][0]:
+                    continue
+                total += 1
+                if pairs[i][1] > pairs[j][1]:
+                    discordant += 1
+    return discordant / total if total >= 3 else 0.0
+
+
+def substitutions(alignment: Alignment, question_keys: set[str]) -> list[Finding]:
+    """A short key point with one word replaced by another ('adenosine diphosphate' for
+    'adenosine triphosphate', '27.3 hours' for '27.3 days')."""
+    said = {m.answer.index for m in alignment.matched_answer.values() if m.strength >= SOLID}
+    answer = [t for t in alignment.answer_tokens if t.content]
+    position = {t.index: i for i, t in enumerate(answer)}
+    for pc in alignment.points:
+        tokens = [t for t in pc.point.tokens]
+        if pc.point.optional or not 2 <= len(tokens) <= 4:
+            continue
+        matched = {m.reference.key: m.answer.index for m in pc.matches if m.strength >= SOLID}
+        missing = [i for i, t in enumerate(tokens) if t.key not in matched]
+        if len(missing) != 1 or pc.coverage < 0.3:
+            continue
+        gap = missing[0]
+        before = matched.get(tokens[gap - 1].key) if gap > 0 else None
+        after = matched.get(tokens[gap + 1].key) if gap + 1 < len(tokens) else None
+        if before is None and after is None:
+            continue
+        for candidate in answer:
+            if candidate.index in said or candidate.key in question_keys:
+                continue
+            if not _near_miss_pair(candidate.text, tokens[gap].text):
+                continue
+            spot = position[candidate.index]
+            ok_before = before is None or (spot > 0 and answer[spot - 1].index == before)
+            ok_after = after is None or (spot + 1 < len(answer) and answer[spot + 1].index == after)
+            if ok_before and ok_after:
+                return [Finding("substitution", f"'{candidate.text}' is not '{tokens[gap].text}'")]
+    return []
+
+
+def _near_miss_pair(a: str, b: str) -> bool:
+    """Two different words from one family: units of one quantity, ordinals, shared long stem."""
+    if a == b or a.isdigit() or b.isdigit():
+        return False
+    if any(a in family and b in family for family in UNIT_FAMILIES):
+        return True
+    if len(a) <= 2 and len(b) <= 2 and a.isalpha() and b.isalpha() and sorted(a) != sorted(b):
+        return True
+    prefix = 0
+    while prefix < min(len(a), len(b)) and a[prefix] == b[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(a), len(b)) and a[-1 - suffix] == b[-1 - suffix]:
+        suffix += 1
+    return (suffix >= 4 and prefix == 0) or (prefix >= 4 and suffix == 0 and min(len(a), len(b)) - prefix >= 3)
+
+
+_ORDER_QUESTION = re.compile(
+    r"\b(?:order|ordered|sequence|sequential|steps?|stages?|phases?|rank|ranked|ranking|"
+    r"chronolog\w*|first to last|inside out|outside in|outermost|innermost|inwards?|outwards?|"
+    r"upwards?|downwards?|bottom up|top down|ground up|from \w+(?: \w+)? to)\b",
+    re.IGNORECASE,
+)
+
+
+def order_swaps(alignment: Alignment, question: str) -> list[Finding]:
+    """A sequence the question asks for, given in another order (phases, layers, steps)."""
+    if not _ORDER_QUESTION.search(question):
+        return []
+    positions: list[int] = []
+    seen: set[str] = set()
+    for pc in alignment.points:
+        if pc.point.optional or pc.coverage < 0.5:
+            continue
+        first = {}
+        for match in pc.matches:
+            if match.strength >= SOLID:
+                first.setdefault(match.reference.key, match.answer.index)
+        for token in pc.point.tokens:
+            if token.key in first and token.key not in seen:
+                seen.add(token.key)
+                positions.append(first[token.key])
+    if len(positions) < 3 or len(set(positions)) < len(positions):
+        return []
+    if positions != sorted(positions):
+        return [Finding("order", "the order is not the reference's")]
+    return []

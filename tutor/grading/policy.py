@@ -1,0 +1,92 @@
+"""`GradingPolicy`: the one place verdicts are combined and fallbacks happen.
+
+1. The rules verdict comes first and at once (`provisional`): the UI shows it immediately.
+2. Refiners (an LLM, a server, a trained scorer) are asked in order when configured;
+   the first that answers decides the score (`refine`).
+3. Vetoes no model can overrule: empty/"I don't know" answers, injection attempts, and a
+   match with one of the card's accepted alternatives.
+4. When a refiner fails (load error, timeout, garbled reply) the rules verdict stands, with
+   a note saying why.
+5. Low confidence, or rules and model disagreeing on pass/fail, sets ``needs_learner`` so
+   the UI asks the learner to decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from tutor.grading.base import GradeRequest, GradeResult, Grader, GradingError
+from tutor.grading.rules import ASK_LEARNER_NOTE, RulesGrader
+
+#: Rules findings that end grading: no model may change these verdicts.
+VETO_NOTES = frozenset({"idk", "injection", "alternative"})
+
+
+class GradingPolicy:
+    """Rules first, then the configured refiners; safe fallbacks. Implements `Grader`."""
+
+    name = "policy"
+
+    def __init__(self, rules: RulesGrader | None = None, refiners: Iterable[Grader] = (),
+                 notes: Iterable[str] = ()) -> None:
+        self.rules = rules or RulesGrader()
+        self.refiners: list[Grader] = list(refiners)
+        self.notes: tuple[str, ...] = tuple(notes)
+        """How this policy was set up (e.g. 'model file not found; grading with rules')."""
+
+    @property
+    def uses_model(self) -> bool:
+        """True when some refiner (model, server, trained scorer) is configured."""
+        return bool(self.refiners)
+
+    def add_refiner(self, grader: Grader, *, first: bool = True) -> None:
+        """Add a scorer (e.g. a trained grading head) before or after the existing refiners."""
+        if first:
+            self.refiners.insert(0, grader)
+        else:
+            self.refiners.append(grader)
+
+    def provisional(self, request: GradeRequest) -> GradeResult:
+        """The instant rules verdict (never raises, never loads a model)."""
+        return self.rules.grade(request)
+
+    def refine(self, request: GradeRequest, provisional: GradeResult | None = None) -> GradeResult:
+        """The final verdict: the first refiner that answers, unless a veto holds."""
+        first = provisional if provisional is not None else self.provisional(request)
+        if not self.refiners or VETO_NOTES & set(first.notes):
+            return first
+        failures: list[str] = []
+        for refiner in self.refiners:
+            try:
+                verdict = refiner.grade(request)
+            except GradingError as exc:
+                failures.append(f"{refiner.name}: {exc}")
+                continue
+            return self._combine(first, verdict, failures)
+        reason = "; ".join(failures) if failures else "no refiner answered"
+        return replace(first, notes=first.notes + (f"{reason}; rules verdict kept",))
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        """Provisional then refined verdict in one call (the `Grader` protocol)."""
+        return self.refine(request, self.provisional(request))
+
+    @staticmethod
+    def _combine(rules: GradeResult, verdict: GradeResult, failures: list[str]) -> GradeResult:
+        notes = list(verdict.notes) + [f"{f}; next grader used" for f in failures]
+        needs_learner = verdict.needs_learner
+        confidence = verdict.confidence
+        if verdict.correct != rules.correct:
+            notes.append(f"rules said {rules.score}, {verdict.grader} said {verdict.score}")
+            needs_learner = True
+            confidence = min(confidence, 0.5)
+        if needs_learner and ASK_LEARNER_NOTE not in notes:
+            notes.append(ASK_LEARNER_NOTE)
+        return replace(
+            verdict,
+            confidence=confidence,
+            matched=verdict.matched or rules.matched,
+            missing=verdict.missing or rules.missing,
+            notes=tuple(notes),
+            needs_learner=needs_learner,
+        )

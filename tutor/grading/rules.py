@@ -1,0 +1,313 @@
+"""`RulesGrader`: key-point coverage with typo tolerance, plus contradiction vetoes.
+
+The reference is split into key points; each is covered when the answer has its words
+(stems, everyday synonyms, typos, abbreviations, acronyms). Vetoes override coverage:
+an empty/"idk" answer, an injection attempt, added or removed negation, an antonym in
+place of a reference word, a wrong number, swapped roles, sweeping extra claims.
+Deterministic and fast (no model).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tutor.grading.base import GradeRequest, GradeResult
+from tutor.grading.checks import (
+    Finding,
+    antonym_conflicts,
+    direction_swaps,
+    negation_conflicts,
+    number_conflicts,
+    order_swaps,
+    padding_findings,
+    role_swaps,
+    substitutions,
+)
+from tutor.grading.formula import formula_score
+from tutor.grading.injection import find_injection
+from tutor.grading.keypoints import ReferenceParse, parse_reference
+from tutor.grading.lexicon import IDK_FILLER, IDK_PHRASES
+from tutor.grading.matching import SOLID, Alignment, align
+from tutor.grading.text import Token, fold, tokenize
+
+#: Confidence below this puts a verdict in the ask-the-learner band.
+ASK_LEARNER_BELOW = 0.6
+ASK_LEARNER_NOTE = "ask-learner"
+
+_IDK_SET = frozenset(re.sub(r"[\s.!?,;:()\-–—'\"…]+", " ", fold(p)).strip() for p in IDK_PHRASES)
+_IDK_BY_LENGTH = tuple(sorted((p for p in _IDK_SET if len(p) >= 3), key=len, reverse=True))
+
+
+def is_idk(answer: str) -> bool:
+    """True for empty answers and answers that only say "I don't know" in some form."""
+    text = re.sub(r"[\s.!?,;:()\-–—'\"…]+", " ", fold(answer)).strip()
+    if not text:
+        return True
+    if text in _IDK_SET:
+        return True
+    padded = f" {text} "
+    found = False
+    for phrase in _IDK_BY_LENGTH:
+        if f" {phrase} " in padded:
+            padded = padded.replace(f" {phrase} ", " ")
+            found = True
+    words = [w for w in padded.split() if w not in IDK_FILLER]
+    return found and not words and not re.search(r"\d", padded)
+
+
+@dataclass
+class Verdict:
+    """Everything the rules measured for one answer against one reference."""
+
+    score: int
+    coverage: float
+    main: float
+    precision: float
+    findings: list[Finding] = field(default_factory=list)
+    matched: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    typo: bool = False
+    typos: tuple[tuple[str, str], ...] = ()
+    margin: float = 0.5
+    """How far the coverage is from the pass boundary (drives confidence)."""
+    base: int = 0
+    """The coverage score before any veto."""
+    missing_words: tuple[str, ...] = ()
+    """Words of partly covered key points that the answer lacks."""
+
+
+class RulesGrader:
+    """The always-available grader: deterministic key-point coverage with vetoes."""
+
+    name = "rules"
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        """Grade one answer (never raises for any text input)."""
+        answer = request.answer or ""
+        if is_idk(answer):
+            return GradeResult(
+                score=0, feedback="No answer given.", grader=self.name, confidence=0.99,
+                missing=tuple(p.text for p in parse_reference(request.reference, request.question).required),
+                notes=("idk",),
+            )
+        reasons = find_injection(answer)
+        if reasons:
+            return GradeResult(
+                score=0, grader=self.name, confidence=0.99, notes=("injection",),
+                feedback=f"The answer tries to instruct the grader ({reasons[0]}); it is scored 0.",
+            )
+        best: Verdict | None = None
+        best_ref = request.reference
+        for reference in (request.reference, *request.alternatives):
+            if not reference or not reference.strip():
+                continue
+            verdict = self.assess(request.question, reference, answer)
+            if reference is not request.reference and verdict.coverage >= 0.8 and not verdict.findings:
+                verdict.score = 5
+            if best is None or verdict.score > best.score:
+                best, best_ref = verdict, reference
+        if best is None:
+            return GradeResult(score=0, feedback="The card has no reference answer.", grader=self.name,
+                               confidence=0.2, needs_learner=True, notes=(ASK_LEARNER_NOTE,))
+        confidence = self._confidence(best)
+        needs_learner = confidence < ASK_LEARNER_BELOW
+        notes = tuple(sorted({f.kind for f in best.findings}))
+        if best_ref is not request.reference:
+            notes += ("alternative",)
+        if needs_learner:
+            notes += (ASK_LEARNER_NOTE,)
+        return GradeResult(
+            score=best.score, feedback=_feedback(best), grader=self.name, confidence=confidence,
+            matched=best.matched, missing=best.missing, notes=notes, needs_learner=needs_learner,
+        )
+
+    # ------------------------------------------------------------------ measuring
+
+    def assess(self, question: str, reference: str, answer: str) -> Verdict:
+        """Measure ``answer`` against one reference; the score before confidence/feedback."""
+        parse = parse_reference(reference, question)
+        question_tokens = tokenize(question)
+        question_keys = {t.key for t in question_tokens if t.content and t.number is None}
+        answer_tokens = tokenize(answer)
+        points = tuple(p.text for p in parse.required)
+        formula = formula_score(reference, answer)
+        if formula is not None:
+            if formula >= 3:
+                return Verdict(formula, 1.0, 1.0, 1.0, [], points, (), margin=0.6, base=formula)
+            finding = Finding("formula", "the formula is not the reference's")
+            return Verdict(formula, 0.0, 0.0, 0.0, [finding], (), points, margin=0.4, base=formula)
+        if _same_words(answer_tokens, tokenize(reference)):
+            return Verdict(5, 1.0, 1.0, 1.0, [], points, (), margin=0.6, base=5)
+        alignment = align(parse, answer_tokens)
+        coverage, main, listed = _coverage(parse, alignment)
+        precision = _precision(alignment, question_keys)
+        findings = (
+            negation_conflicts(alignment)
+            + antonym_conflicts(alignment, question_keys)
+            + number_conflicts(alignment, question_tokens, tokenize(reference))
+        )
+        if not findings:
+            findings = (role_swaps(alignment) + direction_swaps(answer, reference)
+                        + order_swaps(alignment, question))
+        if not findings:
+            findings = substitutions(alignment, question_keys)
+        if not findings and coverage >= 0.5:
+            findings = padding_findings(alignment, question_keys, reference + " " + question)
+        score, margin = _score(coverage, main, precision, listed, parse, alignment)
+        if not listed and _bare_number_answer(alignment, question_keys):
+            score, margin = max(score, 5), max(margin, 0.4)
+        base = score
+        kinds = {f.kind for f in findings}
+        if kinds & {"negation", "antonym"}:
+            score = 0
+        elif kinds & {"number", "swap", "padding", "substitution"}:
+            score = min(score, 1)
+        elif "order" in kinds:
+            score = min(score, 2)
+        typos = tuple(
+            (m.answer.text, m.reference.text)
+            for pc in alignment.points for m in pc.matches if m.how == "typo"
+        )
+        if typos and score == 5:
+            score = 4
+        required = [pc for pc in alignment.points if pc.point in parse.required]
+        matched = tuple(pc.point.text for pc in required if pc.coverage >= 0.5)
+        missing = tuple(pc.point.text for pc in required if pc.coverage < 0.5)
+        said = {m.reference.key for pc in required for m in pc.matches if m.strength >= SOLID}
+        missing_words: list[str] = []
+        for pc in required:
+            if 0.5 <= pc.coverage < 1.0:
+                for token in pc.point.tokens:
+                    if token.key not in said and token.text not in missing_words:
+                        missing_words.append(token.text)
+        return Verdict(score, coverage, main, precision, findings, matched, missing,
+                       bool(typos), typos, margin, base, tuple(missing_words[:4]))
+
+    @staticmethod
+    def _confidence(verdict: Verdict) -> float:
+        if verdict.findings:
+            return 0.8
+        return min(0.95, 0.5 + abs(verdict.margin) * 1.6)
+
+
+def _coverage(parse: ReferenceParse, alignment: Alignment) -> tuple[float, float, bool]:
+    """(overall coverage, coverage of the main point, scored as a list)."""
+    required = [pc for pc in alignment.points if pc.point in parse.required]
+    if not required:
+        return 0.0, 0.0, False
+    if parse.is_list:
+        items = [pc for pc in required if pc.point.item]
+        extras = [pc for pc in alignment.points if pc.point.optional and pc.point.item]
+        hit = sum(1 for pc in items if pc.coverage >= 0.5) + sum(1 for pc in extras if pc.coverage >= 0.5)
+        others = [pc for pc in required if not pc.point.item]
+        need = parse.required_items or len(items)
+        fraction = min(1.0, hit / need) if need else 0.0
+        if others:
+            rest = sum(pc.coverage for pc in others) / len(others)
+            fraction = (fraction * len(items) + rest * len(others)) / (len(items) + len(others))
+        return fraction, required[0].coverage, True
+    total = sum(pc.coverage for pc in required) / len(required)
+    return total, required[0].coverage, False
+
+
+HEAD_MIN = 0.5
+PREC_MIN = 0.75
+HEAD_SIZE = 3
+
+
+def _head_coverage(parse: ReferenceParse, alignment: Alignment) -> float:
+    """Coverage of the first few words of the first key point (its head: 'diffusion of water')."""
+    required = [pc for pc in alignment.points if pc.point in parse.required]
+    if not required:
+        return 0.0
+    first = required[0]
+    head: list[str] = []
+    for token in first.point.tokens:
+        if token.key not in head:
+            head.append(token.key)
+        if len(head) == HEAD_SIZE:
+            break
+    said = {m.reference.key for m in first.matches if m.strength >= SOLID}
+    return sum(1 for key in head if key in said) / len(head) if head else 0.0
+
+
+def _same_words(answer: list[Token], reference: list[Token]) -> bool:
+    """The answer is the reference, word for word (stop words included)."""
+    return bool(answer) and [t.key for t in answer] == [t.key for t in reference]
+
+
+def _bare_number_answer(alignment: Alignment, question_keys: set[str]) -> bool:
+    """A numeric answer ('476', '12') that equals the reference's number."""
+    informative = [t for t in alignment.answer_tokens if t.content and t.key not in question_keys]
+    numbers = [t for t in informative if t.number is not None]
+    words = [t for t in informative if t.number is None]
+    if not numbers or any(t.index not in alignment.matched_answer for t in words):
+        return False
+    reference_numbers = [t for pc in alignment.points if not pc.point.optional
+                         for t in pc.point.all_tokens if t.number is not None]
+    if not reference_numbers:
+        return False
+    matched = {m.reference.key for m in alignment.matched_answer.values() if m.how == "number"}
+    return all(
+        (m := alignment.matched_answer.get(t.index)) is not None and m.how == "number" for t in numbers
+    ) and (reference_numbers[0].key in matched or len({t.key for t in reference_numbers}) <= 2)
+
+
+def _precision(alignment: Alignment, question_keys: set[str]) -> float:
+    """Share of the answer's own content words that the reference supports."""
+    informative = [t for t in alignment.answer_tokens if t.content and t.key not in question_keys]
+    if not informative:
+        return 0.0
+    supported = sum(
+        1 for t in informative
+        if (m := alignment.matched_answer.get(t.index)) is not None and m.strength >= SOLID
+    )
+    return supported / len(informative)
+
+
+def _score(coverage: float, main: float, precision: float, listed: bool, parse: ReferenceParse,
+           alignment: Alignment) -> tuple[int, float]:
+    """Map coverage to 0-5; also return the signed distance from the pass boundary."""
+    if listed:
+        value = coverage
+        bands = ((0.9, 5), (0.75, 4), (0.6, 3), (0.3, 2), (0.01, 1))
+        boundary = 0.6
+    else:
+        value = coverage
+        if main >= 0.75 and precision >= 0.5:
+            value = max(value, 0.45 + 0.1 * main)
+        head = _head_coverage(parse, alignment)
+        if head >= HEAD_MIN and precision >= PREC_MIN:
+            value = max(value, 0.42)
+        bands = ((0.8, 5), (0.6, 4), (0.4, 3), (0.2, 2), (0.05, 1))
+        boundary = 0.4
+    for threshold, score in bands:
+        if value >= threshold:
+            return score, value - boundary
+    return 0, value - boundary
+
+
+def _feedback(verdict: Verdict) -> str:
+    """A short note a learner can act on."""
+    parts: list[str] = []
+    for finding in verdict.findings[:2]:
+        parts.append(finding.message)
+    if verdict.missing and verdict.score < 5:
+        shown = [_short(text) for text in verdict.missing[:2]]
+        more = len(verdict.missing) - len(shown)
+        parts.append("missing: " + "; ".join(shown) + (f" (+{more} more)" if more > 0 else ""))
+    elif verdict.missing_words and verdict.score < 5:
+        parts.append("not mentioned: " + ", ".join(verdict.missing_words))
+    if verdict.typos:
+        wrong, right = verdict.typos[0]
+        parts.append(f"spelling: '{wrong}' -> '{right}'")
+    if not parts:
+        return "Correct." if verdict.score >= 4 else "Not the reference answer."
+    lead = "Correct" if verdict.score >= 3 and not verdict.findings else "Not quite"
+    return f"{lead}: " + "; ".join(parts)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,586 @@
+"""Text normalisation for grading: folding, tokens with negation marks, word matching.
+
+Everything here is deterministic and cheap (word comparisons are cached), so the rules
+grader stays within a few milliseconds per answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from tutor.grading.lexicon import (
+    ADJECTIVE_ENDINGS,
+    ADJECTIVE_ONLY_PREFIXES,
+    LONG_REST_PREFIXES,
+    ANTONYM_PAIRS,
+    ANTONYM_PREFIXES,
+    ANTONYM_SUFFIXES,
+    NEGATING_PREFIXES,
+    NEGATION_CUES,
+    NEGATION_SKIP,
+    NUMBER_WORDS,
+    ORDINAL_WORDS,
+    PHRASES,
+    SHORTHAND,
+    STOPWORDS,
+    SYNONYM_GROUPS,
+)
+
+# --------------------------------------------------------------------------- folding
+
+_CHAR_MAP = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2013": " - ", "\u2014": " - ", "\u2212": "-", "\u2044": "/", "\u2215": "/",
+        "\u00d7": " x ", "\u00f7": " / ", "\u2192": " -> ", "\u21d2": " -> ", "\u2190": " <- ",
+        "\u00b1": " plus or minus ", "\u2248": " approximately ", "\u2264": " <= ", "\u2265": " >= ",
+        "\u00b7": " ", "\u2022": "\n", "\u25cf": "\n", "\u00a0": " ", "\u200b": "",
+        "\u00b2": "^2", "\u00b3": "^3", "\u00b9": "^1", "\u2070": "^0", "\u2074": "^4",
+        "\u2075": "^5", "\u2076": "^6", "\u2077": "^7", "\u2078": "^8", "\u2079": "^9",
+        "\u207b": "^-", "\u221a": " sqrt ", "\u221e": " infinity ", "\u00b0": " degrees ",
+        "\u03b1": " alpha ", "\u03b2": " beta ", "\u03b3": " gamma ", "\u03b4": " delta ",
+        "\u0394": " delta ", "\u03b5": " epsilon ", "\u03b8": " theta ", "\u03bb": " lambda ",
+        "\u03bc": " mu ", "\u00b5": " mu ", "\u03c0": " pi ", "\u03c1": " rho ", "\u03c3": " sigma ",
+        "\u03a3": " sigma ", "\u03c4": " tau ", "\u03c6": " phi ", "\u03c9": " omega ",
+        "\u03a9": " ohm ", "\u03c7": " chi ", "\u03b7": " eta ", "\u03bd": " nu ",
+    }
+)
+
+_CONTRACTIONS = (
+    (re.compile(r"\bwon'?t\b"), "will not"),
+    (re.compile(r"\bcan'?t\b"), "can not"),
+    (re.compile(r"\bshan'?t\b"), "shall not"),
+    (re.compile(r"\bcannot\b"), "can not"),
+    (re.compile(r"\bain'?t\b"), "is not"),
+    (re.compile(
+        r"\b(do|does|did|is|are|was|were|could|would|should|must|need|has|have|had|might)n'?t\b"),
+     r"\1 not"),
+    (re.compile(r"(?<=[a-z])n't\b"), " not"),
+    (re.compile(r"(?<=[a-z])'re\b"), " are"),
+    (re.compile(r"(?<=[a-z])'ve\b"), " have"),
+    (re.compile(r"(?<=[a-z])'ll\b"), " will"),
+    (re.compile(r"(?<=[a-z])'m\b"), " am"),
+    (re.compile(r"\b(it|that|there|what|he|she|who)'s\b"), r"\1 is"),
+    (re.compile(r"(?<=[a-z])'s\b"), ""),
+    (re.compile(r"(?<=[a-z]s)'(?=\s|$)"), ""),
+)
+
+_SHORTHAND_SLASH = (
+    (re.compile(r"\bw/o\b"), " without "),
+    (re.compile(r"\bb/c\b"), " because "),
+    (re.compile(r"\bb/w\b"), " between "),
+    (re.compile(r"\bw/(?=\s|[a-z])"), " with "),
+    (re.compile(r"\bno\.(?=\s*\d)"), " number "),
+)
+_PHRASES = tuple((re.compile(pattern), replacement) for pattern, replacement in PHRASES)
+_NEG_PREFIX_JOIN = re.compile(r"\b(?:(non|anti|un|de|counter)-|(non) )(?=[a-z]{3,})")
+_PLUS_WORDS = re.compile(r"(?<=[a-z])\s*\+\s*(?=[a-z]{2,})")
+_AMP = re.compile(r"\s*&\s*")
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents removed, typographic marks made plain, contractions expanded."""
+    text = text.translate(_CHAR_MAP)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.translate(_CHAR_MAP).lower()
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+_SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:x|\*)\s*10\s*\^\s*(-?\d{1,2})\b")
+
+
+def _expand_scientific(match: re.Match[str]) -> str:
+    value = float(match.group(1)) * 10 ** int(match.group(2))
+    return " " + (f"{value:.8f}".rstrip("0").rstrip(".") or "0") + " "
+
+
+def normalise(text: str) -> str:
+    """`fold` plus shorthand and phrase rewriting (go up -> increases), ready for tokens."""
+    text = fold(text)
+    text = _SCIENTIFIC.sub(_expand_scientific, text)
+    for pattern, replacement in _SHORTHAND_SLASH:
+        text = pattern.sub(replacement, text)
+    text = _AMP.sub(" and ", text)
+    text = _PLUS_WORDS.sub(" and ", text)
+    text = _NEG_PREFIX_JOIN.sub(lambda m: m.group(1) or m.group(2), text)
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# --------------------------------------------------------------------------- stems
+
+_DERIVATIONAL = frozenset(
+    """
+    e s es ed ing er ers or ors ion ions ation ations ition itions ize izes ized izing ization
+    izations al ally ly ity ities ive ively ivity ment ments ness ic ics ical ically ism isms ist
+    ists y ies ied ous ously ance ances ence ences ant ants ent ents ency ancy able ably ible
+    ibility ability ure ures ature ial ially ian ians ful fully ship ate ated ates ating ator
+    ators atory ative atively istic istics ty age ages ary ery est ier iest ily ify ified ifies
+    ification tion tions sion sions ative ization ise ised ising isation
+    """.split()
+)
+_DOUBLE = re.compile(r"([bcdfgkmnprtv])\1$")
+_VOWELS = set("aeiou")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light stem: plurals and -ed/-ing removed, British spelling folded, final e dropped."""
+    w = word
+    if len(w) <= 2 or not w.isalpha():
+        return w
+    if len(w) > 7:
+        w = re.sub(r"([ae])ll(ed|ing|er|ers)$", r"\1l\2", w)
+    if w.endswith(("ies", "ied")) and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        w = w[:-1]
+    if w.endswith("ing") and len(w) - 3 >= 2:
+        w = w[:-3]
+        if _DOUBLE.search(w):
+            w = w[:-1]
+    elif w.endswith("ed") and len(w) - 2 >= 2 and not w.endswith("eed"):
+        w = w[:-2]
+        if _DOUBLE.search(w):
+            w = w[:-1]
+    if len(w) >= 5:
+        w = re.sub(r"(?<=[a-z]{3})is(e|er|ation|ations)?$", r"iz\1", w)
+        w = re.sub(r"(?<=[a-z]{2})ys(e|is)?$", r"yz\1", w)
+        w = re.sub(r"([^aeiou])our$", r"\1or", w)
+        w = re.sub(r"([aeiou][a-z])tre$", r"\1ter", w)
+    if w.endswith("ly") and len(w) - 2 >= 4 and not w.endswith("ply"):
+        w = w[:-2]
+    if w.endswith("e") and len(w) >= 3:
+        w = w[:-1]
+    if w.endswith("y") and len(w) > 3:
+        w = w[:-1] + "i"
+    return w
+
+
+def _build_groups() -> dict[str, frozenset[int]]:
+    groups: dict[str, set[int]] = {}
+    for number, group in enumerate(SYNONYM_GROUPS):
+        for word in group:
+            groups.setdefault(stem(word), set()).add(number)
+    return {key: frozenset(value) for key, value in groups.items()}
+
+
+_SYNONYMS = _build_groups()
+_ANTONYMS: dict[str, set[str]] = {}
+for _a, _b in ANTONYM_PAIRS:
+    for _x, _y in ((_a, _b), (_b, _a)):
+        _ANTONYMS.setdefault(stem(_x), set()).add(stem(_y))
+        _ANTONYMS.setdefault(_x, set()).add(_y)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word or number of a text, with what the grader needs to know about it."""
+
+    text: str
+    """The folded surface form ('convolutional')."""
+    key: str
+    """The stem used for matching ('convolut'); for numbers a canonical string."""
+    index: int
+    clause: int
+    """Index of the clause (split at punctuation and conjunctions) it belongs to."""
+    number: float | None = None
+    percent: bool = False
+    stop: bool = False
+    negated: bool = False
+    clause_negated: bool = False
+    """An odd number of negation cues anywhere in this token's clause."""
+
+    @property
+    def content(self) -> bool:
+        """True for words and numbers that carry meaning (not stop words)."""
+        return not self.stop
+
+
+_TOKEN_RE = re.compile(
+    r"(?P<num>(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?(?![\w])"
+    r"|(?<![\w./])(?:1[0-2]|[1-9])/(?:1[0-2]|[2-9])(?![\d/])"
+    r"|(?<![\w.])-?\d+(?:\.\d+)?%?(?![a-z0-9]))"
+    r"|(?P<alnum>\d+(?:\.\d+)?[a-z][a-z0-9]*)"
+    r"|(?P<word>[a-z][a-z0-9]*(?:'[a-z]+)?)"
+    r"|(?P<sym>[/=<>^]|->|<-)"
+    r"|(?P<brk>[.;:!?,()\[\]\n\"]|\s-\s)"
+)
+_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
+_ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv|xvi{1,3}|xix|xx)$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+#: How many content words after a negation cue it applies to (within the clause).
+NEGATION_SCOPE = 4
+_CLAUSE_WORDS = frozenset(
+    {"but", "while", "whereas", "however", "although", "though", "whilst", "because",
+     "so", "which", "and", "or", "then", "therefore", "thus", "hence", "otherwise", "whereby",
+     "when", "if", "since", "unless"}
+)
+
+
+def _roman_value(text: str) -> int:
+    total = 0
+    previous = 0
+    for char in reversed(text):
+        value = _ROMAN_VALUES[char]
+        total = total - value if value < previous else total + value
+        previous = max(previous, value)
+    return total
+
+
+def _parse_number(raw: str) -> tuple[float, bool] | None:
+    percent = raw.endswith("%")
+    body = raw.rstrip("%").replace(",", "")
+    try:
+        if "/" in body:
+            top, bottom = body.split("/", 1)
+            value = float(top) / float(bottom) if float(bottom) else float(top)
+        else:
+            value = float(body)
+    except ValueError:
+        return None
+    return value, percent
+
+
+def number_key(value: float) -> str:
+    """A canonical string for a number (so 1, 1.0 and one share a key)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6g}"
+
+
+def tokenize(text: str, *, normalised: bool = False) -> list[Token]:
+    """Tokens of ``text`` with clause indices, stop-word and negation marks."""
+    return list(_tokenize(text, normalised))
+
+
+@lru_cache(maxsize=4096)
+def _tokenize(text: str, normalised: bool) -> tuple[Token, ...]:
+    return tuple(_tokens(text if normalised else normalise(text)))
+
+
+def _tokens(text: str) -> list[Token]:
+    raw: list[tuple[str, str]] = []  # (kind, value)
+    for match in _TOKEN_RE.finditer(text):
+        kind = match.lastgroup or ""
+        value = match.group(kind)
+        if kind == "alnum":
+            ordinal = _ORDINAL.match(value)
+            unit = re.match(r"^(\d+(?:\.\d+)?)([a-z]+)$", value)
+            dims = re.match(r"^(\d+)x(\d+)$", value)
+            if dims:
+                raw.extend([("num", dims.group(1)), ("brk", ","), ("num", dims.group(2))])
+            elif ordinal and int(ordinal.group(1)) in ORDINAL_WORDS:
+                raw.append(("word", ORDINAL_WORDS[int(ordinal.group(1))]))
+            elif unit and unit.group(2) == "s":
+                raw.append(("num", unit.group(1)))
+            elif unit and unit.group(2) in _SCALE_SUFFIX:
+                raw.append(("num", str(float(unit.group(1)) * _SCALE_SUFFIX[unit.group(2)])))
+            elif unit and (len(unit.group(2)) >= 2 or unit.group(2) in _UNIT_LETTERS) and unit.group(2) not in {
+                    "st", "nd", "rd", "th"}:
+                raw.append(("num", unit.group(1)))
+                raw.append(("word", unit.group(2)))
+            else:
+                raw.append(("word", value))
+        elif kind == "word" and value in SHORTHAND:
+            for part in SHORTHAND[value].split():
+                raw.append(("word", part))
+        elif kind == "word" and "'" in value:
+            for part in value.split("'"):
+                if part:
+                    raw.append(("word", part))
+        else:
+            raw.append((kind, value))
+    roman_heads = {raw[i - 1][1] for i, (kind, value) in enumerate(raw)
+                   if i and kind == "word" and len(value) >= 2 and _ROMAN.match(value)
+                   and raw[i - 1][0] == "word" and raw[i - 1][1] not in STOPWORDS}
+    tokens: list[Token] = []
+    clause = 0
+    pending_negation = 0
+    cues: dict[int, int] = {}
+    for i, (kind, value) in enumerate(raw):
+        if kind in ("brk", "sym"):
+            if kind == "brk" and value not in ('"',):
+                clause += 1
+                pending_negation = 0
+            continue
+        if kind == "word" and value in _CLAUSE_WORDS:
+            clause += 1
+            pending_negation = 0
+        number: float | None = None
+        percent = False
+        text_value = value
+        if kind == "num":
+            parsed = _parse_number(value)
+            if parsed is None:
+                continue
+            number, percent = parsed
+        elif value in NUMBER_WORDS:
+            number = float(NUMBER_WORDS[value])
+        elif _ROMAN.match(value) and i and raw[i - 1][0] == "word" and (
+            (len(value) >= 2 and raw[i - 1][1] not in STOPWORDS) or raw[i - 1][1] in roman_heads
+        ):
+            number = float(_roman_value(value))
+        standalone = value == "no" and (i == 0 or raw[i - 1][0] == "brk") and (
+            i + 1 == len(raw) or raw[i + 1][0] == "brk")
+        if kind == "word" and value in NEGATION_CUES and not standalone:
+            previous = raw[i - 1][1] if i else ""
+            if not (value == "no" and previous in {"or", "yes"}):
+                pending_negation = NEGATION_SCOPE
+                cues[clause] = cues.get(clause, 0) + 1
+            continue
+        stop = number is None and value in STOPWORDS and not _in_formula(raw, i)
+        if pending_negation < NEGATION_SCOPE and value in _COPULAS:
+            pending_negation = 0
+        negated = False
+        if pending_negation and not stop and value not in NEGATION_SKIP:
+            negated = True
+            pending_negation -= 1
+        if (number is not None and value in _UNITS and tokens and tokens[-1].text in _TENS
+                and tokens[-1].clause == clause and i and raw[i - 1][1] in _TENS):
+            previous_token = tokens.pop()
+            number = (previous_token.number or 0) + number
+            text_value = f"{previous_token.text}-{value}"
+            negated = previous_token.negated
+        elif (number is not None and value in _MULTIPLIERS and tokens and tokens[-1].number is not None
+                and tokens[-1].clause == clause and not tokens[-1].percent):
+            previous_token = tokens.pop()
+            number = previous_token.number * number
+            text_value = f"{previous_token.text} {value}"
+            negated = previous_token.negated
+        key = number_key(number) if number is not None else stem(text_value)
+        tokens.append(Token(text_value, key, len(tokens), clause, number, percent, stop, negated))
+    if cues:
+        tokens = [
+            replace(t, clause_negated=True) if cues.get(t.clause, 0) % 2 else t for t in tokens
+        ]
+    return tokens
+
+
+_COPULAS = frozenset({"is", "are", "was", "were"})
+_MULTIPLIERS = frozenset({"hundred", "thousand", "million", "billion", "trillion", "dozen"})
+_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+_UNITS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
+_SCALE_SUFFIX = {"k": 1e3, "bn": 1e9}
+_UNIT_LETTERS = frozenset({"g", "m", "s", "l", "v", "w", "j", "h", "c", "f"})
+
+
+def _in_formula(raw: list[tuple[str, str]], i: int) -> bool:
+    """A one-letter word used as a symbol: 'P(A)', 'a = b', '2a'."""
+    if len(raw[i][1]) != 1:
+        return False
+    before = raw[i - 1][1] if i else ""
+    after = raw[i + 1][1] if i + 1 < len(raw) else ""
+    return before in {"(", "=", "^", "/"} or after in {")", "=", "^", "/"}
+
+
+def content_tokens(tokens: list[Token]) -> list[Token]:
+    """The tokens that carry meaning."""
+    return [t for t in tokens if t.content]
+
+
+# --------------------------------------------------------------------------- word matching
+
+EXACT = 1.0
+SYNONYM = 0.95
+FAMILY = 0.95
+TYPO = 0.9
+ABBREVIATION = 0.85
+
+
+def _allowed_edits(length: int) -> int:
+    if length < 4:
+        return 0
+    if length < 8:
+        return 1
+    return 2
+
+
+def _family(a: str, b: str) -> bool:
+    """Same word family: a shared stem of >= 4 letters plus known derivational endings."""
+    limit = min(len(a), len(b))
+    common = 0
+    while common < limit and a[common] == b[common]:
+        common += 1
+    if common < 4:
+        return False
+    for cut in range(common, 3, -1):
+        if a[cut:] in _DERIVATIONAL_OR_EMPTY and b[cut:] in _DERIVATIONAL_OR_EMPTY:
+            return cut >= 0.5 * max(len(a), len(b))
+    return False
+
+
+_DERIVATIONAL_OR_EMPTY = _DERIVATIONAL | {""}
+
+
+@lru_cache(maxsize=65536)
+def antonyms(a: str, b: str) -> bool:
+    """True when two words (surface or stem) are opposites: listed pairs or prefixes/suffixes."""
+    if a == b:
+        return False
+    if b in _ANTONYMS.get(a, ()) or stem(b) in _ANTONYMS.get(stem(a), ()):
+        return True
+    for first, second in ANTONYM_PREFIXES:
+        for x, y in ((first, second), (second, first)):
+            if a.startswith(x) and b.startswith(y):
+                rest_a, rest_b = a[len(x):], b[len(y):]
+                if len(rest_a) >= 3 and (rest_a == rest_b or stem(rest_a) == stem(rest_b)):
+                    return True
+    for first, second in ANTONYM_SUFFIXES:
+        for x, y in ((first, second), (second, first)):
+            if a.endswith(x) and b.endswith(y) and len(a) - len(x) >= 3:
+                if a[: -len(x)] == b[: -len(y)]:
+                    return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def negated_form(a: str, b: str) -> bool:
+    """True when ``a`` is ``b`` with a negating prefix (unlabeled / labeled), or the reverse."""
+    for longer, shorter in ((a, b), (b, a)):
+        for prefix in NEGATING_PREFIXES:
+            if not longer.startswith(prefix) or len(shorter) < (6 if prefix in LONG_REST_PREFIXES else 5):
+                continue
+            if prefix in ADJECTIVE_ONLY_PREFIXES and not shorter.endswith(ADJECTIVE_ENDINGS):
+                continue
+            rest = longer[len(prefix):]
+            if rest == shorter or (len(rest) >= 5 and stem(rest) == stem(shorter)):
+                return True
+    return False
+
+
+@lru_cache(maxsize=131072)
+def word_match(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
+    """How well answer word ``a`` stands for reference word ``b``: (strength 0-1, how).
+
+    ``how`` is one of exact, synonym, family, typo, abbreviation, or '' for no match.
+    """
+    if a_key == b_key or a == b:
+        return EXACT, "exact"
+    if antonyms(a, b):
+        return 0.0, ""
+    groups_a = _SYNONYMS.get(a_key)
+    if groups_a and groups_a & _SYNONYMS.get(b_key, frozenset()):
+        return SYNONYM, "synonym"
+    alpha = a.isalpha() and b.isalpha()
+    if alpha and _family(a, b):
+        return FAMILY, "family"
+    if not alpha:
+        return _digit_abbreviation(a, b)
+    if a[0] != b[0] and sound(a)[:1] != sound(b)[:1]:
+        return 0.0, ""
+    shorter = min(len(a), len(b))
+    edits = _allowed_edits(shorter)
+    if edits and abs(len(a) - len(b)) <= edits + 1:
+        if (OSA.distance(a, b, score_cutoff=edits) <= edits
+                or OSA.distance(a_key, b_key, score_cutoff=edits) <= edits
+                or OSA.distance(sound(a), sound(b), score_cutoff=edits) <= edits):
+            return TYPO, "typo"
+    if shorter == 3 and len(a) == len(b) == 3 and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
+        return TYPO, "typo"
+    if 3 <= len(a) <= len(b) - 2 and b.startswith(a) and a not in STOPWORDS:
+        return ABBREVIATION, "abbreviation"
+    if 2 <= len(a) <= 4 and len(b) >= len(a) + 3 and not (set(a[1:]) & _VOWELS):
+        if _subsequence(a, b):
+            return ABBREVIATION * 0.95, "abbreviation"
+    return 0.0, ""
+
+
+_SOUND_RULES = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ph", "f"), (r"gh(?=t|$)", ""), (r"ck", "k"), (r"q", "k"), (r"c(?=[eiy])", "s"),
+        (r"c", "k"), (r"z", "s"), (r"ae|oe", "e"), (r"y", "i"), (r"(.)\1+", r"\1"),
+    )
+)
+
+
+@lru_cache(maxsize=65536)
+def sound(word: str) -> str:
+    """A rough phonetic spelling, so 'profase' meets 'prophase' and 'sunlite' 'sunlight'."""
+    for pattern, replacement in _SOUND_RULES:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(char in it for char in short)
+
+
+def _digit_abbreviation(a: str, b: str) -> tuple[float, str]:
+    """'b1' for 'beta1': same digits, the letters a prefix of the other's letters."""
+    ma = re.match(r"^([a-z]+)(\d+)$", a)
+    mb = re.match(r"^([a-z]+)(\d+)$", b)
+    if ma and mb and ma.group(2) == mb.group(2):
+        la, lb = ma.group(1), mb.group(1)
+        if la != lb and (lb.startswith(la) or la.startswith(lb)):
+            return ABBREVIATION, "abbreviation"
+    return 0.0, ""
+
+
+def numbers_equal(answer: Token, reference: Token) -> bool:
+    """Numbers agree: equal, equal at the answer's precision, or the same as a percentage."""
+    a, r = answer.number, reference.number
+    if a is None or r is None:
+        return False
+    candidates = [r]
+    if answer.percent != reference.percent:
+        candidates += [r * 100, r / 100]
+    if " " in reference.text and " " not in answer.text:
+        mantissa = _parse_number(reference.text.split()[0])
+        if mantissa is not None:
+            candidates.append(mantissa[0])
+    decimals = _decimals(answer.text)
+    figures = _significant(answer.text)
+    for value in candidates:
+        if abs(a - value) <= 1e-9 * max(1.0, abs(value)):
+            return True
+        if decimals is not None and value and round(value, decimals) == a and abs(a) >= 1:
+            return True
+        if figures and value and float(f"{value:.{figures}g}") == a:
+            return True
+    return False
+
+
+def _significant(text: str) -> int:
+    """Significant figures written in a number ('9.5 trillion' -> 2); 0 when unknown."""
+    body = text.split()[0].rstrip("%").replace(",", "").lstrip("-")
+    if not re.match(r"^\d+(\.\d+)?$", body):
+        return 0
+    digits = body.replace(".", "").lstrip("0")
+    if "." not in body:
+        digits = digits.rstrip("0") or "0"
+    return len(digits) if " " in text or "." in body else 0
+
+
+def _decimals(text: str) -> int | None:
+    body = text.rstrip("%").replace(",", "")
+    if "/" in body or not re.match(r"^-?\d+(\.\d+)?$", body):
+        return None
+    return len(body.split(".")[1]) if "." in body else 0
+
+
+def initials(tokens: list[Token]) -> str:
+    """First letters of words (for acronyms)."""
+    return "".join(t.text[0] for t in tokens if t.text)
+
+
+def is_acronym_candidate(token: Token) -> bool:
+    """A short all-letter token that may be an acronym (cnn, lr, nlp, vs plural cnns)."""
+    return 2 <= len(token.text) <= 7 and token.text.isalpha() and token.number is None
