@@ -19,7 +19,7 @@ from tutor.grading.modelfile import check_model_file
 from tutor.settings import Settings, load_settings
 
 #: Subcommand modules under ``tutor.commands``, in help order.
-COMMANDS = ["study", "import_deck", "export"]
+COMMANDS = ["study", "import_deck", "export", "grade", "report", "exam"]
 
 
 class CliParser(argparse.ArgumentParser):

@@ -5,6 +5,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Markdown
 
 from tutor.decks import load_library
+from tutor.schedule import FixedClock
 from tutor.settings import Settings
 from tutor.tui import create_app
 from tutor.tui.screens.card_browser import CardBrowserScreen
@@ -15,12 +16,15 @@ DECK = "title: Capitals\n---\nQ: Capital of France?\nA: Paris\n---\nQ: Capital o
 async def test_deck_list_shows_decks_and_browses(tmp_path: Path) -> None:
     path = tmp_path / "capitals.deck"
     path.write_text(DECK, encoding="utf-8")
-    app = create_app(Settings(), load_library([path]))
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
     async with app.run_test(size=(100, 30)) as pilot:
         table = app.screen.query_one("#decks", DataTable)
         assert table.row_count == 1
-        assert table.get_row_at(0)[:2] == ["Capitals", "2"]
-        await pilot.press("enter")
+        # Deck, due, new, total, mastery, last studied.
+        row = table.get_row_at(0)
+        assert row[:4] == ["Capitals", "0", "2", "2"]
+        assert "0%" in str(row[4]) and row[5] == "never"
+        await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, CardBrowserScreen)
         await pilot.press("down")

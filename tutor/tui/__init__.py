@@ -2,16 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from tutor.decks.library import DeckLibrary
+    from tutor.decks.model import Deck
+    from tutor.grading.base import Grader
+    from tutor.grading.policy import GradingPolicy
+    from tutor.schedule.clock import Clock
     from tutor.settings import Settings
+    from tutor.store.study_store import StudyStore
     from tutor.tui.app import TutorApp
 
 
-def create_app(settings: "Settings", library: "DeckLibrary") -> "TutorApp":
-    """Build the app: the one factory used by the CLI and the tests."""
+def create_app(settings: "Settings", library: "DeckLibrary", *,
+               store: "StudyStore | None" = None, clock: "Clock | None" = None,
+               grader: "GradingPolicy | Grader | None" = None,
+               study: "Sequence[Deck]" = (), topics: "Sequence[str]" = (),
+               screen: "Screen | None" = None) -> "TutorApp":
+    """Build the app: the one factory used by the CLI, the tests and the bench.
+
+    ``store``: the study store (default: the profile's, opened here; `StoreError` when
+    another tutor holds it). ``clock``: where "now" comes from (tests pass a `FixedClock`).
+    ``grader``: a ready `GradingPolicy`, or one refining `Grader` put after the rules
+    (default: `build_grader(settings)`). ``study``: decks to start studying at once;
+    with ``topics``, a drill of those topics' cards (in ``study``, or every deck) instead.
+    ``screen``: shown instead of the deck list (``tutor exam``); the app ends when it closes.
+    """
+    from tutor.schedule.clock import SystemClock
+    from tutor.store.profiles import open_store
+    from tutor.study.grading import PolicyGrading, grading_for_settings
     from tutor.tui.app import TutorApp
 
-    return TutorApp(settings=settings, library=library)
+    grading = PolicyGrading.wrap(grader) if grader is not None else grading_for_settings(settings)
+    owns_store = store is None
+    opened = store if store is not None else open_store(settings)
+    try:
+        return TutorApp(settings, library, store=opened, grading=grading,
+                        clock=clock or SystemClock(), owns_store=owns_store, study_decks=study,
+                        study_topics=topics, first_screen=screen)
+    except BaseException:
+        if owns_store:
+            opened.close()
+        raise

@@ -1,12 +1,42 @@
-"""The Textual application: thin; screens do the work."""
+"""The Textual application: thin. Screens do the work; the app owns the shared parts
+(store, grading, clock) and the thread workers that must outlive a screen."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from textual import on, work
 from textual.app import App
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from tutor.decks.library import DeckLibrary
+from tutor.decks.model import Deck
+from tutor.exam.model import ExamOptions
+from tutor.report.drill import DrillRequest
+from tutor.report.records import StudyReport
+from tutor.schedule.clock import Clock
+from tutor.schedule.leitner import LeitnerScheduler
 from tutor.settings import Settings
+from tutor.store.study_store import StudyStore
+from tutor.study.grading import RULES_LABEL, GraderStatus, PolicyGrading
+from tutor.study.session import Attempt, StudySession
+from tutor.tui.commands import TutorCommands
+from tutor.tui.messages import AttemptChanged, GradeRefined, ModelLoaded
 from tutor.tui.screens.deck_list import DeckListScreen
+from tutor.tui.screens.study import StudyScreen
+
+MODEL_GROUP = "model"
+GRADE_GROUP = "grade"
+
+
+def one_line(error: BaseException | None) -> str:
+    """An exception as one short line."""
+    if error is None:
+        return "unknown error"
+    text = getattr(error, "message", None) or str(error) or type(error).__name__
+    return text.splitlines()[0][:160]
 
 
 class TutorApp(App[int]):
@@ -14,16 +44,216 @@ class TutorApp(App[int]):
 
     TITLE = "tutor"
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {TutorCommands}
 
-    def __init__(self, settings: Settings, library: DeckLibrary) -> None:
+    grader_status: reactive[GraderStatus] = reactive(GraderStatus(RULES_LABEL, "rules"))
+    """What grades now; the status bars follow it."""
+
+    def __init__(self, settings: Settings, library: DeckLibrary, *, store: StudyStore,
+                 grading: PolicyGrading, clock: Clock, owns_store: bool = True,
+                 study_decks: Sequence[Deck] = (), study_topics: Sequence[str] = (),
+                 first_screen: Screen | None = None) -> None:
         super().__init__()
+        self.first_screen = first_screen
+        """A screen to show instead of the deck list (the exam); the app ends when it closes."""
         self.settings = settings
         self.library = library
-        if settings.theme:
+        self.store = store
+        self.grading = grading
+        self.clock = clock
+        self.scheduler = LeitnerScheduler.from_settings(settings.study)
+        self.owns_store = owns_store
+        self.study_decks = list(study_decks)
+        self.study_topics = list(study_topics)
+        self._grade_jobs: dict[Worker[None], tuple[StudySession, Attempt]] = {}
+        if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
 
     def on_mount(self) -> None:
-        """Show the deck list and any deck problems found while loading."""
-        self.push_screen(DeckListScreen(self.library))
+        """Show the deck list (and the study screen when decks were named); start the model."""
+        self.grader_status = self.grading.status()
+        if self.first_screen is not None:
+            self.push_screen(self.first_screen, lambda _result: self.exit(0))
+        else:
+            self.push_screen(DeckListScreen(self.library))
         for error in self.library.errors:
             self.notify(error, title="Deck not loaded", severity="error", timeout=10)
+        if self.settings.theme and self.settings.theme not in self.available_themes:
+            self.notify(f"unknown theme '{self.settings.theme}'", title="Settings",
+                        severity="warning")
+        if self.store.recovery_message:
+            self.notify(self.store.recovery_message, title="Study data repaired",
+                        severity="warning", timeout=20)
+        if self.study_topics:
+            self.drill(self.study_decks or self.library.decks, self.study_topics)
+        elif self.study_decks:
+            title = ", ".join(deck.title for deck in self.study_decks)
+            self.study(self.study_decks, title=title)
+        if self.grading.status().phase == "loading":
+            # After the first frame: importing llama_cpp holds the GIL for a while.
+            self.call_after_refresh(self.load_model)
+
+    def on_unmount(self) -> None:
+        """Close the store (progress is saved on every answer; this folds the journal)."""
+        if self.owns_store:
+            self.store.close()
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def study(self, decks: Sequence[Deck], *, title: str = "") -> bool:
+        """Start a session over ``decks``; False (with a note) when nothing is due."""
+        session = StudySession.due(decks, self.store, self.scheduler, self.grading, self.clock,
+                                   self.settings.study, title=title)
+        if session.finished:
+            self.notify(self._nothing_due(decks, title), title="Nothing to study", timeout=6)
+            return False
+        return self.start_session(session)
+
+    def drill(self, decks: Sequence[Deck], topics: Sequence[str], *, title: str = "",
+              limit: int | None = None) -> bool:
+        """Drill the cards of ``topics`` in ``decks`` now, due or not (weak-topic practice)."""
+        session = StudySession.drill(decks, self.store, self.scheduler, self.grading,
+                                     self.clock, topics, limit=limit, title=title)
+        if session.finished:
+            self.notify(f"No cards in the topics {', '.join(topics)}.",
+                        title="Nothing to drill", timeout=6)
+            return False
+        return self.start_session(session)
+
+    def start_session(self, session: StudySession) -> bool:
+        """Show the study screen for a ready session (other screens start drills this way)."""
+        if session.finished:
+            return False
+        self.push_screen(StudyScreen(session))
+        return True
+
+    def drill_request(self, request: DrillRequest) -> bool:
+        """Start the drill a report asked for (its topics, in the decks they come from)."""
+        keys = set(request.decks)
+        decks = [deck for deck in self.library.decks if deck.key in keys] or self.library.decks
+        topics = list(dict.fromkeys(topic for _deck, topic in request.topics))
+        return self.drill(decks, topics, title=request.title)
+
+    # -- report and exam -----------------------------------------------------------------
+
+    def open_report(self) -> None:
+        """The weak-topic report over every loaded deck (built in a worker by the screen)."""
+        from tutor.report.build import report_from_store
+        from tutor.tui.screens.report import ReportScreen
+
+        decks, boxes = list(self.library.decks), self.scheduler.boxes
+
+        def build() -> StudyReport:
+            return report_from_store(self.store, self.clock, decks=decks, boxes=boxes)
+
+        self.push_screen(ReportScreen(build), self._report_closed)
+
+    def _report_closed(self, request: DrillRequest | None) -> None:
+        if request is not None:
+            self.drill_request(request)
+
+    def open_exam_form(self, decks: Sequence[Deck], title: str) -> None:
+        """The exam form for ``decks``; Start begins a timed exam over them."""
+        from tutor.tui.screens.exam_dialogs import ExamOptionsScreen
+
+        if not any(deck.cards for deck in decks):
+            self.notify("These decks have no cards.", title="No exam", severity="warning")
+            return
+        topics = sorted({card.topic for deck in decks for card in deck.cards if card.topic},
+                        key=str.lower)
+        chosen = [deck for deck in decks if deck.cards]
+        self.push_screen(ExamOptionsScreen(tuple(deck.key for deck in chosen), title, topics),
+                         lambda options: self._start_exam(chosen, options))
+
+    def _start_exam(self, decks: Sequence[Deck], options: ExamOptions | None) -> None:
+        if options is None:
+            return
+        from tutor.exam.grading import ExamGrading
+        from tutor.exam.model import ExamError
+        from tutor.exam.setup import start_exam
+        from tutor.tui.screens.exam import ExamScreen
+
+        grading = ExamGrading(self.grading.policy)
+        try:
+            session = start_exam(options, decks, self.clock, store=self.store,
+                                 grader=grading.label, boxes=self.scheduler.boxes)
+        except ExamError as exc:
+            self.notify(exc.message, title="Exam not started", severity="error")
+            return
+        for warning in session.warnings:
+            self.notify(warning, title="Exam", timeout=8)
+        self.push_screen(ExamScreen(session, grading, scheduler=self.scheduler))
+
+    def _nothing_due(self, decks: Sequence[Deck], title: str) -> str:
+        ids = [card.id for deck in decks for card in deck.cards]
+        upcoming = [s.due for s in self.store.states(ids).values() if s.due is not None]
+        text = f"Nothing due in {title or 'these decks'} now"
+        if upcoming:
+            when = min(upcoming).astimezone(self.clock.now().tzinfo)
+            text += f"; next card due {when:%Y-%m-%d %H:%M}"
+        elif ids:
+            text += " (today's new-card limit is reached)"
+        return text + "."
+
+    # -- grading workers -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group=MODEL_GROUP, exit_on_error=False,
+          description="load the grading model")
+    def load_model(self) -> None:
+        """Load the model behind the UI (llama_cpp is imported inside, in this thread)."""
+        self.grading.load()
+        self.post_message(ModelLoaded(self.grading.label))
+
+    def refine_grade(self, session: StudySession, attempt: Attempt) -> None:
+        """Ask the model for its verdict on ``attempt`` in a worker thread."""
+        worker = self._refine(session, attempt)
+        self._grade_jobs[worker] = (session, attempt)
+
+    # Not exclusive: an earlier answer's verdict must still arrive after the next submit.
+    @work(thread=True, exclusive=False, group=GRADE_GROUP, exit_on_error=False,
+          description="refine a grade with the model")
+    def _refine(self, session: StudySession, attempt: Attempt) -> None:
+        result = self.grading.refine(attempt.request, attempt.provisional)
+        self.post_message(GradeRefined(session, attempt, result))
+
+    def on_model_loaded(self, message: ModelLoaded) -> None:
+        """The model is ready: say so in the status bar."""
+        self.grader_status = self.grading.status()
+
+    def on_grade_refined(self, message: GradeRefined) -> None:
+        """Record the model's verdict against the attempt it was for (UI thread: store write)."""
+        session, attempt, result = message.session, message.attempt, message.result
+        before = attempt.result.score
+        reason = PolicyGrading.fell_back(attempt.provisional, result)
+        if reason:
+            session.refinement_failed(attempt, reason)
+        else:
+            session.finalize(attempt, result)
+        self._attempt_changed(session, attempt, before)
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker failure lands here: grading falls back to the rules, visibly."""
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            reason = one_line(worker.error)
+            if worker.group == MODEL_GROUP:
+                self.grading.model_failed(f"model failed to load: {reason}")
+                self.notify(f"{reason}. Grading with rules.", title="Model not loaded",
+                            severity="warning", timeout=10)
+            elif worker.group == GRADE_GROUP:
+                self.grading.model_failed(f"model failed while grading: {reason}")
+                job = self._grade_jobs.pop(worker, None)
+                if job is not None:
+                    session, attempt = job
+                    session.refinement_failed(attempt, f"the model failed ({reason});"
+                                                       " the rules verdict stands")
+                    self._attempt_changed(session, attempt, attempt.result.score)
+            self.grader_status = self.grading.status()
+        elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
+            self._grade_jobs.pop(worker, None)  # type: ignore[arg-type]
+
+    def _attempt_changed(self, session: StudySession, attempt: Attempt, old_score: int) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, StudyScreen) and screen.session is session:
+                screen.post_message(AttemptChanged(session, attempt, old_score))

@@ -1,70 +1,251 @@
-"""The deck list: every deck with its size and topics; Enter browses a deck."""
+"""The deck list: every deck with due / new / total, mastery and last studied; Enter studies."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
-from tutor.tui.screens.card_browser import CardBrowserScreen
+from tutor.schedule.summary import DeckSummary, summarize
+from tutor.tui.widgets.grader_status import GraderStatusBar
+from tutor.tui.widgets.mastery import last_studied_text, mastery_bar
+
+if TYPE_CHECKING:
+    from tutor.tui.app import TutorApp
+
+
+#: Room the columns other than the title take (cells, padding, scrollbar).
+OTHER_COLUMNS_WIDTH = 54
+MASTERY_WIDTH = 15
+
+
+class DeckTable(DataTable[object]):
+    """The decks table; Enter (or a click on the selected row) studies the deck."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Study")]
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis."""
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 deck', '3 decks'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def deck_matches(deck: Deck, text: str) -> bool:
+    """True when the filter ``text`` is in the deck's title, key or topics."""
+    wanted = text.strip().lower()
+    if not wanted:
+        return True
+    haystack = " ".join([deck.title, deck.key, *deck.topic_names()]).lower()
+    return all(word in haystack for word in wanted.split())
 
 
 class DeckListScreen(Screen[None]):
-    """Lists the loaded decks."""
+    """Lists the loaded decks and where the learner stands in each."""
 
     CSS_PATH = "deck_list.tcss"
     BINDINGS = [
-        Binding("enter", "open_deck", "Browse", show=True),
-        Binding("q", "app.quit", "Quit", show=True),
+        Binding("enter", "study_deck", "Study deck", show=False),
+        Binding("a", "study_all", "All due"),
+        Binding("slash", "filter", "Filter"),
+        Binding("b", "browse", "Browse"),
+        Binding("x", "exam", "Exam"),
+        Binding("r", "report", "Report"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self, library: DeckLibrary) -> None:
         super().__init__()
         self.library = library
 
+    @property
+    def tutor_app(self) -> TutorApp:
+        """The app, typed."""
+        return cast("TutorApp", self.app)
+
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Input(placeholder="Filter decks by title or topic; Enter to go to the list",
+                    id="filter")
         if not self.library.decks:
             yield Static(
                 "No decks found. Import one with 'tutor import FILE -o NAME.deck',"
                 " or put .deck files in your decks folder.",
                 id="empty",
             )
-        table: DataTable[str] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Static(id="totals")
+        yield GraderStatusBar()
         yield Footer()
 
     def on_mount(self) -> None:
         """Fill the table."""
+        self.sub_title = "Decks"
         table = self.query_one("#decks", DataTable)
-        table.add_columns("Deck", "Cards", "Topics", "File")
+        table.add_column("Deck", key="deck")
+        table.add_column("Due", key="due")
+        table.add_column("New", key="new")
+        table.add_column("Total", key="total")
+        table.add_column("Mastery", key="mastery", width=MASTERY_WIDTH)
+        table.add_column("Last studied", key="last", width=12)
+        self.query_one("#filter", Input).display = False
+        self.refill()
+        table.focus()
+
+    def on_resize(self) -> None:
+        """Titles are cut to the width."""
+        if self.is_mounted:
+            self.refill()
+
+    def on_screen_resume(self) -> None:
+        """Back from a session: the numbers changed."""
+        if self.is_mounted:
+            self.refill()
+
+    def deck_summary(self, deck: Deck) -> DeckSummary:
+        """Due / new / total / mastery of one deck now."""
+        app = self.tutor_app
+        ids = [card.id for card in deck.cards]
+        return summarize(ids, app.store.states(ids), app.clock.now(), boxes=app.scheduler.boxes)
+
+    def refill(self) -> None:
+        """Rebuild the rows (keeping the cursor on the same deck when it is still listed)."""
+        table = self.query_one("#decks", DataTable)
+        selected = self.selected_deck()
+        text = self.query_one("#filter", Input).value
+        table.clear()
+        app = self.tutor_app
+        now = app.clock.now()
+        title_width = max(16, self.size.width - OTHER_COLUMNS_WIDTH)
+        due_total = new_total = 0
         for index, deck in enumerate(self.library.decks):
+            summary = self.deck_summary(deck)
+            due_total += summary.due
+            new_total += summary.new
+            if not deck_matches(deck, text):
+                continue
             table.add_row(
-                deck.title,
-                str(len(deck.cards)),
-                str(len(deck.topic_names())),
-                deck.key,
+                shorten(deck.title, title_width),
+                str(summary.due),
+                str(summary.new),
+                str(summary.total),
+                mastery_bar(summary.mastery),
+                last_studied_text(app.store.last_studied(deck.key), now),
                 key=str(index),
             )
-        table.focus()
+            if deck is selected:
+                table.move_cursor(row=table.row_count - 1)
+        shown = table.row_count
+        totals = (f"{plural(len(self.library.decks), 'deck')} · {plural(due_total, 'card')} due"
+                  f" · {new_total} new")
+        if text.strip():
+            totals += f" · filter '{text.strip()}': {shown} shown"
+        self.query_one("#totals", Static).update(totals)
 
     def selected_deck(self) -> Deck | None:
         """The deck under the cursor."""
         table = self.query_one("#decks", DataTable)
-        if not self.library.decks or table.cursor_row < 0:
+        if table.row_count == 0 or table.cursor_row < 0:
             return None
-        return self.library.decks[table.cursor_row]
+        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
+        return self.library.decks[int(row_key.value or 0)]
 
-    def action_open_deck(self) -> None:
+    def action_study_deck(self) -> None:
+        """Study the selected deck's due and new cards."""
+        deck = self.selected_deck()
+        if deck is not None:
+            self.tutor_app.study([deck], title=deck.title)
+
+    def action_study_all(self) -> None:
+        """Study every deck's due cards (and new ones, within the daily limit)."""
+        if self.library.decks:
+            self.tutor_app.study(self.library.decks, title="All decks")
+
+    def action_browse(self) -> None:
         """Browse the selected deck's cards."""
+        from tutor.tui.screens.card_browser import CardBrowserScreen
+
         deck = self.selected_deck()
         if deck is not None:
             self.app.push_screen(CardBrowserScreen(deck))
 
+    def action_exam(self) -> None:
+        """The exam form for the selected deck."""
+        deck = self.selected_deck()
+        if deck is not None:
+            self.tutor_app.open_exam_form([deck], deck.title)
+
+    def action_report(self) -> None:
+        """The weak-topic report over every deck."""
+        self.tutor_app.open_report()
+
+    def action_filter(self) -> None:
+        """Show the filter box."""
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        """Hide the filter and list every deck again."""
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.refill()
+            self.query_one("#decks", DataTable).focus()
+
+    def action_help(self) -> None:
+        """Every key of this screen."""
+        from tutor.tui.screens.help import HelpScreen
+
+        keys = [
+            ("Enter", "study the selected deck (due cards, then new ones)"),
+            ("a", "study every deck's due cards"),
+            ("/", "filter decks by title or topic (Escape clears)"),
+            ("b", "browse the selected deck's cards"),
+            ("x", "a timed exam on the selected deck (a form for its options)"),
+            ("r", "weak-topic report: what to drill next"),
+            ("Ctrl+P", "command palette"),
+            ("?", "this help"),
+            ("q", "quit (progress is always saved)"),
+        ]
+        extra = ("**Mastery** is the share of a deck's cards in the top two Leitner boxes."
+                 " **Due** cards were reviewed before and are scheduled for today.")
+        self.app.push_screen(HelpScreen("Decks", keys, extra))
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.refill()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#decks", DataTable).focus()
+
     @on(DataTable.RowSelected, "#decks")
     def _row_selected(self) -> None:
-        self.action_open_deck()
+        self.action_study_deck()
+
+    def palette_actions(self) -> list[tuple[str, str, str]]:
+        """Commands for the palette: (title, help, action)."""
+        return [
+            ("Study selected deck", "Due and new cards of the deck under the cursor", "study_deck"),
+            ("Study all due cards", "Every deck's due cards", "study_all"),
+            ("Browse deck", "Read through the selected deck's cards", "browse"),
+            ("Exam on selected deck", "A timed exam: minutes, questions, topics", "exam"),
+            ("Weak-topic report", "Where you are weak and what to drill next", "report"),
+            ("Filter decks", "Show only decks matching a text", "filter"),
+            ("Deck list help", "Every key of the deck list", "help"),
+        ]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 
-from rich.text import Text
-
 _WORD = re.compile(r"\S+")
 
 
@@ -31,17 +29,6 @@ def word_diff(answer: str, reference: str) -> list[tuple[str, str]]:
         if b1 > b0:
             pieces.append(("missing", " ".join(theirs[b0:b1])))
     return pieces
-
-
-def diff_text(answer: str, reference: str) -> Text:
-    """The diff as Rich text: your extra words struck through, the reference's missing words underlined."""
-    text = Text()
-    styles = {"same": "", "extra": "strike red", "missing": "underline green"}
-    for index, (kind, words) in enumerate(word_diff(answer, reference)):
-        if index:
-            text.append(" ")
-        text.append(words, style=styles[kind])
-    return text
 
 
 def is_near_miss(answer: str, reference: str) -> bool:

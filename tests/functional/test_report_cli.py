@@ -1,0 +1,162 @@
+"""`tutor report` end to end: a real store file, the real command line in a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.unit.report.schema_check import schema_errors
+from tutor.report import REPORT_JSON_SCHEMA
+from tutor.schedule import LeitnerScheduler
+from tutor.settings import load_settings
+from tutor.store import StudyStore
+
+VERBS = ["a000000001", "a000000002", "a000000003"]
+NOUNS = ["b000000001", "b000000002"]
+DECK = "title: Spanish\ntopics: verbs, nouns\n" + "".join(
+    f"---\nid: {cid}\ntopic: {topic}\nQ: {topic} question {n}\nA: {topic} answer {n}\n"
+    for topic, ids in (("verbs", VERBS), ("nouns", NOUNS)) for n, cid in enumerate(ids, 1))
+
+
+@pytest.fixture
+def profile(isolated_home: Path) -> Path:
+    """A config pointing at one deck folder; returns the default profile's folder."""
+    decks = isolated_home / "decks"
+    decks.mkdir()
+    (decks / "spanish.deck").write_text(DECK, encoding="utf-8")
+    (isolated_home / "config" / "config.toml").write_text(
+        f"deck_dirs = [{json.dumps(str(decks))}]\n", encoding="utf-8")
+    return load_settings().profile_path
+
+
+def record(store: StudyStore, card_ids: list[str], scores: list[int], start: datetime,
+           topic: str, deck: str = "spanish") -> None:
+    scheduler = LeitnerScheduler()
+    when = start
+    for index, score in enumerate(scores):
+        card_id = card_ids[index % len(card_ids)]
+        state = store.state(card_id) or scheduler.new_state(card_id, deck)
+        outcome = scheduler.review(state, score, when, topic=topic, response_ms=2500,
+                                   answer=f"answer {index}")
+        store.record_review(outcome.review, outcome.state)
+        when += timedelta(hours=9)
+
+
+def fill(store: StudyStore) -> None:
+    now = datetime.now().astimezone()
+    record(store, VERBS, [1, 2, 4, 1, 1, 0, 5, 1, 2, 1, 1, 0], now - timedelta(days=12), "verbs")
+    record(store, NOUNS, [5, 5, 4, 5, 2, 5], now - timedelta(days=5), "nouns")
+
+
+def assert_one_line_error(proc, *words: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def test_text_report_ranks_the_weak_topic_first(profile: Path) -> None:
+    with StudyStore(profile) as store:
+        fill(store)
+    proc = run_cli("report")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("Study report: profile 'default'")
+    weakest = lines.index("Weakest topics (by the best accuracy their recent answers allow)")
+    assert lines[weakest + 3].split()[:2] == ["1", "verbs"]
+    assert "10 of the last 12 answers wrong; 1 leech" in lines[weakest + 3]
+    assert lines[weakest + 4].split()[:2] == ["2", "nouns"]
+    assert "Leeches (failed 4 or more times)" in proc.stdout
+    assert proc.stderr == ""
+
+
+def test_json_csv_and_markdown_outputs(profile: Path, tmp_path: Path) -> None:
+    with StudyStore(profile) as store:
+        fill(store)
+    proc = run_cli("report", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert schema_errors(data, REPORT_JSON_SCHEMA) == []
+    assert [(t["topic"], t["rank"]) for t in data["topics"]] == [("verbs", 1), ("nouns", 2)]
+    assert data["totals"]["answers"] == 18 and data["profile"] == "default"
+    rows = list(csv.DictReader(io.StringIO(run_cli("report", "--csv").stdout)))
+    assert [(r["level"], r["topic"]) for r in rows] == [
+        ("total", ""), ("deck", ""), ("topic", "verbs"), ("topic", "nouns")]
+    out = tmp_path / "shared" / "report.md"
+    proc = run_cli("report", "--out", str(out), "--since", "7d")
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote the report (markdown)" in proc.stdout
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Study report: profile 'default'")
+    assert "| 1 | nouns |" in text  # verbs has too few answers in the last 7 days
+
+
+def test_deck_filter(profile: Path) -> None:
+    with StudyStore(profile) as store:
+        fill(store)
+        record(store, ["g1", "g2"], [1, 1, 5], datetime.now().astimezone() - timedelta(days=2),
+               "cases", deck="german")  # a deck whose file is gone: history only
+    everything = json.loads(run_cli("report", "--json").stdout)
+    assert [d["deck"] for d in everything["decks"]] == ["spanish", "german"]
+    only = json.loads(run_cli("report", "--json", "--deck", "Spanish").stdout)
+    assert only["filters"]["deck"] == "spanish"
+    assert [d["deck"] for d in only["decks"]] == ["spanish"]
+    german = json.loads(run_cli("report", "--json", "--deck", "german").stdout)
+    assert [(t["topic"], t["answers"]) for t in german["topics"]] == [("cases", 3)]
+    assert_one_line_error(run_cli("report", "--deck", "klingon"), "no deck 'klingon'",
+                          "german, spanish")
+
+
+def test_empty_history_is_friendly(profile: Path) -> None:
+    proc = run_cli("report")
+    assert proc.returncode == 0, proc.stderr
+    assert "No reviews yet" in proc.stdout
+    assert not profile.exists()  # reading created nothing
+    data = json.loads(run_cli("report", "--json", "--profile", "nobody").stdout)
+    assert data["empty"] is True and data["message"].startswith("No reviews yet")
+    assert "NaN" not in json.dumps(data)
+
+
+def test_bad_input_is_one_line(profile: Path) -> None:
+    assert_one_line_error(run_cli("report", "--since", "last tuesday"), "--since",
+                          "YYYY-MM-DD")
+    assert_one_line_error(run_cli("report", "--since", "2999-01-01"), "future")
+    assert_one_line_error(run_cli("report", "--json", "--csv"), "not allowed")
+    folder = profile.parent.parent / "out-folder"
+    folder.mkdir(parents=True)
+    assert_one_line_error(run_cli("report", "--out", str(folder)), "is a folder")
+
+
+def test_report_reads_a_profile_another_tutor_has_open(profile: Path) -> None:
+    with StudyStore(profile) as store:
+        fill(store)
+    store = StudyStore(profile)  # holds the profile lock, like a running study session
+    try:
+        record(store, NOUNS, [0, 0, 0], datetime.now().astimezone() - timedelta(hours=30),
+               "nouns")  # in the journal only: not yet folded into the files
+        before = {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in profile.iterdir()}
+        proc = run_cli("report", "--json")
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)
+        assert data["totals"]["answers"] == 21  # the unfolded answers are there too
+        after = {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in profile.iterdir()}
+        assert after == before  # the report changed nothing in the profile
+        assert not any(name.startswith("tutor-report") for name in os.listdir(profile))
+    finally:
+        store.close()
+
+
+def test_damaged_store_is_one_line_or_a_note(profile: Path) -> None:
+    with StudyStore(profile) as store:
+        fill(store)
+    (profile / "study.json").write_text('{"_meta": {"1": {"schema": 99}}}', encoding="utf-8")
+    proc = run_cli("report")
+    assert_one_line_error(proc, "newer tutor")

@@ -1,0 +1,109 @@
+"""The deck list's doors to the exam and the report, and `tutor exam`'s app: real deck,
+real TinyDB store, fixed clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from tests.functional.test_tui_study import settle, write_deck
+from tutor.decks import load_library
+from tutor.exam.grading import ExamGrading
+from tutor.exam.model import ExamOptions
+from tutor.exam.setup import start_exam
+from tutor.schedule import FixedClock
+from tutor.settings import Settings
+from tutor.store.profiles import open_store
+from tutor.tui import create_app
+from tutor.tui.screens.deck_list import DeckListScreen
+from tutor.tui.screens.exam import ExamScreen
+from tutor.tui.screens.exam_dialogs import ExamOptionsScreen
+from tutor.tui.screens.report import ReportScreen
+from tutor.tui.screens.study import StudyScreen
+from tutor.tui.screens.summary import SummaryScreen
+
+
+async def wait_for(pilot, condition, rounds: int = 200) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    assert condition(), "condition not reached"
+
+
+async def test_x_opens_the_exam_form_and_starts_a_stored_exam(tmp_path: Path) -> None:
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExamOptionsScreen))
+        count = app.screen.query_one("#exam-count", Input)
+        count.value = "2"
+        await pilot.click("#start")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExamScreen))
+        session = app.screen.session
+        assert session.count == 2 and session.running
+        assert [exam["id"] for exam in app.store.exams()] == [session.exam_id]
+        assert app.store.reviews() == []  # an exam does not touch the schedule
+
+
+async def test_bad_exam_options_stay_on_the_form(tmp_path: Path) -> None:
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExamOptionsScreen))
+        app.screen.query_one("#exam-minutes", Input).value = "0"
+        await pilot.click("#start")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamOptionsScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DeckListScreen)
+        assert app.store.exams() == []
+
+
+async def test_r_opens_the_report_and_its_drill_starts_a_session(tmp_path: Path) -> None:
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        # Study once, getting Spain wrong every time, to make 'europe' weak.
+        await pilot.press("enter", *"Paris", "enter", "enter", *"Lisbon", "enter", "enter",
+                          *"Lima", "enter", "enter")
+        while isinstance(app.screen, StudyScreen):
+            await pilot.press(*"Porto", "enter", "enter")
+            await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await wait_for(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DeckListScreen)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await wait_for(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
+        await pilot.press("enter")  # the first topic's cards, then drill that topic
+        await pilot.pause()
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, StudyScreen))
+        assert app.screen.session.mode == "drill"
+
+
+async def test_the_exam_app_ends_when_the_exam_is_left(tmp_path: Path) -> None:
+    settings = Settings()
+    library = load_library([write_deck(tmp_path)])
+    clock = FixedClock()
+    store = open_store(settings)
+    try:
+        session = start_exam(ExamOptions(decks=("capitals",), minutes=5, count=3), library.decks,
+                             clock, store=store)
+        grading = ExamGrading()
+        app = create_app(settings, library, store=store, clock=clock, grader=grading.policy,
+                         screen=ExamScreen(session, grading))
+        async with app.run_test(size=(100, 30)) as pilot:
+            assert isinstance(app.screen, ExamScreen)
+            await pilot.press("escape")  # leave: a confirmation, then the app ends
+            await pilot.pause()
+            await pilot.press("y")
+            await wait_for(pilot, lambda: app.return_code is not None or not app.is_running)
+        assert app.return_code == 0
+        assert store.exams()[0]["id"] == session.exam_id
+    finally:
+        store.close()

@@ -1,0 +1,411 @@
+"""The study flow driven with Pilot: a real deck file, a real TinyDB store, a fixed clock."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual.widgets import DataTable, Markdown, Static
+
+from tutor.decks import load_library
+from tutor.decks.native import load_deck
+from tutor.errors import ModelError
+from tutor.grading.base import GradeRequest, GradeResult
+from tutor.schedule import FixedClock
+from tutor.settings import Settings
+from tutor.store import StudyStore
+from tutor.tui import create_app
+from tutor.tui.screens.deck_list import DeckListScreen
+from tutor.tui.screens.edit_card import EditCardScreen
+from tutor.tui.screens.help import HelpScreen
+from tutor.tui.screens.override import OverrideScreen
+from tutor.tui.screens.study import StudyScreen
+from tutor.tui.screens.summary import SummaryScreen
+from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.grade_view import RefiningSpinner
+from tutor.tui.widgets.grader_status import GraderStatusBar
+
+DECK = """title: Capitals
+---
+id: 0000000001
+topic: europe
+Q: What is the capital of France?
+A: Paris
+---
+id: 0000000002
+topic: europe
+Q: What is the capital of Spain?
+A: Madrid
+---
+id: 0000000003
+topic: america
+Q: What is the capital of Peru?
+A: Lima
+"""
+
+
+def write_deck(folder: Path) -> Path:
+    path = folder / "capitals.deck"
+    path.write_text(DECK, encoding="utf-8")
+    return path
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def settle(pilot) -> None:
+    """Wait until no answer of the study screen is still being graded by a worker."""
+    app = pilot.app
+    for _ in range(200):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        session = getattr(app.screen, "session", None)
+        if session is None or not any(a.refining for a in session.attempts):
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("a grade never finished")
+
+
+def question_of(app) -> str:
+    return app.screen.query_one("#question", Markdown).source
+
+
+class GatedGrader:
+    """A model stand-in that answers only when the test lets it (a slow model)."""
+
+    name = "llm:gated"
+
+    def __init__(self, score: int) -> None:
+        self.score = score
+        self.release = threading.Event()
+        self.calls: list[str] = []
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        self.calls.append(request.answer)
+        if not self.release.wait(timeout=10):
+            raise TimeoutError("the test never released the grader")
+        return GradeResult(score=self.score, feedback="the model's view", grader=self.name,
+                           confidence=0.8)
+
+
+class BrokenGrader:
+    """A model stand-in that crashes on every grade."""
+
+    name = "llm:broken"
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        raise RuntimeError("kaput")
+
+
+class UnloadableGrader:
+    """A model stand-in whose file cannot be loaded."""
+
+    name = "llm:missing"
+
+    def load(self) -> None:
+        raise ModelError("model file not found: /nowhere/model.gguf")
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        raise AssertionError("never called: loading failed")
+
+
+async def test_answer_override_undo_quit_and_reopen(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    settings = Settings(deck_dirs=(str(tmp_path),))
+    clock = FixedClock()
+    app = create_app(settings, load_library([path]), clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, StudyScreen)
+        assert question_of(app) == "What is the capital of France?"
+        await pilot.press(*"paris", "enter")
+        assert "5/5" in text_of(app, "#score") and "Correct" in text_of(app, "#score")
+        assert [r.score for r in app.store.reviews()] == [5]
+        await pilot.press("enter")
+        assert question_of(app) == "What is the capital of Spain?"
+        await pilot.press(*"Barcelona", "enter")
+        assert "Not right" in text_of(app, "#score") or "Wrong" in text_of(app, "#score")
+        await pilot.press("o")
+        assert isinstance(app.screen, OverrideScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert "5/5" in text_of(app, "#score") and "override" in text_of(app, "#score")
+        assert load_deck(path).deck.card("0000000002").alternatives == ["Barcelona"]
+        assert app.store.reviews()[-1].source == "override"
+        await pilot.press("u")
+        await pilot.pause()
+        assert question_of(app) == "What is the capital of Spain?"
+        answer = app.screen.query_one("#answer", AnswerInput)
+        assert answer.text == "Barcelona" and answer.has_focus
+        assert len(app.store.reviews()) == 1
+        assert load_deck(path).deck.card("0000000002").alternatives == []
+        answer.clear()
+        await pilot.press(*"Madrid", "enter", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        summary = text_of(app, "#summary")
+        assert "Cards reviewed  2" in summary and "100%" in summary
+        await pilot.press("enter")
+        assert isinstance(app.screen, DeckListScreen)
+        table = app.screen.query_one("#decks", DataTable)
+        assert table.get_row_at(0)[1:4] == ["0", "1", "3"]
+        await pilot.press("q")
+    assert app.store.closed
+    assert (settings.profile_path / "study.json").exists()
+
+    reopened = create_app(settings, load_library([path]), clock=clock)
+    async with reopened.run_test(size=(100, 30)) as pilot:
+        table = reopened.screen.query_one("#decks", DataTable)
+        assert table.get_row_at(0)[1:4] == ["0", "1", "3"]
+        assert table.get_row_at(0)[5] == "today"
+        await pilot.press("enter")
+        assert question_of(reopened) == "What is the capital of Peru?"
+        assert "Card 1 of 1" in text_of(reopened, "#progress")
+    assert len(StudyStore(settings.profile_path).reviews()) == 2
+
+
+async def test_slow_model_never_blocks_typing_and_grades_the_right_card(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    grader = GatedGrader(score=4)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock(), grader=grader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"Paris", "enter")
+        assert "5/5" in text_of(app, "#score")  # the rules verdict, at once
+        assert app.screen.query_one(RefiningSpinner).display
+        first = app.screen.session.last_attempt
+        assert first is not None and first.refining
+        # Move on and type while the model is still busy with the first answer.
+        await pilot.press("enter", *"Madr")
+        assert app.screen.query_one("#answer", AnswerInput).text == "Madr"
+        assert question_of(app) == "What is the capital of Spain?"
+        grader.release.set()
+        await settle(pilot)
+        review = app.store.reviews()[0]
+        assert review.card_id == "0000000001"
+        assert review.score == 4 and review.grader == "llm:gated"
+        assert review.original_score == 5
+        assert not first.refining
+        # The screen stayed on the card being typed.
+        assert app.screen.query_one("#answer", AnswerInput).text == "Madr"
+        await pilot.press(*"id", "enter")
+        await settle(pilot)
+        assert [r.grader for r in app.store.reviews()] == ["llm:gated", "llm:gated"]
+
+
+async def test_model_disagreement_asks_the_learner_with_one_key(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    grader = GatedGrader(score=1)
+    grader.release.set()
+    app = create_app(Settings(), load_library([path]), clock=FixedClock(), grader=grader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"Paris", "enter")
+        await settle(pilot)
+        ask = app.screen.query_one("#ask", Static)
+        assert ask.display and "unsure" in str(ask.render())
+        assert app.store.reviews()[0].score == 1
+        await pilot.press("y")
+        await pilot.pause()
+        assert not ask.display
+        review = app.store.reviews()[0]
+        assert review.score == 5 and review.source == "override"
+
+
+async def test_crashing_model_falls_back_to_rules_visibly(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock(), grader=BrokenGrader())
+    async with app.run_test(size=(100, 30)) as pilot:
+        bar = app.screen.query_one(GraderStatusBar)
+        assert "broken" in str(bar.render())
+        await pilot.press("enter", *"Paris", "enter")
+        await settle(pilot)
+        assert app.grader_status.fell_back
+        bar = app.screen.query_one(GraderStatusBar)
+        assert "kaput" in str(bar.render()) and "rules" in str(bar.render())
+        assert "rules verdict stands" in text_of(app, "#notes")
+        assert app.store.reviews()[0].score == 5
+        # Still usable: the next answer is graded by the rules alone, no worker.
+        await pilot.press("enter", *"Madrid", "enter")
+        assert "5/5" in text_of(app, "#score")
+        assert not app.screen.query_one(RefiningSpinner).display
+        assert len(app.store.reviews()) == 2
+
+
+async def test_model_that_cannot_load_shows_the_fallback(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock(),
+                     grader=UnloadableGrader())
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(200):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            if app.grader_status.phase != "loading":
+                break
+            await pilot.pause(0.02)
+        status = app.grader_status
+        assert status.fell_back and "model file not found" in status.note
+        assert "model failed to load" in str(app.screen.query_one(GraderStatusBar).render())
+        await pilot.press("enter", *"Lima", "enter")
+        assert not app.screen.session.last_attempt.refining
+
+
+async def test_skip_edit_and_help(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        # Letters type into the answer box; Escape leaves it so they become commands.
+        await pilot.press("s")
+        assert app.screen.query_one("#answer", AnswerInput).text == "s"
+        app.screen.query_one("#answer", AnswerInput).clear()
+        await pilot.press("escape", "s")
+        assert question_of(app) == "What is the capital of Spain?"
+        await pilot.press("escape", "e")
+        assert isinstance(app.screen, EditCardScreen)
+        topic = app.screen.query_one("#topic")
+        topic.value = "iberia"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen)
+        card = load_deck(path).deck.card("0000000002")
+        assert card is not None and card.topic == "iberia" and card.back == "Madrid"
+        assert "iberia" in text_of(app, "#progress")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, StudyScreen)
+        # Nothing answered: quitting goes straight back to the decks.
+        await pilot.press("q")
+        assert isinstance(app.screen, DeckListScreen)
+        assert app.store.reviews() == []
+
+
+async def test_summary_drills_the_worst_topic(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"Paris", "enter", "enter", *"Lisbon", "enter", "enter",
+                          *"Lima", "enter", "enter")
+        # Spain failed: it comes back (relearning steps); fail it every time.
+        for _ in range(app.screen.session.queue.max_relearn):
+            assert question_of(app) == "What is the capital of Spain?"
+            await pilot.press(*"Porto", "enter", "enter")
+        assert isinstance(app.screen, SummaryScreen)
+        assert "europe" in text_of(app, "#summary")
+        await pilot.press("d")
+        assert isinstance(app.screen, StudyScreen)
+        assert app.screen.session.mode == "drill"
+        fronts = {item.card.front for item in app.screen.session.queue.pending()}
+        assert fronts == {"What is the capital of France?", "What is the capital of Spain?"}
+
+
+async def test_deck_list_filter_and_study_all(tmp_path: Path) -> None:
+    first = write_deck(tmp_path)
+    second = tmp_path / "rivers.deck"
+    second.write_text("title: Rivers\n---\ntopic: asia\nQ: Longest river in China?\nA: Yangtze\n",
+                      encoding="utf-8")
+    app = create_app(Settings(), load_library([first, second]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.screen.query_one("#decks", DataTable)
+        assert table.row_count == 2
+        await pilot.press("slash", *"asia")
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "Rivers"
+        await pilot.press("escape")
+        assert table.row_count == 2
+        await pilot.press("a")
+        assert isinstance(app.screen, StudyScreen)
+        assert app.screen.session.queue.total == 4
+
+
+async def test_command_palette_lists_the_main_actions(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"study all due")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, StudyScreen)
+
+
+async def test_nothing_due_says_when_and_stays_on_the_list(tmp_path: Path) -> None:
+    path = tmp_path / "one.deck"
+    path.write_text("title: One\n---\nQ: 2+2?\nA: 4\n", encoding="utf-8")
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "4", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DeckListScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("next card due 2024-01-03" in m for m in messages)
+
+
+async def test_light_theme_and_small_terminal(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(theme="textual-light"), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme == "textual-light"
+        await pilot.press("enter", *"Paris", "enter")
+        grade = app.screen.query_one("#grade")
+        assert grade.region.height >= 5
+        assert app.screen.query_one(GraderStatusBar).region.y == 22
+
+
+async def test_repaired_store_is_reported_as_a_notification(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    settings = Settings()
+    app = create_app(settings, load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"Paris", "enter")
+    (settings.profile_path / "study.json").write_text("{not json", encoding="utf-8")
+    repaired = create_app(settings, load_library([path]), clock=FixedClock())
+    assert repaired.store.recovery_message
+    async with repaired.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = [n.title for n in repaired._notifications]
+        assert "Study data repaired" in titles
+        assert len(repaired.store.reviews()) == 1
+
+
+async def test_long_fronts_scroll_and_the_mouse_works(tmp_path: Path) -> None:
+    path = tmp_path / "long.deck"
+    front = "\n".join(f"Line {n} of a very long question." for n in range(1, 41))
+    body = "\n".join(f"  {line}" for line in front.splitlines())
+    path.write_text(f"title: Long\n---\nid: 00000000aa\nQ:\n{body}\nA: forty\n",
+                    encoding="utf-8")
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#decks", offset=(2, 1))  # the highlighted row: one click studies
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen)
+        box = app.screen.query_one("#question-box")
+        assert box.max_scroll_y > 0
+        await pilot.press("escape")
+        box.focus()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert box.scroll_y > 0
+        await pilot.press("i", *"thirty", "enter")
+        await pilot.press("o")
+        assert isinstance(app.screen, OverrideScreen)
+        await pilot.click("#right")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen)
+        assert app.store.reviews()[-1].source == "override"
+
+
+async def test_factory_can_start_a_topic_drill(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    library = load_library([path])
+    app = create_app(Settings(), library, clock=FixedClock(), topics=["America"])
+    async with app.run_test(size=(100, 30)):
+        assert isinstance(app.screen, StudyScreen)
+        assert app.screen.session.mode == "drill"
+        assert [i.card.front for i in app.screen.session.queue.pending()] == [
+            "What is the capital of Peru?"]

@@ -1,0 +1,101 @@
+"""`PolicyGrading`: status bar states, fallbacks, and what the settings ask for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tutor.errors import ModelError
+from tutor.grading.base import GradeRequest, GradeResult, GradingError
+from tutor.grading.policy import GradingPolicy
+from tutor.grading.rules import RulesGrader
+from tutor.settings import Settings
+from tutor.study.grading import PolicyGrading, grading_for_settings, model_wanted
+
+REQUEST = GradeRequest(question="Capital of France?", reference="Paris", answer="Paris")
+
+
+class FakeModel:
+    name = "llm:fake-1B"
+
+    def __init__(self, load_error: str = "", grade_error: str = "") -> None:
+        self.load_error = load_error
+        self.grade_error = grade_error
+        self.loaded = False
+
+    def load(self) -> None:
+        if self.load_error:
+            raise ModelError(self.load_error)
+        self.loaded = True
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        if self.grade_error:
+            raise GradingError(self.grade_error)
+        return GradeResult(score=4, feedback="ok", grader=self.name)
+
+
+def test_rules_only_needs_no_refinement() -> None:
+    grading = PolicyGrading.wrap(None)
+    assert grading.label == "rules" and grading.status().phase == "rules"
+    provisional = grading.provisional(REQUEST)
+    assert provisional.score == 5 and not grading.wants_refinement(REQUEST, provisional)
+
+
+def test_model_loads_then_refines() -> None:
+    model = FakeModel()
+    grading = PolicyGrading.wrap(model)
+    assert grading.status().phase == "loading" and grading.label == "fake-1B"
+    grading.load()
+    assert model.loaded and grading.status().phase == "ready"
+    provisional = grading.provisional(REQUEST)
+    assert grading.wants_refinement(REQUEST, provisional)
+    assert grading.refine(REQUEST, provisional).grader == "llm:fake-1B"
+
+
+def test_vetoed_answers_are_not_sent_to_the_model() -> None:
+    grading = PolicyGrading.wrap(FakeModel())
+    empty = GradeRequest(question="Capital of France?", reference="Paris", answer="idk")
+    assert not grading.wants_refinement(empty, grading.provisional(empty))
+
+
+def test_load_failure_falls_back_to_rules_with_the_reason() -> None:
+    grading = PolicyGrading.wrap(FakeModel(load_error="model file not found: /x.gguf"))
+    try:
+        grading.load()
+    except ModelError as exc:
+        grading.model_failed(f"model failed to load: {exc.message}")
+    status = grading.status()
+    assert status.fell_back and "model file not found" in status.note
+    assert grading.label == "rules"
+    assert not grading.wants_refinement(REQUEST, grading.provisional(REQUEST))
+
+
+def test_a_grade_that_fell_back_is_recognised() -> None:
+    grading = PolicyGrading.wrap(FakeModel(grade_error="took longer than 8 s"))
+    provisional = grading.provisional(REQUEST)
+    final = grading.refine(REQUEST, provisional)
+    assert "took longer than 8 s" in PolicyGrading.fell_back(provisional, final)
+    good = PolicyGrading.wrap(FakeModel())
+    assert PolicyGrading.fell_back(provisional, good.refine(REQUEST, provisional)) == ""
+
+
+def test_a_ready_policy_is_used_as_it_is() -> None:
+    policy = GradingPolicy(RulesGrader(), [FakeModel()])
+    assert PolicyGrading.wrap(policy).policy is policy
+
+
+def test_settings_that_want_a_missing_model_show_a_fallback(tmp_path: Path) -> None:
+    missing = Settings().with_model(path=str(tmp_path / "absent.gguf"))
+    assert model_wanted(missing)
+    status = grading_for_settings(missing).status()
+    assert status.fell_back and "absent.gguf" in status.note
+    assert not model_wanted(Settings().with_model(enabled=False))
+    assert grading_for_settings(Settings().with_model(enabled=False)).status().phase == "rules"
+
+
+def test_the_study_package_does_not_import_textual() -> None:
+    code = ("import sys, tutor.study, tutor.study.session, tutor.study.grading\n"
+            "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,159 @@
+"""`tutor exam`: a timed exam over decks, ``--resume`` an unfinished one, ``--history``.
+
+    tutor exam DECK… [--minutes M] [--count N] [--topics T,…] [--seed S]
+                     [--question-seconds S] [--update-schedule] [--out FILE]
+    tutor exam --resume [--out FILE]
+    tutor exam --history
+
+Bad values (minutes or count of zero or less, an unknown topic, an empty deck, an
+``--out`` file not ending in .md or .json) are one line on stderr and exit 2, before
+anything is saved. Fewer matching cards than ``--count`` is said on stderr, and the
+exam uses them all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tutor.decks.library import DeckLibrary, resolve_decks
+from tutor.exam.export import export_format, write_export
+from tutor.exam.grading import ExamGrading
+from tutor.exam.history import history_lines
+from tutor.exam.model import DEFAULT_COUNT, DEFAULT_MINUTES, ExamError, ExamOptions
+from tutor.exam.session import ExamSession
+from tutor.exam.setup import check_decks, resume_exam, start_exam
+from tutor.grading.factory import build_grader
+from tutor.schedule.clock import SystemClock
+from tutor.settings import Settings
+from tutor.store.profiles import open_store
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `exam` subcommand."""
+    from tutor.cli import add_common_options, add_model_options
+
+    parser = subparsers.add_parser(
+        "exam",
+        help="take a timed exam over decks (--resume, --history)",
+        description=(
+            "Take a timed exam: questions drawn from the DECKs (weak cards more often, every"
+            " topic where possible), one clock for the whole exam, answers graded in the"
+            " background, then a result you can dispute before accepting it. Exams do not"
+            " change the study schedule unless --update-schedule is given."
+        ),
+    )
+    parser.add_argument("decks", nargs="*", metavar="DECK",
+                        help="decks to draw questions from (.deck files or deck names)")
+    parser.add_argument("--minutes", type=float, default=DEFAULT_MINUTES, metavar="M",
+                        help=f"time for the whole exam (default {DEFAULT_MINUTES:g})")
+    parser.add_argument("--count", type=int, default=DEFAULT_COUNT, metavar="N",
+                        help=f"number of questions (default {DEFAULT_COUNT})")
+    parser.add_argument("--topics", default="", metavar="T,…",
+                        help="only cards of these topics (comma-separated)")
+    parser.add_argument("--seed", type=int, metavar="S",
+                        help="draw the same questions again (shown in --history)")
+    parser.add_argument("--question-seconds", type=int, metavar="S",
+                        help="also give each question at most S seconds")
+    parser.add_argument("--update-schedule", action="store_true",
+                        help="record the graded answers as reviews (moves Leitner boxes)")
+    parser.add_argument("--out", metavar="FILE",
+                        help="also write the result to FILE (.md Markdown or .json)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--resume", action="store_true",
+                      help="continue the unfinished exam (the clock stopped while away)")
+    mode.add_argument("--history", action="store_true", help="list past exams")
+    add_common_options(parser)
+    add_model_options(parser)
+    parser.set_defaults(func=run)
+
+
+def parse_topics(text: str) -> tuple[str, ...]:
+    """'a, b,,c' -> ('a', 'b', 'c')."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def options_from(args: argparse.Namespace) -> ExamOptions:
+    """The exam options of the command line, validated (`ExamError` names the bad flag)."""
+    if args.topics.strip() and not parse_topics(args.topics):
+        raise ExamError("--topics names no topic")
+    options = ExamOptions(decks=tuple(args.decks), minutes=args.minutes, count=args.count,
+                          topics=parse_topics(args.topics), seed=args.seed,
+                          update_schedule=args.update_schedule,
+                          question_seconds=args.question_seconds)
+    options.validate()
+    return options
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the input, start (or resume) the exam, run the exam screens, report."""
+    if args.history:
+        if args.decks:
+            raise ExamError("--history takes no DECK")
+        with open_store(settings) as store:
+            print("\n".join(history_lines(store.exams())))
+        return 0
+    out = Path(args.out).expanduser() if args.out else None
+    if out is not None:
+        export_format(out)
+    if args.resume:
+        if args.decks:
+            raise ExamError("--resume takes no DECK: it continues the unfinished exam")
+        options, library = None, DeckLibrary()
+    else:
+        options = options_from(args)
+        if not args.decks:
+            raise ExamError("name at least one deck (or use --resume or --history)")
+        library = resolve_decks(list(args.decks), settings.deck_paths)
+        check_decks(library.decks)
+    policy = build_grader(settings)
+    grading = ExamGrading(policy)
+    clock = SystemClock()
+    store = open_store(settings)
+    try:
+        if options is None:
+            session = resume_exam(store, clock)
+        else:
+            session = start_exam(options, library.decks, clock, store=store, grader=grading.label,
+                                 boxes=len(settings.study.intervals))
+            for warning in session.warnings:
+                print(f"tutor: {warning}", file=sys.stderr)
+        _run_app(settings, library, session, grading, store, clock, out)
+        if session.unsaved:
+            session.save()
+        return _report(session, out)
+    finally:
+        store.close()
+
+
+def _run_app(settings: Settings, library: DeckLibrary, session: ExamSession,
+             grading: ExamGrading, store: object, clock: SystemClock, out: Path | None) -> None:
+    """Open the app on the exam screen (the shared factory) and run it until the exam closes."""
+    from tutor.schedule.leitner import LeitnerScheduler
+    from tutor.tui import create_app
+    from tutor.tui.screens.exam import ExamScreen
+
+    screen = ExamScreen(session, grading, export_path=out,
+                        scheduler=LeitnerScheduler.from_settings(settings.study))
+    app = create_app(settings, library, store=store, clock=clock,  # type: ignore[arg-type]
+                     grader=grading.policy, screen=screen)
+    app.run()
+
+
+def _report(session: ExamSession, out: Path | None) -> int:
+    """Say how the exam stands; write ``--out`` once the exam is over."""
+    if session.running:
+        print(f"Exam {session.exam_id} saved with {session.answered} of {session.count} answered;"
+              " continue it with 'tutor exam --resume'.")
+        return 0
+    result = session.result()
+    state = "final" if result.final else "not final yet: 'tutor exam --resume' to finish it"
+    print(f"Exam {session.exam_id}: {result.score}/{result.max_score} ({result.percent:.0f}%),"
+          f" {result.correct} of {len(result.questions)} correct ({state}).")
+    if result.schedule_updated:
+        print("Your answers were recorded in the study schedule.")
+    if out is not None:
+        write_export(session.to_record(), out)
+        print(f"Result written to {out}")
+    return 0

@@ -1,0 +1,292 @@
+"""`tutor report [--deck D] [--since DATE] [--json|--markdown|--csv] [--out FILE]`.
+
+Prints the weak-topic report: the weakest topics with a reason, per-topic and
+per-deck numbers, leeches and exam scores (see `tutor.report`). Plain-text
+tables by default; ``--json`` follows the versioned schema of
+`tutor.report.report_json`; ``--markdown`` and ``--csv`` are for sharing.
+``--out FILE`` writes the file instead (its suffix .json/.md/.csv picks the
+format when no format flag is given).
+
+Reading never changes the profile and works while another tutor has it open:
+the profile's files are copied to a temporary folder (again if they changed
+during the copy) and the copy is opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tutor.atomic import atomic_write_text
+from tutor.commands.import_deck import emit
+from tutor.decks.library import DeckLibrary, load_library, resolve_decks
+from tutor.decks.model import Deck
+from tutor.errors import DeckError, TutorError
+from tutor.report import (
+    DrillRequest,
+    build_report,
+    render_csv,
+    render_markdown,
+    render_text,
+    report_to_json,
+    topics_drill,
+    weakest_drill,
+)
+from tutor.schedule.clock import SystemClock
+from tutor.schedule.records import CardState, Review
+from tutor.settings import Settings
+from tutor.store.errors import StoreError
+from tutor.store.history import HISTORY_NAME
+from tutor.store.study_store import (
+    BACKUP_NAME,
+    FILE_NAME,
+    JOURNAL_NAME,
+    PREVIOUS_JOURNAL_NAME,
+    StudyStore,
+)
+
+#: The files of a profile that hold study data (the lock file is left alone).
+PROFILE_FILES = (FILE_NAME, BACKUP_NAME, HISTORY_NAME, JOURNAL_NAME, PREVIOUS_JOURNAL_NAME)
+#: How often to copy again when the profile changed while it was being copied.
+COPY_ATTEMPTS = 5
+FORMATS = ("text", "json", "markdown", "csv")
+SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv": "csv",
+                  ".txt": "text"}
+_RELATIVE = re.compile(r"^(\d{1,4})\s*([dw])$", re.IGNORECASE)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `report` subcommand."""
+    from tutor.cli import add_common_options
+
+    parser = subparsers.add_parser(
+        "report",
+        help="weak topics, accuracy, leeches and exam scores: what to drill next",
+        description=(
+            "Show where you are weak: topics ranked weakest first with the reason, accuracy "
+            "of the last 30 days with a 95% interval, trend, mastery, leeches and exam "
+            "scores. Reading works while another tutor has the profile open."
+        ),
+    )
+    parser.add_argument("--deck", metavar="DECK", help="only this deck (a name or a .deck file)")
+    parser.add_argument("--since", metavar="DATE",
+                        help="only answers from DATE on: YYYY-MM-DD, or 7d / 4w ago")
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument("--json", dest="format", action="store_const", const="json",
+                      help="JSON with a stable, versioned schema")
+    kind.add_argument("--markdown", dest="format", action="store_const", const="markdown",
+                      help="a Markdown document")
+    kind.add_argument("--csv", dest="format", action="store_const", const="csv",
+                      help="one CSV row per deck and per topic")
+    parser.add_argument("--out", metavar="FILE",
+                        help="write the report to FILE (.json/.md/.csv pick the format)")
+    add_common_options(parser)
+    parser.set_defaults(func=run, format=None)
+
+
+@dataclass
+class ProfileData:
+    """What the report reads from a profile's store."""
+
+    states: dict[str, CardState] = field(default_factory=dict)
+    reviews: list[Review] = field(default_factory=list)
+    exams: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """One line each about damage the copy had to work around."""
+
+    @property
+    def deck_keys(self) -> set[str]:
+        """Deck keys the history knows."""
+        return {r.deck for r in self.reviews} | {s.deck for s in self.states.values()}
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Read the profile, build the report, print or save it."""
+    now = SystemClock().now()
+    since = parse_since(args.since, now) if args.since else None
+    out = Path(args.out).expanduser() if args.out else None
+    fmt = args.format or (SUFFIX_FORMATS.get(out.suffix.lower(), "text") if out else "text")
+    data = read_profile(settings)
+    library, deck_key = _decks(args.deck, settings, data)
+    report = build_report(data.reviews, data.states, now, decks=library.decks, exams=data.exams,
+                          boxes=len(settings.study.intervals), since=since, deck=deck_key)
+    for note in data.notes:
+        print(f"tutor: note: {note}", file=sys.stderr)
+    if fmt == "json":
+        text = json.dumps(report_to_json(report, profile=settings.profile), indent=2,
+                          ensure_ascii=False, allow_nan=False) + "\n"
+    elif fmt == "markdown":
+        text = render_markdown(report, profile=settings.profile)
+    elif fmt == "csv":
+        text = render_csv(report)
+        if report.empty:
+            print(f"tutor: {report.empty_message}", file=sys.stderr)
+    else:
+        text = render_text(report, profile=settings.profile)
+    if out is None:
+        emit(text)
+        return 0
+    _write(out, text)
+    emit(f"wrote the report ({fmt}) to {out.resolve()}\n")
+    return 0
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    """``--since``: 'YYYY-MM-DD' (local midnight), an ISO time, or '7d' / '4w' before ``now``."""
+    value = text.strip()
+    relative = _RELATIVE.match(value)
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2).lower()
+        return now - timedelta(days=amount * (7 if unit == "w" else 1))
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise TutorError(f"--since '{text}' is not a date (use YYYY-MM-DD, or 7d / 4w for"
+                         " days / weeks ago)") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=now.tzinfo)
+    if moment > now:
+        raise TutorError(f"--since '{text}' is in the future")
+    return moment
+
+
+def read_profile(settings: Settings) -> ProfileData:
+    """The profile's study data, read from a copy so the profile itself is never touched.
+
+    A profile with no study data yet gives empty data (and creates nothing).
+    """
+    folder = settings.profile_path
+    if not any((folder / name).exists() for name in PROFILE_FILES):
+        return ProfileData()
+    with tempfile.TemporaryDirectory(prefix="tutor-report-") as scratch:
+        copy = Path(scratch) / "profile"
+        _copy_profile(folder, copy, settings.profile)
+        try:
+            store = StudyStore(copy, profile=settings.profile)
+        except OSError as exc:
+            raise StoreError(f"cannot read the study data of profile '{settings.profile}':"
+                             f" {exc.strerror or exc}") from None
+        try:
+            data = ProfileData(states=store.states(), reviews=store.reviews(),
+                               exams=store.exams())
+            recovery = store.recovery
+            if recovery is not None and recovery.damage:
+                data.notes.append(
+                    f"the study data of profile '{settings.profile}' is damaged"
+                    f" ({recovery.damage}); this report shows what could be read, and the"
+                    " next 'tutor study' repairs it")
+            if store.history_problem:
+                data.notes.append(f"{store.history_problem}; older answers may be missing")
+        finally:
+            store.close()
+    return data
+
+
+def _copy_profile(folder: Path, copy: Path, profile: str) -> None:
+    """Copy the study files, again while another tutor changes them during the copy."""
+    for attempt in range(COPY_ATTEMPTS):
+        before = _fingerprint(folder)
+        if copy.exists():
+            shutil.rmtree(copy)
+        copy.mkdir(parents=True)
+        try:
+            for name in PROFILE_FILES:
+                if (folder / name).exists():
+                    shutil.copyfile(folder / name, copy / name)
+        except FileNotFoundError:
+            continue  # replaced between the check and the copy: copy again
+        except OSError as exc:
+            raise StoreError(f"cannot read the study data of profile '{profile}' in {folder}:"
+                             f" {exc.strerror or exc}") from None
+        if _fingerprint(folder) == before:
+            return
+        time.sleep(0.05 * (attempt + 1))
+    raise StoreError(f"the study data of profile '{profile}' kept changing while it was read"
+                     " (a session is saving); try again in a moment")
+
+
+def _fingerprint(folder: Path) -> dict[str, tuple[int, int, int]]:
+    found = {}
+    for name in PROFILE_FILES:
+        try:
+            info = os.stat(folder / name)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise StoreError(f"cannot read {folder / name}: {exc.strerror or exc}") from None
+        found[name] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return found
+
+
+def _decks(name: str | None, settings: Settings,
+           data: ProfileData) -> tuple[DeckLibrary, str | None]:
+    """The decks to report on and the ``--deck`` key (None for all decks)."""
+    library = load_library([folder for folder in settings.deck_paths if folder.is_dir()])
+    if library.errors:
+        count = len(library.errors)
+        print(f"tutor: note: {count} deck file{'s' if count != 1 else ''} could not be loaded;"
+              " their cards are reported from the history only", file=sys.stderr)
+    if name is None:
+        return library, None
+    found = library.find(name)
+    if found is not None:
+        return library, found.key
+    known = {key.lower(): key for key in data.deck_keys}
+    if name.lower() in known:
+        return library, known[name.lower()]
+    path = Path(name).expanduser()
+    if not (path.exists() or path.suffix == ".deck" or "/" in name):
+        choices = sorted({d.key for d in library.decks} | data.deck_keys)
+        raise DeckError(f"no deck '{name}' (decks: {', '.join(choices) or 'none yet'})")
+    named = resolve_decks([name], settings.deck_paths)
+    if len(named.decks) != 1:
+        raise DeckError(f"'{name}' holds {len(named.decks)} decks; name one of them")
+    deck: Deck = named.decks[0]
+    others = [d for d in library.decks if d.key != deck.key]
+    return DeckLibrary(decks=[*others, deck]), deck.key
+
+
+def study_drill(settings: Settings, decks: Sequence[Deck], *, topics: str | None = None,
+                weak: int | None = None) -> DrillRequest:
+    """The drill ``tutor study --topics T,… / --weak N`` asks for, over ``decks``.
+
+    ``topics``: comma-separated topic names (case-insensitive); ``weak``: the N weakest
+    ranked topics of the report (those with a recent wrong answer or a leech).
+    Raises `TutorError` (one line) for an unknown topic or when nothing is weak yet.
+    """
+    if topics is not None:
+        try:
+            return topics_drill(decks, topics.split(","))
+        except ValueError as exc:
+            raise TutorError(f"--topics: {exc}") from None
+    if weak is None or weak < 1:
+        raise TutorError("--weak needs a number of topics, 1 or more")
+    data = read_profile(settings)
+    report = build_report(data.reviews, data.states, SystemClock().now(), decks=decks,
+                          boxes=len(settings.study.intervals))
+    request = weakest_drill(report, weak)
+    if request is None:
+        rules = report.rules
+        raise TutorError(f"no weak topic to drill yet: a topic needs {rules.min_answers} answers"
+                         f" in the last {rules.recent_days} days, some wrong (see 'tutor report')")
+    return request
+
+
+def _write(path: Path, text: str) -> None:
+    if path.is_dir():
+        raise TutorError(f"--out {path} is a folder; name a file")
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        raise TutorError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,54 @@
+"""Past exams: the plain-text list of ``tutor exam --history`` and the exam to resume."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tutor.exam.model import ExamError
+from tutor.exam.result import ExamResult
+
+STATUS_WORDS = {"in_progress": "in progress", "ended": "ended, not final", "final": "final"}
+DECKS_WIDTH = 32
+
+
+def unfinished(records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The newest exam record not yet final (what ``--resume`` continues), or None."""
+    for record in reversed(records):
+        if isinstance(record, dict) and record.get("kind") == "exam" \
+                and record.get("status") in ("in_progress", "ended"):
+            return record
+    return None
+
+
+def history_lines(records: Sequence[dict[str, Any]]) -> list[str]:
+    """One header and one line per exam record, oldest first; damaged records say so."""
+    exams = [r for r in records if isinstance(r, dict) and r.get("kind") == "exam"]
+    if not exams:
+        return ["No exams yet. Start one with 'tutor exam DECK'."]
+    lines = [f"{'ID':>4}  {'DATE':<16}  {'DECKS':<{DECKS_WIDTH}}  {'Q':>3}  {'SCORE':<13}  STATUS"]
+    for record in exams:
+        exam_id = str(record.get("id", "?"))
+        try:
+            result = ExamResult.from_record(record)
+        except ExamError as exc:
+            lines.append(f"{exam_id:>4}  {exc.message}")
+            continue
+        when = result.started.strftime("%Y-%m-%d %H:%M") if result.started else "?"
+        decks = _fit(result.deck_names or "?", DECKS_WIDTH)
+        if result.status == "in_progress":
+            score = "-"
+        else:
+            score = f"{result.score}/{result.max_score} {result.percent:.0f}%"
+        status = STATUS_WORDS.get(result.status, result.status)
+        if result.status != "final":
+            status += " (tutor exam --resume)"
+        elif result.schedule_updated:
+            status += ", schedule updated"
+        lines.append(f"{exam_id:>4}  {when:<16}  {decks:<{DECKS_WIDTH}}  {len(result.questions):>3}"
+                     f"  {score:<13}  {status}")
+    return lines
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,311 @@
+"""`build_report`: the study history turned into per-topic, per-deck and per-card numbers.
+
+Pure: the caller passes the reviews, card states, decks, exam records and "now"
+(a datetime or a `tutor.schedule.Clock`); nothing is read or written here.
+
+Which cards count: every card of the decks passed in, plus cards the history
+knows from decks that are not loaded (a deck file moved away). A reviewed card
+that is no longer in its (loaded) deck was deleted from it and is left out.
+A card's topic is its deck's current topic for it, else the topic of its latest
+review.
+
+What counts as an answer: every review except relearning steps (a failed card
+asked again in the same session is a repeat, not fresh evidence). Answers
+after ``now`` are ignored; with ``since``, so are answers before it. Boxes and
+mastery are today's, whatever ``since`` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from operator import attrgetter
+from typing import Any, Protocol
+
+from tutor.decks.model import DEFAULT_TOPIC, Deck
+from tutor.grading.base import PASS_SCORE
+from tutor.report.exams import exam_results
+from tutor.report.ranking import rank_topics
+from tutor.report.records import (
+    CardReport,
+    DeckReport,
+    ReportRules,
+    Stats,
+    StudyReport,
+    TimelinePoint,
+    TopicReport,
+    Trend,
+)
+from tutor.report.stats import Accuracy
+from tutor.schedule.clock import Clock
+from tutor.schedule.records import CardState, Review
+
+
+class ReportSource(Protocol):
+    """What `report_from_store` reads: the `StudyStore` read methods."""
+
+    def reviews(self) -> list[Review]:
+        """Every review, oldest first."""
+        ...
+
+    def states(self) -> dict[str, CardState]:
+        """Every card state by card id."""
+        ...
+
+    def exams(self) -> list[dict[str, Any]]:
+        """Every exam record."""
+        ...
+
+
+@dataclass
+class _CardInfo:
+    deck: str
+    topic: str
+    front: str = ""
+    back: str = ""
+
+
+def build_report(reviews: Iterable[Review], states: Mapping[str, CardState],
+                 now: datetime | Clock, *, decks: Sequence[Deck] = (),
+                 exams: Iterable[Mapping[str, Any]] = (), boxes: int = 5,
+                 since: datetime | None = None, deck: str | None = None,
+                 rules: ReportRules | None = None) -> StudyReport:
+    """Build the report over ``reviews`` (any order) and ``states`` (card id -> state).
+
+    ``decks`` gives the card list, topics and questions; ``exams`` are the store's
+    exam records (`StudyStore.exams`); ``boxes`` is the number of Leitner boxes;
+    ``deck`` limits everything to one deck key; ``since`` drops older answers.
+    """
+    rules = rules or ReportRules()
+    moment = now if isinstance(now, datetime) else now.now()
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise ValueError("now must be a timezone-aware datetime or a Clock")
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=moment.tzinfo)
+    if boxes < 1:
+        raise ValueError("boxes must be at least 1")
+    reviews = sorted(reviews, key=attrgetter("time", "id"))
+    catalogue = _catalogue(decks, reviews, states, deck)
+    history: dict[str, list[Review]] = {}
+    for review in reviews:
+        if review.card_id in catalogue and review.time <= moment and (
+                since is None or review.time >= since):
+            history.setdefault(review.card_id, []).append(review)
+    group = _Grouper(moment, rules, boxes)
+    cards: dict[str, CardReport] = {}
+    tallies: dict[str, _Tally] = {}
+    for card_id, info in catalogue.items():
+        tally = group.tally(history.get(card_id, ()))
+        tallies[card_id] = tally
+        cards[card_id] = CardReport(
+            card_id=card_id, deck=info.deck, topic=info.topic, front=info.front,
+            back=info.back, state=states.get(card_id), history=tuple(history.get(card_id, ())),
+            answers=tally.answers, correct=tally.correct, fails=tally.answers - tally.correct,
+            lapses=tally.lapses, leech=tally.answers - tally.correct >= rules.leech_fails)
+    by_topic: dict[tuple[str, str], list[CardReport]] = {}
+    by_deck: dict[str, list[CardReport]] = {}
+    for card in cards.values():
+        by_topic.setdefault((card.deck, card.topic), []).append(card)
+        by_deck.setdefault(card.deck, []).append(card)
+    titles = {d.key: d.title for d in decks}
+    topics = [TopicReport(deck=key[0], topic=key[1], stats=group.stats(members, tallies),
+                          card_ids=tuple(c.card_id for c in members))
+              for key, members in by_topic.items()]
+    deck_reports = tuple(DeckReport(deck=key, title=titles.get(key, key),
+                                    stats=group.stats(members, tallies))
+                         for key, members in by_deck.items())
+    leeches = sorted((c for c in cards.values() if c.leech),
+                     key=lambda c: (-c.fails, -c.lapses, c.deck, c.topic))
+    answers = [r for card in cards.values() for r in card.history if r.kind != "relearn"]
+    exam_list = exam_results(exams, deck=deck, since=since, now=moment)
+    return StudyReport(
+        now=moment, since=since, deck=deck, rules=rules, boxes=boxes,
+        totals=group.stats(list(cards.values()), tallies), decks=deck_reports,
+        topics=tuple(rank_topics(topics, rules)), cards=cards, leeches=tuple(leeches),
+        daily=tuple(_daily(answers, moment, rules.recent_days)),
+        weekly=tuple(_weekly(answers, moment, rules.weeks)), exams=tuple(exam_list),
+    )
+
+
+def report_from_store(store: ReportSource, now: datetime | Clock, *,
+                      decks: Sequence[Deck] = (), boxes: int = 5, since: datetime | None = None,
+                      deck: str | None = None, rules: ReportRules | None = None) -> StudyReport:
+    """`build_report` over everything ``store`` (a `StudyStore`) holds.
+
+    Store reads may come from any thread, so this can run in a worker.
+    """
+    return build_report(store.reviews(), store.states(), now, decks=decks, exams=store.exams(),
+                        boxes=boxes, since=since, deck=deck, rules=rules)
+
+
+def _catalogue(decks: Sequence[Deck], reviews: Sequence[Review],
+               states: Mapping[str, CardState], only: str | None) -> dict[str, _CardInfo]:
+    """Every card the report covers, in deck order, then history-only cards."""
+    catalogue: dict[str, _CardInfo] = {}
+    loaded = set()
+    for deck in decks:
+        if only is not None and deck.key != only:
+            continue
+        loaded.add(deck.key)
+        for card in deck.cards:
+            if card.id:
+                catalogue.setdefault(card.id, _CardInfo(deck.key, card.topic or DEFAULT_TOPIC,
+                                                        card.front, card.back))
+    known_decks = {d.key for d in decks}
+    for review in reviews:  # oldest first: the latest topic wins
+        if review.card_id in catalogue and review.deck not in known_decks:
+            catalogue[review.card_id].topic = review.topic or catalogue[review.card_id].topic
+        elif review.card_id not in catalogue and review.deck not in known_decks and (
+                only is None or review.deck == only):
+            catalogue[review.card_id] = _CardInfo(review.deck, review.topic or DEFAULT_TOPIC)
+    for card_id, state in states.items():
+        if card_id not in catalogue and state.deck not in known_decks and (
+                only is None or state.deck == only):
+            catalogue[card_id] = _CardInfo(state.deck, DEFAULT_TOPIC)
+    return catalogue
+
+
+@dataclass(slots=True)
+class _Tally:
+    """One card's counts in the period (relearning steps left out), summed for groups."""
+
+    answers: int = 0
+    correct: int = 0
+    score_total: int = 0
+    lapses: int = 0
+    timed: int = 0
+    response_ms: int = 0
+    recent: int = 0
+    recent_correct: int = 0
+    week: int = 0
+    week_correct: int = 0
+    previous: int = 0
+    previous_correct: int = 0
+    last: datetime | None = None
+
+
+_TALLY_FIELDS = [name for name in _Tally.__slots__ if name != "last"]  # type: ignore[attr-defined]
+
+
+class _Grouper:
+    """Counts each card's answers once (`tally`), then sums them for groups (`stats`)."""
+
+    def __init__(self, now: datetime, rules: ReportRules, boxes: int) -> None:
+        self.now = now
+        self.rules = rules
+        self.boxes = boxes
+        self.recent_from = now - timedelta(days=rules.recent_days)
+        self.week_from = now - timedelta(days=rules.trend_days)
+        self.previous_from = now - timedelta(days=2 * rules.trend_days)
+
+    def tally(self, history: Iterable[Review]) -> _Tally:
+        t = _Tally()
+        for review in history:
+            if review.kind == "relearn":
+                continue
+            right = review.score >= PASS_SCORE
+            t.answers += 1
+            t.correct += right
+            t.score_total += review.score
+            t.lapses += review.kind in ("due", "practice") and not right
+            if review.response_ms > 0:
+                t.timed += 1
+                t.response_ms += review.response_ms
+            when = review.time
+            if when >= self.recent_from:
+                t.recent += 1
+                t.recent_correct += right
+            if when >= self.week_from:
+                t.week += 1
+                t.week_correct += right
+            elif when >= self.previous_from:
+                t.previous += 1
+                t.previous_correct += right
+            if t.last is None or when > t.last:
+                t.last = when
+        return t
+
+    def stats(self, cards: Sequence[CardReport], tallies: Mapping[str, _Tally]) -> Stats:
+        per_box = [0] * self.boxes
+        new = 0
+        total = _Tally()
+        for card in cards:
+            if card.state is None or card.state.is_new:
+                new += 1
+            else:
+                per_box[max(1, min(self.boxes, card.state.box)) - 1] += 1
+            tally = tallies[card.card_id]
+            for name in _TALLY_FIELDS:
+                setattr(total, name, getattr(total, name) + getattr(tally, name))
+            if tally.last is not None and (total.last is None or tally.last > total.last):
+                total.last = tally.last
+        top = min(self.rules.mastery_boxes, self.boxes)
+        return Stats(
+            cards=len(cards), new=new, boxes=tuple(per_box), mastered=sum(per_box[-top:]),
+            answers=total.answers, correct=total.correct, score_total=total.score_total,
+            lapses=total.lapses, leeches=sum(1 for c in cards if c.leech),
+            timed_answers=total.timed, response_ms_total=total.response_ms,
+            recent=Accuracy(total.recent, total.recent_correct),
+            trend=self._trend(Accuracy(total.week, total.week_correct),
+                              Accuracy(total.previous, total.previous_correct)),
+            last_reviewed=total.last,
+        )
+
+    def _trend(self, this_week: Accuracy, previous: Accuracy) -> Trend:
+        rules = self.rules
+        direction = "unknown"
+        if min(this_week.answers, previous.answers) >= rules.trend_min_answers:
+            assert this_week.rate is not None and previous.rate is not None
+            change = this_week.rate - previous.rate
+            # A tiny tolerance so that exactly 15 points counts as 15 points.
+            if change >= rules.trend_change - 1e-9:
+                direction = "up"
+            elif change <= -rules.trend_change + 1e-9:
+                direction = "down"
+            else:
+                direction = "flat"
+        return Trend(this_week=this_week, previous_week=previous, direction=direction)
+
+
+def _daily(answers: list[Review], now: datetime, days: int) -> list[TimelinePoint]:
+    """Accuracy per calendar day (in ``now``'s timezone), the last ``days`` days."""
+    zone = now.tzinfo
+    today = now.date()
+    first = today - timedelta(days=days - 1)
+    cutoff = datetime.combine(first, time(0), tzinfo=zone)
+    counts: dict[date, list[int]] = {}
+    for review in answers:
+        if review.time < cutoff:
+            continue
+        tally = counts.setdefault(review.time.astimezone(zone).date(), [0, 0])
+        tally[0] += 1
+        tally[1] += review.score >= PASS_SCORE
+    points = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        start = datetime.combine(day, time(0), tzinfo=zone)
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+        answered, right = counts.get(day, (0, 0))
+        points.append(TimelinePoint(start=start, end=end, accuracy=Accuracy(answered, right)))
+    return points
+
+
+def _weekly(answers: list[Review], now: datetime, weeks: int) -> list[TimelinePoint]:
+    """Accuracy per 7 days, ``weeks`` periods ending at ``now`` (the last one is this week)."""
+    counts = [0] * weeks
+    right = [0] * weeks
+    origin = now - timedelta(days=7 * weeks)
+    week = timedelta(days=7)
+    for review in answers:
+        if review.time < origin:
+            continue
+        index = min(weeks - 1, (review.time - origin) // week)
+        counts[index] += 1
+        right[index] += review.score >= PASS_SCORE
+    points = []
+    for index in range(weeks):
+        end = now - timedelta(days=7 * (weeks - 1 - index))
+        points.append(TimelinePoint(start=end - week, end=end,
+                                    accuracy=Accuracy(counts[index], right[index])))
+    return points

@@ -1,0 +1,355 @@
+"""The study screen: a question, the answer box, then the graded answer; keyboard first.
+
+Phases: ``asking`` (typing an answer) and ``graded`` (the verdict is shown). The
+rules verdict appears at once; when a model refines it, the app's worker reports
+back and the view is redrawn, even after the learner moved on to the next card.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from tutor.errors import TutorError
+from tutor.study.grading import short_name
+from tutor.study.session import Attempt, StudySession
+from tutor.tui.messages import AttemptChanged
+from tutor.tui.screens.edit_card import CardEdit, EditCardScreen
+from tutor.tui.screens.help import HelpScreen
+from tutor.tui.screens.override import OverrideChoice, OverrideScreen
+from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.card_timer import CardTimer
+from tutor.tui.widgets.grade_view import GradeView
+from tutor.tui.widgets.grader_status import GraderStatusBar
+
+if TYPE_CHECKING:
+    from tutor.tui.app import TutorApp
+
+HELP_TEXT = (
+    "While you type, **Enter** submits and **Ctrl+J** (or Shift+Enter) starts a new line;"
+    " **Escape** leaves the answer box so the one-letter keys work.\n\n"
+    "Every answer is saved the moment it is graded: quitting never loses progress. When a"
+    " model grades, its verdict replaces the instant rules verdict when it is ready, even if"
+    " you already moved on."
+)
+
+
+def question_markdown(front: str) -> str:
+    """A card's front as Markdown, keeping its line breaks."""
+    return front.replace("\n", "  \n")
+
+
+class StudyScreen(Screen[None]):
+    """Ask the session's cards one by one."""
+
+    CSS_PATH = "study.tcss"
+    BINDINGS = [
+        Binding("enter", "next", "Next"),
+        Binding("i", "answer", "Answer"),
+        Binding("escape", "leave_answer", "More keys"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("y", "choose(True)", "I was right"),
+        Binding("n", "choose(False)", "I was wrong"),
+        Binding("o", "override", "Override"),
+        Binding("e", "edit", "Edit"),
+        Binding("s", "skip", "Skip"),
+        Binding("u", "undo", "Undo"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit_session", "Quit"),
+    ]
+
+    phase: reactive[str] = reactive("asking")
+    """'asking' while the learner types, 'graded' while the verdict is shown."""
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__()
+        self.session = session
+        self.shown: Attempt | None = None
+        """The attempt on screen in the graded phase."""
+        self.card_number = 1
+
+    @property
+    def tutor_app(self) -> TutorApp:
+        """The app, typed."""
+        return cast("TutorApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="info"):
+            yield Static(id="progress")
+            yield CardTimer(self.session.clock, id="timer")
+        with VerticalScroll(id="question-box", can_focus=True):
+            yield Markdown(id="question")
+        yield AnswerInput(id="answer", placeholder="Type your answer; Enter submits")
+        yield GradeView(id="grade")
+        yield GraderStatusBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the first card."""
+        self.sub_title = self.session.title
+        self.show_question()
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def show_question(self, prefill: str = "") -> None:
+        """Ask the session's current card (or end the session)."""
+        item = self.session.current
+        if item is None:
+            self.finish()
+            return
+        self.shown = None
+        self.phase = "asking"
+        self.card_number = self.session.progress().number
+        self.query_one("#question", Markdown).update(question_markdown(item.card.front))
+        self.query_one("#question-box", VerticalScroll).scroll_home(animate=False)
+        answer = self.query_one("#answer", AnswerInput)
+        answer.read_only = False
+        answer.text = prefill
+        answer.move_cursor(answer.document.end)
+        answer.focus()
+        self.query_one("#timer", CardTimer).restart()
+        self.update_progress()
+
+    def show_grade(self, attempt: Attempt) -> None:
+        """Show ``attempt``'s verdict (and redraw it when it changes)."""
+        self.shown = attempt
+        self.phase = "graded"
+        self.query_one("#grade", GradeView).show(attempt, self.tutor_app.grading.label)
+        self.update_progress()
+        self.call_after_refresh(self.refresh_bindings)
+
+    def update_progress(self) -> None:
+        """The "card n of m" line: counts, box and topic."""
+        progress = self.session.progress()
+        if self.phase == "graded" and self.shown is not None:
+            card, deck = self.shown.card, self.shown.item.deck
+            box = f"box {self.shown.box_after}"
+        else:
+            item = self.session.current
+            if item is None:
+                return
+            card, deck = item.card, item.deck
+            box = f"box {self.session.state(card.id, deck).box}"
+            if item.kind == "new":
+                box += " (new)"
+            elif item.kind == "relearn":
+                box += " (again)"
+        parts = [f"Card {min(self.card_number, progress.total)} of {progress.total}",
+                 f"{progress.due_left} due", f"{progress.new_left} new"]
+        if progress.relearn_left:
+            parts.append(f"{progress.relearn_left} again")
+        parts += [box, card.topic]
+        text = " · ".join(parts)
+        self.query_one("#progress", Static).update(text)
+
+    def watch_phase(self, phase: str) -> None:
+        """Lay the screen out for the phase.
+
+        Only the three panes change class (restyling the whole screen would delay the
+        verdict), and the footer follows after the verdict is drawn.
+        """
+        for pane in self.query("#question-box, #answer, #grade"):
+            pane.set_class(phase == "graded", "-graded")
+        self.call_after_refresh(self.refresh_bindings)
+
+    @property
+    def typing(self) -> bool:
+        """True while the answer box has the focus (letter keys type, they are not commands)."""
+        return self.phase == "asking" and self.focused is self.query_one("#answer")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which keys apply now (the footer shows only those)."""
+        graded = self.phase == "graded"
+        if action == "leave_answer":
+            return self.typing
+        if self.typing and action != "help":
+            return False
+        if action in ("next", "override"):
+            return graded
+        if action == "choose":
+            return graded and self.shown is not None and self.shown.asks_learner
+        if action in ("answer", "skip"):
+            return not graded
+        if action == "undo":
+            return self.session.last_attempt is not None
+        return True
+
+    # -- answering -----------------------------------------------------------------------
+
+    @on(AnswerInput.Submitted, "#answer")
+    def _submitted(self, event: AnswerInput.Submitted) -> None:
+        if self.phase != "asking" or self.session.current is None:
+            return
+        elapsed = self.query_one("#timer", CardTimer).stop()
+        try:
+            attempt = self.session.submit(event.value, int(elapsed.total_seconds() * 1000))
+        except TutorError as exc:
+            self.notify(exc.message, title=exc.title, severity="error")
+            return
+        answer = self.query_one("#answer", AnswerInput)
+        answer.read_only = True
+        self.show_grade(attempt)
+        self.query_one("#grade", GradeView).focus()
+        if attempt.refining:
+            # Start the model once the rules verdict is on screen.
+            self.call_after_refresh(self.tutor_app.refine_grade, self.session, attempt)
+
+    def on_attempt_changed(self, message: AttemptChanged) -> None:
+        """A late verdict arrived: redraw it if shown, else say what changed."""
+        attempt = message.attempt
+        if attempt is self.shown:
+            self.show_grade(attempt)
+        elif not attempt.undone and attempt.result.score != message.old_score:
+            front = attempt.card.front.splitlines()[0][:50]
+            self.notify(f"{front}: {message.old_score}/5 → {attempt.result.score}/5",
+                        title=f"Regraded by {short_name(attempt.result.grader)}", timeout=5)
+        self.update_progress()
+
+    def action_next(self) -> None:
+        """Go on to the next card (the model may still be refining the last grade)."""
+        if self.phase == "graded":
+            self.show_question()
+
+    def action_answer(self) -> None:
+        """Back into the answer box."""
+        self.query_one("#answer", AnswerInput).focus()
+        self.refresh_bindings()
+
+    def action_leave_answer(self) -> None:
+        """Leave the answer box so the one-letter keys work."""
+        self.query_one("#question-box").focus()
+        self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        """Keep the footer in step with where the focus is."""
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        """Keep the footer in step with where the focus is."""
+        self.refresh_bindings()
+
+    def action_choose(self, correct: bool) -> None:
+        """Answer the "were you right?" question of an unsure grade with one key."""
+        self._override(correct)
+
+    def action_override(self) -> None:
+        """Ask "I was right" / "I was wrong" in a dialog."""
+        attempt = self.shown
+        if attempt is None:
+            return
+
+        def chosen(choice: OverrideChoice | None) -> None:
+            if choice is not None:
+                self._override(choice.correct)
+
+        self.app.push_screen(OverrideScreen(attempt), chosen)
+
+    def _override(self, correct: bool) -> None:
+        attempt = self.shown
+        if attempt is None:
+            return
+        try:
+            self.session.override(correct, attempt)
+        except TutorError as exc:
+            self.notify(exc.message, title="Override", severity="warning")
+            return
+        self.show_grade(attempt)
+
+    def action_skip(self) -> None:
+        """Put the current card at the end of the queue."""
+        if self.phase == "asking":
+            self.session.skip()
+            self.show_question()
+
+    def action_undo(self) -> None:
+        """Take back the last grade and ask that card again."""
+        try:
+            attempt = self.session.undo()
+        except TutorError as exc:
+            self.notify(exc.message, title="Undo", severity="warning")
+            return
+        if attempt is None:
+            self.notify("Nothing to undo in this session.", severity="information")
+            return
+        self.notify(f"Grade taken back: {attempt.card.front.splitlines()[0][:60]}", timeout=3)
+        self.show_question(prefill=attempt.answer)
+
+    def action_edit(self) -> None:
+        """Edit the card on screen (its id, and so its history, is kept)."""
+        card = self.shown.card if self.shown is not None else None
+        if card is None and self.session.current is not None:
+            card = self.session.current.card
+        if card is None:
+            return
+
+        def edited(edit: CardEdit | None) -> None:
+            if edit is None:
+                return
+            try:
+                self.session.edit_card(card, front=edit.front, back=edit.back, topic=edit.topic,
+                                       alternatives=edit.alternatives)
+            except TutorError as exc:
+                self.notify(exc.message, title=exc.title, severity="error")
+                return
+            self.notify("Card saved.", timeout=3)
+            if self.shown is not None:
+                self.query_one("#grade", GradeView).show(self.shown, self.tutor_app.grading.label)
+            self.query_one("#question", Markdown).update(
+                question_markdown((self.shown.card if self.shown else card).front))
+            self.update_progress()
+
+        self.app.push_screen(EditCardScreen(card), edited)
+
+    def action_help(self) -> None:
+        """Every key of this screen."""
+        keys = [
+            ("Enter", "submit the answer / next card"),
+            ("Ctrl+J, Shift+Enter", "new line in the answer"),
+            ("Escape", "leave the answer box (then the letter keys work)"),
+            ("i", "back into the answer box"),
+            ("y / n", "answer an unsure grade: I was right / I was wrong"),
+            ("o", "override the grade (I was right / I was wrong)"),
+            ("e", "edit the card"),
+            ("s", "skip the card (it comes back at the end)"),
+            ("u", "undo the last grade"),
+            ("Ctrl+P", "command palette"),
+            ("?, F1", "this help"),
+            ("q", "end the session (progress is already saved)"),
+        ]
+        self.app.push_screen(HelpScreen("Studying", keys, HELP_TEXT))
+
+    def action_quit_session(self) -> None:
+        """End the session: the summary if anything was answered, else back to the decks."""
+        self.finish()
+
+    def finish(self) -> None:
+        """Show the session summary (or go back when nothing was answered)."""
+        from tutor.tui.screens.summary import SummaryScreen
+
+        if self.session.attempts:
+            self.app.switch_screen(SummaryScreen(self.session))
+        else:
+            if self.session.finished:
+                self.notify("Nothing to study here right now.", timeout=4)
+            self.app.pop_screen()
+
+    def palette_actions(self) -> list[tuple[str, str, str]]:
+        """Commands for the palette: (title, help, action)."""
+        actions = [("Undo last grade", "Take back the last grade", "undo"),
+                   ("Edit card", "Change this card's text", "edit"),
+                   ("End session", "Show the summary (progress is saved)", "quit_session"),
+                   ("Study help", "Every key of the study screen", "help")]
+        if self.phase == "graded":
+            actions.insert(0, ("Override grade", "I was right / I was wrong", "override"))
+            actions.insert(0, ("Next card", "Go on to the next card", "next"))
+        else:
+            actions.insert(0, ("Skip card", "Ask this card again at the end", "skip"))
+        return actions

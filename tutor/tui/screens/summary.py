@@ -1,0 +1,126 @@
+"""The end of a session: what was done, what moved, which topics went worst; drill them now."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from tutor.study.session import SessionSummary, StudySession
+from tutor.tui.widgets.card_timer import format_duration
+from tutor.tui.widgets.grader_status import GraderStatusBar
+
+
+def summary_content(summary: SessionSummary) -> Content:
+    """The summary's numbers as lines of text."""
+    rows: list[str | tuple[str, str]] = [
+        ("Cards reviewed  ", "bold"), f"{summary.reviewed}\n",
+        ("Accuracy        ", "bold"),
+        (f"{summary.accuracy:.0%}", "$success" if summary.accuracy >= 0.7 else "$warning"),
+        f" ({summary.correct} of {summary.reviewed} right)\n",
+        ("Time            ", "bold"), f"{format_duration(summary.elapsed)}",
+        (f"  (answering {format_duration(summary.answer_time)})", "$text-muted"), "\n",
+        ("Boxes           ", "bold"), (f"↑ {summary.moved_up} up", "$success"), "   ",
+        (f"↓ {summary.moved_down} down", "$error"), f"   = {summary.stayed} stayed",
+    ]
+    if summary.overrides:
+        rows += ["\n", ("Overrides       ", "bold"), f"{summary.overrides}"]
+    rows.append("\n\n")
+    if summary.worst:
+        rows.append(("Topics that went worst\n", "bold"))
+        for topic in summary.worst:
+            rows += [("  ✗ ", "$error"), (topic.topic, "bold"),
+                     f"  {topic.correct} of {topic.answered} right,"
+                     f" mean {topic.mean_score:.1f}/5\n"]
+    else:
+        rows.append(("Every topic went well: nothing to drill.", "$success"))
+    return Content.assemble(*rows)
+
+
+class SummaryScreen(Screen[None]):
+    """Shows `StudySession.summary`; ``d`` drills the worst topics, Enter/q goes back."""
+
+    CSS_PATH = "summary.tcss"
+    BINDINGS = [
+        Binding("d", "drill", "Drill worst"),
+        Binding("r", "report", "Report"),
+        Binding("enter", "back", "Back to decks"),
+        Binding("q", "back", "Back", show=False),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__()
+        self.session = session
+        self.summary = session.summary()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="summary-box"):
+            yield Static(f"Session over: {self.session.title}", id="summary-title")
+            yield Static(summary_content(self.summary), id="summary")
+            with Horizontal(id="summary-buttons"):
+                if self.summary.worst:
+                    yield Button("Drill worst topics (d)", id="drill", variant="primary")
+                yield Button("Report (r)", id="report")
+                yield Button("Back to decks (Enter)", id="back")
+        yield GraderStatusBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Title the screen."""
+        self.sub_title = "Summary"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Drilling needs a topic that went wrong."""
+        if action == "drill":
+            return bool(self.summary.worst)
+        return True
+
+    def action_drill(self) -> None:
+        """Start a session of the worst topics' cards now."""
+        drill = self.session.drill_worst()
+        if drill is None or drill.finished:
+            self.notify("No cards to drill.", timeout=3)
+            return
+        from tutor.tui.screens.study import StudyScreen
+
+        self.app.switch_screen(StudyScreen(drill))
+
+    def action_report(self) -> None:
+        """The weak-topic report, over the screen's deck list."""
+        from tutor.tui.app import TutorApp
+
+        app = self.app
+        if isinstance(app, TutorApp):
+            app.pop_screen()
+            app.open_report()
+
+    def action_back(self) -> None:
+        """Back to the deck list."""
+        self.app.pop_screen()
+
+    @on(Button.Pressed, "#drill")
+    def _drill_pressed(self) -> None:
+        self.action_drill()
+
+    @on(Button.Pressed, "#report")
+    def _report_pressed(self) -> None:
+        self.action_report()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    def palette_actions(self) -> list[tuple[str, str, str]]:
+        """Commands for the palette: (title, help, action)."""
+        actions = [("Back to decks", "Leave the summary", "back"),
+                   ("Weak-topic report", "Where you are weak across all decks", "report")]
+        if self.summary.worst:
+            actions.insert(0, ("Drill worst topics", "Study the topics that went worst now",
+                               "drill"))
+        return actions

@@ -1,0 +1,168 @@
+"""The graded answer: score, verdict, feedback, the reference with key points marked, a diff."""
+
+from __future__ import annotations
+
+import re
+
+from rich.spinner import Spinner
+from textual.app import ComposeResult, RenderResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tutor.grading.base import MAX_SCORE, PASS_SCORE, GradeResult
+from tutor.study.grading import short_name
+from tutor.study.session import Attempt
+from tutor.tui.widgets.word_diff import is_near_miss, word_diff
+
+#: Notes that are internal markers, not sentences for the learner.
+_MARKER_NOTES = {"ask-learner", "alternative", "idk", "injection"}
+
+
+def verdict_word(result: GradeResult) -> str:
+    """A word or two for a score."""
+    return {5: "Correct", 4: "Correct, with a slip", 3: "Partly right"}.get(
+        result.score, "Not right" if result.score else "Wrong")
+
+
+def score_style(score: int) -> str:
+    """Theme colour of a score: 4-5 success, 3 (a pass with gaps) warning, 0-2 error."""
+    return "$success" if score >= 4 else "$warning" if score >= PASS_SCORE else "$error"
+
+
+def diff_content(answer: str, reference: str) -> Content:
+    """Word diff in theme colours: your extra words struck through, missing ones underlined."""
+    styles = {"same": "", "extra": "strike $error", "missing": "underline $success"}
+    pieces: list[str | tuple[str, str]] = []
+    for index, (kind, words) in enumerate(word_diff(answer, reference)):
+        if index:
+            pieces.append(" ")
+        pieces.append((words, styles[kind]) if styles[kind] else words)
+    return Content.assemble(*pieces)
+
+
+def score_content(attempt: Attempt) -> Content:
+    """'4/5 ●●●●○ Correct, with a slip · box 2 → 3 · rules'."""
+    result = attempt.result
+    style = score_style(result.score)
+    dots = "●" * result.score + "○" * (MAX_SCORE - result.score)
+    box = f"box {attempt.box_before} → {attempt.box_after}"
+    return Content.assemble(
+        (f"{result.score}/{MAX_SCORE} ", f"bold {style}"), (dots, style), "  ",
+        (verdict_word(result), f"bold {style}"), ("  ·  ", "$text-muted"), box,
+        ("  ·  ", "$text-muted"), (f"graded by {short_name(result.grader)}", "$text-muted"),
+    )
+
+
+def _spans(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for phrase in phrases:
+        phrase = phrase.strip()
+        if not phrase:
+            continue
+        match = re.search(re.escape(phrase), text, re.IGNORECASE)
+        if match is not None:
+            spans.append(match.span())
+    return spans
+
+
+def reference_content(reference: str, result: GradeResult) -> Content:
+    """The reference with matched key points highlighted and missing ones marked.
+
+    Key points found verbatim are styled in place; the others are listed under it.
+    """
+    matched = _spans(reference, result.matched)
+    missing = _spans(reference, result.missing)
+    marks: list[tuple[int, int, str]] = [(a, b, "bold $success") for a, b in matched]
+    marks += [(a, b, "$error underline") for a, b in missing
+              if not any(a < mb and ma < b for ma, mb in matched)]
+    marks.sort()
+    pieces: list[str | tuple[str, str]] = []
+    position = 0
+    for start, end, style in marks:
+        if start < position:
+            continue
+        pieces.append(reference[position:start])
+        pieces.append((reference[start:end], style))
+        position = end
+    pieces.append(reference[position:])
+    lines: list[str | tuple[str, str]] = [("Reference  ", "bold"), *pieces]
+    for point in result.matched:
+        if not _spans(reference, (point,)):
+            lines += ["\n", ("  ✓ ", "$success"), point]
+    for point in result.missing:
+        if not _spans(reference, (point,)):
+            lines += ["\n", ("  ✗ missing: ", "$error"), point]
+    return Content.assemble(*lines)
+
+
+class RefiningSpinner(Widget):
+    """A spinner with a line of text, shown while the model refines the verdict."""
+
+    DEFAULT_CSS = """
+    RefiningSpinner {
+        height: 1;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._spinner = Spinner("dots", text=text)
+
+    def set_spinning(self, spinning: bool) -> None:
+        """Show and animate the spinner, or hide it."""
+        self.display = spinning
+        self.auto_refresh = 1 / 10 if spinning else None
+
+    def set_text(self, text: str) -> None:
+        """Change the line next to the spinner."""
+        self._spinner.update(text=text)
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        return self._spinner
+
+
+class GradeView(VerticalScroll, can_focus=True):
+    """Everything about one graded answer; `show` redraws it when the grade changes."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="score")
+        yield RefiningSpinner(id="refining")
+        yield Static(id="ask")
+        yield Static(id="feedback")
+        yield Static(id="reference")
+        yield Static(id="diff")
+        yield Static(id="notes")
+
+    def show(self, attempt: Attempt, model_label: str = "the model") -> None:
+        """Draw ``attempt`` with the grade now in force."""
+        result = attempt.result
+        card = attempt.card
+        self.query_one("#score", Static).update(score_content(attempt))
+        spinner = self.query_one("#refining", RefiningSpinner)
+        spinner.set_spinning(attempt.refining)
+        spinner.set_text(f" {model_label} is checking this answer; you can move on (Enter)")
+        ask = self.query_one("#ask", Static)
+        ask.display = attempt.asks_learner
+        ask.update(Content.from_markup(
+            "[bold $warning]The grader is unsure.[/] Were you right?  "
+            "[b reverse] y [/b reverse] yes   [b reverse] n [/b reverse] no"))
+        self.query_one("#feedback", Static).update(result.feedback or verdict_word(result))
+        self.query_one("#reference", Static).update(reference_content(card.back, result))
+        diff = self.query_one("#diff", Static)
+        near = result.score < MAX_SCORE and is_near_miss(attempt.answer, card.back)
+        diff.display = near
+        if near:
+            diff.update(Content.assemble(("Your answer vs reference  ", "bold"),
+                                         diff_content(attempt.answer, card.back)))
+        notes = [n for n in result.notes if n not in _MARKER_NOTES and " " in n]
+        if attempt.refinement_note:
+            notes.append(attempt.refinement_note)
+        if attempt.added_alternative:
+            notes.append(f"added to the accepted answers: {attempt.added_alternative}")
+        notes_widget = self.query_one("#notes", Static)
+        notes_widget.display = bool(notes)
+        notes_widget.update(Content("\n".join(notes)))
