@@ -53,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--topics", default="", metavar="T,…",
                         help="only cards of these topics (comma-separated)")
     parser.add_argument("--seed", type=int, metavar="S",
-                        help="draw the same questions again (shown in --history)")
+                        help="draw the same questions again (saved with the exam and in its export)")
     parser.add_argument("--question-seconds", type=int, metavar="S",
                         help="also give each question at most S seconds")
     parser.add_argument("--update-schedule", action="store_true",

@@ -279,7 +279,7 @@ def study_drill(settings: Settings, decks: Sequence[Deck], *, topics: str | None
     if request is None:
         rules = report.rules
         raise TutorError(f"no weak topic to drill yet: a topic needs {rules.min_answers} answers"
-                         f" in the last {rules.recent_days} days, some wrong (see 'tutor report')")
+                         f" in the last {rules.recent_days} days with some wrong, or a leech (see 'tutor report')")
     return request
 
 

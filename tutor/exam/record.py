@@ -17,7 +17,7 @@ also carries the store's ``id``. Version 1 looks like this::
       "decks": [{"key": "capitals", "title": "Capitals"}],
       "settings": {
         "minutes": 20.0, "count": 10, "topics": [], "seed": 1234,
-        "update_schedule": false,     # true: the result was recorded as reviews (source "exam")
+        "update_schedule": false,     # the option chosen: record the result as reviews (see schedule_updated)
         "question_seconds": null,     # optional time per question
         "grader": "rules"             # what graded: "rules", "llm:<model>", "server:<model>"
       },

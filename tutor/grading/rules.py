@@ -113,8 +113,8 @@ class RulesGrader:
         confidence = self._confidence(best)
         needs_learner = confidence < ASK_LEARNER_BELOW
         notes = tuple(sorted({f.kind for f in best.findings}))
-        if best_ref is not request.reference:
-            notes += ("alternative",)
+        if best_ref is not request.reference and best.score >= 3:
+            notes += ("alternative",)  # a real match of an accepted answer: final (policy veto)
         if needs_learner:
             notes += (ASK_LEARNER_NOTE,)
         return GradeResult(

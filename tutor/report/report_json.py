@@ -48,9 +48,8 @@ shape as a JSON Schema (draft 2020-12). Version 1::
     POINT = {"start": "2024-02-29T00:00:00+00:00", "end": "2024-03-01T00:00:00+00:00",
              "answers": 12, "correct": 9, "accuracy": 0.75}   # accuracy null without answers
 
-Rates are 0.0-1.0 rounded to 4 decimals; no value is ever NaN. New fields may be
-added within a version; a field is never removed or changed in meaning without
-raising ``schema_version``.
+Rates are 0.0-1.0 rounded to 4 decimals; no value is ever NaN. The schema is
+closed (no other keys): any added, removed or changed field raises ``schema_version``.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from textual.worker import Worker, WorkerState
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
-from tutor.exam.model import ExamOptions
 from tutor.report.drill import DrillRequest
 from tutor.report.records import StudyReport
 from tutor.schedule.clock import Clock
@@ -152,37 +151,11 @@ class TutorApp(App[int]):
         if request is not None:
             self.drill_request(request)
 
-    def open_exam_form(self, decks: Sequence[Deck], title: str) -> None:
+    def open_exam_form(self, decks: Sequence[Deck]) -> None:
         """The exam form for ``decks``; Start begins a timed exam over them."""
-        from tutor.tui.screens.exam_dialogs import ExamOptionsScreen
+        from tutor.tui.screens.exam import open_exam_form
 
-        if not any(deck.cards for deck in decks):
-            self.notify("These decks have no cards.", title="No exam", severity="warning")
-            return
-        topics = sorted({card.topic for deck in decks for card in deck.cards if card.topic},
-                        key=str.lower)
-        chosen = [deck for deck in decks if deck.cards]
-        self.push_screen(ExamOptionsScreen(tuple(deck.key for deck in chosen), title, topics),
-                         lambda options: self._start_exam(chosen, options))
-
-    def _start_exam(self, decks: Sequence[Deck], options: ExamOptions | None) -> None:
-        if options is None:
-            return
-        from tutor.exam.grading import ExamGrading
-        from tutor.exam.model import ExamError
-        from tutor.exam.setup import start_exam
-        from tutor.tui.screens.exam import ExamScreen
-
-        grading = ExamGrading(self.grading.policy)
-        try:
-            session = start_exam(options, decks, self.clock, store=self.store,
-                                 grader=grading.label, boxes=self.scheduler.boxes)
-        except ExamError as exc:
-            self.notify(exc.message, title="Exam not started", severity="error")
-            return
-        for warning in session.warnings:
-            self.notify(warning, title="Exam", timeout=8)
-        self.push_screen(ExamScreen(session, grading, scheduler=self.scheduler))
+        open_exam_form(self, decks)
 
     def _nothing_due(self, decks: Sequence[Deck], title: str) -> str:
         ids = [card.id for deck in decks for card in deck.cards]

@@ -186,7 +186,7 @@ class DeckListScreen(Screen[None]):
         """The exam form for the selected deck."""
         deck = self.selected_deck()
         if deck is not None:
-            self.tutor_app.open_exam_form([deck], deck.title)
+            self.tutor_app.open_exam_form([deck])
 
     def action_report(self) -> None:
         """The weak-topic report over every deck."""
@@ -213,7 +213,7 @@ class DeckListScreen(Screen[None]):
 
         keys = [
             ("Enter", "study the selected deck (due cards, then new ones)"),
-            ("a", "study every deck's due cards"),
+            ("a", "study every deck's due cards, then new ones within the daily limit"),
             ("/", "filter decks by title or topic (Escape clears)"),
             ("b", "browse the selected deck's cards"),
             ("x", "a timed exam on the selected deck (a form for its options)"),

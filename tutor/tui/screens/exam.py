@@ -439,6 +439,8 @@ def open_exam_form(app: Any, decks: Sequence[Deck]) -> None:
         except TutorError as exc:
             app.notify(exc.message, title="Exam", severity="error")
             return
+        for warning in session.warnings:
+            app.notify(warning, title="Exam", timeout=8)
         app.push_screen(ExamScreen(session, grading, scheduler=app.scheduler))
 
     app.push_screen(ExamOptionsScreen(tuple(deck.key for deck in decks), title, topics), chosen)
