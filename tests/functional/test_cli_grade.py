@@ -83,10 +83,10 @@ def test_unreachable_server_falls_back_per_line() -> None:
 
 
 def test_real_shipped_model_one_load_for_the_batch() -> None:
-    Path(os.environ["TUTOR_CONFIG"]).write_text("[model]\ntimeout = 120\n", encoding="utf-8")
+    Path(os.environ["TUTOR_CONFIG"]).write_text("[model]\ntimeout = 300\n", encoding="utf-8")
     model = shipped_model_path()
     stdin = line("one full pass over the training data") + "\n" + line("the french revolution") + "\n" + line("idk") + "\n"
-    proc = run_cli("grade", "--model", str(model), "--threads", "2", stdin=stdin)
+    proc = run_cli("grade", "--model", str(model), "--threads", "2", stdin=stdin, timeout=900)
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines()]
     assert [set(o) for o in out] == [KEYS] * 3

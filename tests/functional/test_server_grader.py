@@ -85,23 +85,24 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_real_server_returns_a_verdict(server_url: str) -> None:
-    grader = ServerGrader(server_url, model="smollm2", timeout=120, max_tokens=48)
+    grader = ServerGrader(server_url, model="smollm2", timeout=300, max_tokens=48)
     result = grader.grade(REQUEST)
     assert 0 <= result.score <= 5 and result.grader == "server:smollm2"
     assert isinstance(result.feedback, str)
 
 
 def test_policy_with_real_server_holds_injections(server_url: str) -> None:
-    grader = ServerGrader(server_url, timeout=120, max_tokens=48)
+    grader = ServerGrader(server_url, timeout=300, max_tokens=48)
     policy = GradingPolicy(RulesGrader(), [grader])
     assert injection_held(policy, REQUEST) == []
 
 
 def test_cli_grade_with_server(server_url: str) -> None:
-    Path(os.environ["TUTOR_CONFIG"]).write_text("[model]\ntimeout = 120\n", encoding="utf-8")
+    Path(os.environ["TUTOR_CONFIG"]).write_text("[model]\ntimeout = 300\n", encoding="utf-8")
     stdin = "\n".join(json.dumps({"question": REQUEST.question, "reference": REQUEST.reference, "answer": a})
                       for a in ("one full pass over the training data", "idk")) + "\n"
-    proc = run_cli("grade", "--server", server_url, "--model-name", "smollm2", stdin=stdin)
+    proc = run_cli("grade", "--server", server_url, "--model-name", "smollm2", stdin=stdin,
+                   timeout=900)
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines()]
     assert len(out) == 2 and out[1]["score"] == 0 and out[1]["grader"] == "rules"

