@@ -22,5 +22,12 @@ $(STAMP): pyproject.toml
 bench: $(STAMP)
 	$(BIN)/python bench/models.py
 
+# The probe grader's head: extract hidden states (cached in $$TUTOR_PROBE_CACHE, default
+# ~/.cache/tutor/probe; ~20 min on 2 cores the first time), then fit and choose on the
+# validation split; writes models/grader-probe.npz and .json. `python bench/probe.py` measures it.
+train-grader: $(STAMP)
+	nice -n 10 $(BIN)/python training/extract.py
+	nice -n 10 $(BIN)/python training/train_probe.py
+
 clean:
 	rm -rf $(VENV)

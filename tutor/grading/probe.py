@@ -2,8 +2,8 @@
 
 One grade = one forward pass of the shipped GGUF in embedding mode over a short prompt
 ("Question / Reference answer / Student answer / Is it correct?"), no generation. The
-per-token final hidden states are pooled into a few similarity figures and vectors,
-concatenated with what `RulesGrader` measured, and a numpy head (``models/grader-probe.npz``,
+per-token final hidden states are pooled into ~25 similarity figures (max-sim alignment of
+answer and reference tokens, pooled-state cosines, lengths), concatenated with what `RulesGrader` measured, and a numpy head (``models/grader-probe.npz``,
 trained by ``make train-grader``) maps them to a score 0-5.
 
 Safety: the answer is tokenized with ``special=False`` (it cannot forge control tokens), and
@@ -30,7 +30,7 @@ MAX_QUESTION_TOKENS = 40
 MAX_REFERENCE_TOKENS = 72
 MAX_ANSWER_TOKENS = 56
 
-#: Bumped whenever the prompt or the features change (a head records the version it was fit on).
+#: Bumped whenever the pooled features change (a head records the version it was fit on).
 FEATURE_VERSION = 2
 #: Bumped when the prompt changes (the extraction cache is keyed by it).
 PROMPT_VERSION = 1
@@ -169,14 +169,6 @@ class HiddenStateEncoder:
         q0 = len(head_q)
         r0 = q0 + len(q) + len(head_r)
         return EncodedParts(pre[q0:q0 + len(q)], pre[r0:r0 + len(r)], cont[:len(a)], cont[len(a):])
-
-
-def separate_sequences(encoder: HiddenStateEncoder, reference: str,
-                       answers: list[str]) -> tuple[list[int], list[list[int]]]:
-    """Token sequences for encoding the reference and each answer on their own."""
-    ref = encoder.tokens(reference.strip(), MAX_REFERENCE_TOKENS) or encoder.tokens("-", 2)
-    outs = [encoder.tokens(a.strip(), MAX_ANSWER_TOKENS) or encoder.tokens("-", 2) for a in answers]
-    return ref, outs
 
 
 # ---------------------------------------------------------------------------- features
