@@ -42,6 +42,8 @@ class ModelSettings:
     """Seconds one LLM grade may take before the rules verdict stands."""
     enabled: bool = True
     """False: grade with rules only, never load a model."""
+    probe: bool = False
+    """True: grade with the trained probe over the shipped model (opt-in; see README)."""
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,15 @@ def test_real_shipped_model_one_load_for_the_batch() -> None:
     assert out[0]["grader"] == out[1]["grader"] == "llm:SmolLM2-135M-Instruct.Q4_1"
     assert out[2]["score"] == 0 and out[2]["grader"] == "rules"  # idk veto: the model is not asked
     assert "grading with llm:SmolLM2-135M-Instruct.Q4_1" in proc.stderr
+
+
+def test_probe_is_opt_in_and_keeps_the_vetoes() -> None:
+    stdin = line("one full pass over the training data") + "\n" + line("idk") + "\n"
+    proc = run_cli("grade", "--probe", "--threads", "2", stdin=stdin, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert out[0]["grader"] == "probe:SmolLM2-135M-Instruct.Q4_1" and out[0]["correct"]
+    assert out[1] == {**out[1], "score": 0, "grader": "rules"}
+    assert "grading with probe:SmolLM2-135M-Instruct.Q4_1" in proc.stderr
+    both = run_cli("grade", "--probe", "--rules", stdin="")
+    assert both.returncode == 2 and both.stderr.count("\n") == 1

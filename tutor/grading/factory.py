@@ -2,6 +2,7 @@
 
 - ``model.enabled = false`` (``--rules``): rules only.
 - ``model.server`` (``--server URL``): an OpenAI-compatible server, rules as fallback.
+- ``model.probe`` (``--probe``): the trained probe over the shipped model, rules as fallback.
 - ``model.path`` (``--model PATH``) or a GGUF in ``models/``: that model, rules as fallback.
 - Otherwise the shipped default model would be used, but it is not: measured by
   ``bench/grading.py`` it does not raise dev-set accuracy over the rules, so the default
@@ -40,6 +41,8 @@ def build_grader(settings: Settings) -> GradingPolicy:
         except TutorError as exc:
             return GradingPolicy(rules, notes=(f"{exc.message}; grading with rules",))
         return GradingPolicy(rules, [server], notes=(f"grading with {server.name}; rules as fallback",))
+    if model.probe:
+        return _probe_policy(rules, model.threads)
     path = resolve_model_path(settings)
     if path is None:
         return GradingPolicy(rules, notes=("no model found; grading with rules",))
@@ -54,6 +57,20 @@ def build_grader(settings: Settings) -> GradingPolicy:
         ))
     llm = LlamaCppGrader(path, threads=model.threads, gpu_layers=model.gpu_layers, timeout=model.timeout)
     return GradingPolicy(rules, [llm], notes=(f"grading with {llm.name}; rules as fallback",))
+
+
+def _probe_policy(rules: RulesGrader, threads: int) -> GradingPolicy:
+    """The trained probe over the shipped model (``--probe``), rules as fallback."""
+    from tutor.grading.probe import DEFAULT_HEAD_PATH, ProbeGrader
+
+    shipped = shipped_model_path()
+    if shipped is None:
+        return GradingPolicy(rules, notes=("the shipped model is not installed; grading with rules",))
+    if not DEFAULT_HEAD_PATH.is_file():
+        return GradingPolicy(rules, notes=(
+            f"no probe head at {DEFAULT_HEAD_PATH} (make train-grader); grading with rules",))
+    probe = ProbeGrader(shipped, threads=threads)
+    return GradingPolicy(rules, [probe], notes=(f"grading with {probe.name}; rules as fallback",))
 
 
 def _is_shipped(path: Path) -> bool:
