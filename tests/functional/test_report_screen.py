@@ -144,3 +144,22 @@ def test_report_screen_snapshot(snap_compare) -> None:
 def test_topic_cards_snapshot(snap_compare) -> None:
     assert snap_compare(ReportTestApp(sample_report()), press=["enter"],
                         terminal_size=(100, 30))
+
+
+async def test_question_mark_lists_the_keys() -> None:
+    from tutor.tui.screens.help import HelpScreen
+
+    app = ReportTestApp(sample_report())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert ("d", "drill the weakest topics' cards now") in app.screen.bindings_help
+        await pilot.press("escape")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TopicCardsScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

@@ -173,9 +173,21 @@ class ReportScreen(Screen[DrillRequest | None]):
     CSS_PATH = "report.tcss"
     BINDINGS = [
         Binding("d", "drill", "Drill weakest"),
+        Binding("question_mark", "help", "Help"),
         Binding("escape", "close", "Back"),
         Binding("q", "close", "Back", show=False),
     ]
+
+    HELP_KEYS = [
+        ("↑ / ↓", "choose a topic (its numbers show under the table)"),
+        ("Enter", "the topic's cards and each card's answers"),
+        ("d", "drill the weakest topics' cards now"),
+        ("?", "this help"),
+        ("Escape, q", "back"),
+    ]
+    HELP_TEXT = ("Topics with at least the minimum number of recent answers are ranked by the"
+                 " upper end of their 95% accuracy interval, lowest first; the rest follow"
+                 " unranked. See the README's 'Weak-topic reports'.")
 
     def __init__(self, source: StudyReport | ReportBuilder, *, title: str = "Report") -> None:
         super().__init__()
@@ -313,6 +325,10 @@ class ReportScreen(Screen[DrillRequest | None]):
         """Back, without a drill."""
         self.dismiss(None)
 
+    def action_help(self) -> None:
+        """Every key of this screen."""
+        _show_help(self, "Report")
+
 
 def card_history_content(card: CardReport, report: StudyReport) -> Content:
     """A card's question and its answers, newest first."""
@@ -343,9 +359,18 @@ class TopicCardsScreen(Screen[DrillRequest | None]):
     CSS_PATH = "report.tcss"
     BINDINGS = [
         Binding("d", "drill", "Drill this topic"),
+        Binding("question_mark", "help", "Help"),
         Binding("escape", "close", "Back"),
         Binding("q", "close", "Back", show=False),
     ]
+
+    HELP_KEYS = [
+        ("↑ / ↓", "choose a card (its answers show below)"),
+        ("d", "drill this topic's cards now"),
+        ("?", "this help"),
+        ("Escape, q", "back to the report"),
+    ]
+    HELP_TEXT = "Cards are listed most failed first."
 
     def __init__(self, report: StudyReport, topic: TopicReport) -> None:
         super().__init__()
@@ -410,3 +435,13 @@ class TopicCardsScreen(Screen[DrillRequest | None]):
     def action_close(self) -> None:
         """Back to the report."""
         self.dismiss(None)
+
+    def action_help(self) -> None:
+        """Every key of this screen."""
+        _show_help(self, f"Topic: {self.topic.topic}")
+
+
+def _show_help(screen: ReportScreen | TopicCardsScreen, title: str) -> None:
+    from tutor.tui.screens.help import HelpScreen
+
+    screen.app.push_screen(HelpScreen(title, screen.HELP_KEYS, screen.HELP_TEXT))

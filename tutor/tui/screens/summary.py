@@ -48,6 +48,7 @@ class SummaryScreen(Screen[None]):
     BINDINGS = [
         Binding("d", "drill", "Drill worst"),
         Binding("r", "report", "Report"),
+        Binding("question_mark", "help", "Help"),
         Binding("enter", "back", "Back to decks"),
         Binding("q", "back", "Back", show=False),
         Binding("escape", "back", "Back", show=False),
@@ -99,6 +100,15 @@ class SummaryScreen(Screen[None]):
         if isinstance(app, TutorApp):
             app.pop_screen()
             app.open_report()
+
+    def action_help(self) -> None:
+        """Every key of this screen."""
+        from tutor.tui.screens.help import HelpScreen
+
+        keys = [("d", "drill the topics that went worst now"),
+                ("r", "the weak-topic report over every deck"),
+                ("?", "this help"), ("Enter, q, Escape", "back to the decks")]
+        self.app.push_screen(HelpScreen("Session summary", keys))
 
     def action_back(self) -> None:
         """Back to the deck list."""
