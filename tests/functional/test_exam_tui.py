@@ -309,8 +309,10 @@ async def test_the_exam_form_returns_typed_options() -> None:
         form.query_one("#exam-count", Input).value = "3"
         form.query_one("#exam-topics", Input).value = "europe, asia"
         form.query_one("#exam-seed", Input).value = "42"
+        form.query_one("#exam-question-seconds", Input).value = "90"
         form.query_one("#exam-update", Checkbox).value = True
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.chosen != "still open")
     assert app.chosen == ExamOptions(decks=("capitals",), minutes=7.5, count=3,
-                                     topics=("europe", "asia"), seed=42, update_schedule=True)
+                                     topics=("europe", "asia"), seed=42, update_schedule=True,
+                                     question_seconds=90)

@@ -227,18 +227,27 @@ class ExamOptionsScreen(ModalScreen[ExamOptions | None]):
         d = self.defaults
         with Vertical(classes="dialog", id="options-box"):
             yield Static(f"Exam on {self.deck_title}", classes="dialog-title", markup=False)
-            yield Label("Minutes:")
-            yield Input(f"{d.minutes:g}", id="exam-minutes", restrict=r"[0-9.]*")
-            yield Label("Questions:")
-            yield Input(str(d.count), id="exam-count", restrict=r"[0-9]*")
-            yield Label("Topics (comma-separated, empty = all):")
-            yield Input(", ".join(d.topics), id="exam-topics",
-                        placeholder=", ".join(self.topic_names[:4]))
-            yield Label("Seed (empty = random):")
-            yield Input("" if d.seed is None else str(d.seed), id="exam-seed",
-                        restrict=r"-?[0-9]*")
+            with Horizontal(classes="form-row"):
+                yield Label("Minutes")
+                yield Input(f"{d.minutes:g}", id="exam-minutes", restrict=r"[0-9.]*", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label("Questions")
+                yield Input(str(d.count), id="exam-count", restrict=r"[0-9]*", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label("Topics (comma-separated)")
+                yield Input(", ".join(d.topics), id="exam-topics", compact=True,
+                            placeholder="all: " + ", ".join(self.topic_names[:3]))
+            with Horizontal(classes="form-row"):
+                yield Label("Seconds per question")
+                yield Input("" if d.question_seconds is None else str(d.question_seconds),
+                            id="exam-question-seconds", restrict=r"[0-9]*", compact=True,
+                            placeholder="no limit")
+            with Horizontal(classes="form-row"):
+                yield Label("Seed")
+                yield Input("" if d.seed is None else str(d.seed), id="exam-seed",
+                            restrict=r"-?[0-9]*", compact=True, placeholder="random")
             yield Checkbox("Update the schedule with the result", d.update_schedule,
-                           id="exam-update")
+                           id="exam-update", compact=True)
             yield Static("", id="options-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start (Enter)", id="start", variant="primary")
@@ -275,10 +284,12 @@ class ExamOptionsScreen(ModalScreen[ExamOptions | None]):
             seed = int(seed_text) if seed_text else None
         except ValueError:
             raise ExamError("the seed must be a whole number") from None
+        per_question = value("exam-question-seconds")
         topics = tuple(t.strip() for t in value("exam-topics").split(",") if t.strip())
         options = ExamOptions(decks=self.decks, minutes=minutes, count=int(value("exam-count")),
                               topics=topics, seed=seed,
-                              update_schedule=self.query_one("#exam-update", Checkbox).value)
+                              update_schedule=self.query_one("#exam-update", Checkbox).value,
+                              question_seconds=int(per_question) if per_question else None)
         options.validate()
         return options
 
