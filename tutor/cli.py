@@ -80,9 +80,9 @@ def settings_for(args: argparse.Namespace) -> Settings:
         settings = settings.with_model(enabled=False)
     if getattr(args, "model", None):
         check_model_file(Path(args.model).expanduser())
-        settings = settings.with_model(path=args.model, server="", enabled=True)
+        settings = settings.with_model(path=args.model, server="", probe=False, enabled=True)
     if getattr(args, "server", None):
-        settings = settings.with_model(server=args.server, enabled=True)
+        settings = settings.with_model(server=args.server, probe=False, enabled=True)
     if getattr(args, "probe", False):
         settings = settings.with_model(probe=True, path="", server="", enabled=True)
     return settings.with_model(

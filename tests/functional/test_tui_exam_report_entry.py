@@ -107,3 +107,40 @@ async def test_the_exam_app_ends_when_the_exam_is_left(tmp_path: Path) -> None:
         assert store.exams()[0]["id"] == session.exam_id
     finally:
         store.close()
+
+
+async def test_summary_report_button_then_a_topic_drill_starts(tmp_path: Path) -> None:
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"Paris", "enter", "enter", *"Lisbon", "enter", "enter",
+                          *"Lima", "enter", "enter")
+        while isinstance(app.screen, StudyScreen):
+            await pilot.press(*"Porto", "enter", "enter")
+            await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.click("#report")  # the button, not the key: the drill must still arrive
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await wait_for(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, StudyScreen))
+
+
+async def test_a_report_drill_keeps_to_its_decks_topic(tmp_path: Path) -> None:
+    from tutor.report.drill import DrillRequest
+
+    first = write_deck(tmp_path)
+    second = tmp_path / "more.deck"
+    second.write_text("title: More capitals\n---\nid: 0000000009\ntopic: europe\n"
+                      "Q: What is the capital of Italy?\nA: Rome\n", encoding="utf-8")
+    library = load_library([first, second])
+    app = create_app(Settings(), library, clock=FixedClock())
+    capitals = library.decks[0]
+    europe = [card.id for card in capitals.cards if card.topic == "europe"]
+    async with app.run_test(size=(100, 30)) as pilot:
+        request = DrillRequest(topics=((capitals.key, "europe"),), card_ids=tuple(europe))
+        assert app.drill_request(request)
+        await pilot.pause()
+        fronts = {item.card.front for item in app.screen.session.queue.pending()}
+        assert fronts == {"What is the capital of France?", "What is the capital of Spain?"}

@@ -67,3 +67,19 @@ def test_environment_points_elsewhere(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_overrides_ignore_none() -> None:
     settings = Settings().with_model(gpu_layers=None, threads=3)
     assert settings.model.gpu_layers == 0 and settings.model.threads == 3
+
+
+def test_model_flags_override_a_probe_in_the_settings_file(tmp_path) -> None:
+    import os
+
+    from tutor.cli import build_parser, settings_for
+    from tutor.grading.factory import build_grader
+    from tutor.grading.modelfile import shipped_model_path
+
+    Path(os.environ["TUTOR_CONFIG"]).write_text("[model]\nprobe = true\n", encoding="utf-8")
+    model = str(shipped_model_path())
+    settings = settings_for(build_parser().parse_args(["grade", "--model", model]))
+    assert not settings.model.probe
+    assert build_grader(settings).refiners[0].name.startswith("llm:")
+    probe = settings_for(build_parser().parse_args(["grade"]))
+    assert build_grader(probe).refiners[0].name.startswith("probe:")

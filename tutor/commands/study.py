@@ -41,13 +41,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     library = resolve_decks(list(args.decks), settings.deck_paths)
     from tutor.tui import create_app
 
-    topics: list[str] = []
+    request = None
     if args.topics is not None or args.weak is not None:
         from tutor.commands.report import study_drill
 
         request = study_drill(settings, library.decks, topics=args.topics, weak=args.weak)
-        topics = list(dict.fromkeys(topic for _deck, topic in request.topics))
-    app = create_app(settings, library, study=library.decks if args.decks else (), topics=topics)
+    app = create_app(settings, library, study=library.decks if args.decks and request is None
+                     else (), drill=request)
     try:
         app.run()
     finally:

@@ -245,7 +245,11 @@ SWAP_STRONG = 2
 SUBJECT_SPAN = 1
 
 
-_CONNECTOR = re.compile(r"\s(?:to|into|->|minus|over|per|than|divided by|times)\s|[=/<>]")
+# Directed relations only: 'times' (like 'and') reads the same either way round.
+_CONNECTOR = re.compile(r"\s(?:to|into|->|minus|over|per|than|divided by)\s|[=/<>]")
+# What follows these on the right of a relation names its source, not its target
+# ('heat flows to them from hot objects').
+_SOURCE = re.compile(r"\s(?:from|by)\s")
 _SEGMENT = re.compile(r"[;,.\n]\s|\s(?:and|but|while|whereas)\s")
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
@@ -258,7 +262,11 @@ def _sides(text: str) -> list[tuple[str, set[str], set[str]]]:
         segment = f" {segment.strip()} "
         for match in _CONNECTOR.finditer(segment):
             left = {t.key for t in tokenize(segment[: match.start()], normalised=True) if t.content}
-            right = {t.key for t in tokenize(segment[match.end():], normalised=True) if t.content}
+            rest = segment[match.end() - 1:]
+            source = _SOURCE.search(rest)
+            if source is not None:
+                rest = rest[: source.start() + 1]
+            right = {t.key for t in tokenize(rest, normalised=True) if t.content}
             if left and right:
                 found.append((match.group(0).strip(), left, right))
     return found

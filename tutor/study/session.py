@@ -221,11 +221,13 @@ class StudySession:
     @classmethod
     def drill(cls, decks: Sequence[Deck], store: StudyStore, scheduler: LeitnerScheduler,
               grading: SessionGrading, clock: Clock, topics: Sequence[str], *,
-              limit: int | None = None, title: str = "") -> StudySession:
-        """A drill of the cards of ``topics`` in ``decks``, due or not."""
+              limit: int | None = None, title: str = "",
+              include: Callable[[Card, str], bool] | None = None) -> StudySession:
+        """A drill of the cards of ``topics`` in ``decks``, due or not (``include``, when
+        given, picks the cards instead: e.g. a report's exact (deck, topic) cards)."""
         ids = [card.id for deck in decks for card in deck.cards]
         queue = build_drill_queue(decks, store.states(ids), clock.now(),
-                                  include=topic_filter(topics), limit=limit)
+                                  include=include or topic_filter(topics), limit=limit)
         label = title or "Drill: " + ", ".join(topics)
         return cls(decks, store, scheduler, grading, clock, queue, title=label, mode="drill")
 

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
     from tutor.decks.library import DeckLibrary
     from tutor.decks.model import Deck
+    from tutor.report.drill import DrillRequest
     from tutor.grading.base import Grader
     from tutor.grading.policy import GradingPolicy
     from tutor.schedule.clock import Clock
@@ -22,7 +23,8 @@ def create_app(settings: "Settings", library: "DeckLibrary", *,
                store: "StudyStore | None" = None, clock: "Clock | None" = None,
                grader: "GradingPolicy | Grader | None" = None,
                study: "Sequence[Deck]" = (), topics: "Sequence[str]" = (),
-               screen: "Screen | None" = None) -> "TutorApp":
+               screen: "Screen | None" = None,
+               drill: "DrillRequest | None" = None) -> "TutorApp":
     """Build the app: the one factory used by the CLI, the tests and the bench.
 
     ``store``: the study store (default: the profile's, opened here; `StoreError` when
@@ -31,6 +33,7 @@ def create_app(settings: "Settings", library: "DeckLibrary", *,
     (default: `build_grader(settings)`). ``study``: decks to start studying at once;
     with ``topics``, a drill of those topics' cards (in ``study``, or every deck) instead.
     ``screen``: shown instead of the deck list (``tutor exam``); the app ends when it closes.
+    ``drill``: a report's drill (exact cards of some deck topics) to start at once.
     """
     from tutor.schedule.clock import SystemClock
     from tutor.store.profiles import open_store
@@ -43,7 +46,8 @@ def create_app(settings: "Settings", library: "DeckLibrary", *,
     try:
         return TutorApp(settings, library, store=opened, grading=grading,
                         clock=clock or SystemClock(), owns_store=owns_store, study_decks=study,
-                        study_topics=topics, first_screen=screen)
+                        study_topics=topics, first_screen=screen,
+                        study_drill=drill)
     except BaseException:
         if owns_store:
             opened.close()

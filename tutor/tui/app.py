@@ -51,8 +51,11 @@ class TutorApp(App[int]):
     def __init__(self, settings: Settings, library: DeckLibrary, *, store: StudyStore,
                  grading: PolicyGrading, clock: Clock, owns_store: bool = True,
                  study_decks: Sequence[Deck] = (), study_topics: Sequence[str] = (),
-                 first_screen: Screen | None = None) -> None:
+                 first_screen: Screen | None = None,
+                 study_drill: DrillRequest | None = None) -> None:
         super().__init__()
+        self.study_drill = study_drill
+        """A report's drill to start at once (``tutor study --topics / --weak``)."""
         self.first_screen = first_screen
         """A screen to show instead of the deck list (the exam); the app ends when it closes."""
         self.settings = settings
@@ -83,7 +86,9 @@ class TutorApp(App[int]):
         if self.store.recovery_message:
             self.notify(self.store.recovery_message, title="Study data repaired",
                         severity="warning", timeout=20)
-        if self.study_topics:
+        if self.study_drill is not None:
+            self.drill_request(self.study_drill)
+        elif self.study_topics:
             self.drill(self.study_decks or self.library.decks, self.study_topics)
         elif self.study_decks:
             title = ", ".join(deck.title for deck in self.study_decks)
@@ -109,10 +114,13 @@ class TutorApp(App[int]):
         return self.start_session(session)
 
     def drill(self, decks: Sequence[Deck], topics: Sequence[str], *, title: str = "",
-              limit: int | None = None) -> bool:
-        """Drill the cards of ``topics`` in ``decks`` now, due or not (weak-topic practice)."""
+              limit: int | None = None, request: DrillRequest | None = None) -> bool:
+        """Drill the cards of ``topics`` in ``decks`` now, due or not (weak-topic practice);
+        with ``request``, exactly its cards (a topic of one deck, not its namesakes)."""
+        include = request.card_filter() if request is not None else None
         session = StudySession.drill(decks, self.store, self.scheduler, self.grading,
-                                     self.clock, topics, limit=limit, title=title)
+                                     self.clock, topics, limit=limit, title=title,
+                                     include=include)
         if session.finished:
             self.notify(f"No cards in the topics {', '.join(topics)}.",
                         title="Nothing to drill", timeout=6)
@@ -129,9 +137,12 @@ class TutorApp(App[int]):
     def drill_request(self, request: DrillRequest) -> bool:
         """Start the drill a report asked for (its topics, in the decks they come from)."""
         keys = set(request.decks)
-        decks = [deck for deck in self.library.decks if deck.key in keys] or self.library.decks
+        decks = [deck for deck in self.library.decks if deck.key in keys]
+        if not decks:
+            self.notify("The decks of those topics are not loaded.", title="Nothing to drill")
+            return False
         topics = list(dict.fromkeys(topic for _deck, topic in request.topics))
-        return self.drill(decks, topics, title=request.title)
+        return self.drill(decks, topics, title=request.title, request=request)
 
     # -- report and exam -----------------------------------------------------------------
 

@@ -102,6 +102,19 @@ def test_swapped_roles_and_directions() -> None:
     assert not grade(dns, "translates ip addresses into domain names").correct
 
 
+def test_a_relation_told_from_its_target_or_commutative_is_not_a_swap() -> None:
+    heat = ("Which way does heat flow?", "from hot objects to cold objects")
+    assert grade(heat, "cold objects gain heat that flows to them from hot objects").correct
+    assert grade(heat, "cold objects get heat passed to them by hot objects").correct
+    assert not grade(heat, "from cold objects to hot objects").correct
+    blood = ("Where does blood go next?", "from the right atrium to the right ventricle")
+    assert grade(blood, "the right ventricle receives blood pumped to it from the right atrium").correct
+    momentum = ("What is momentum?", "mass times velocity")
+    assert grade(momentum, "velocity times mass").correct
+    ohm = ("What is Ohm's law?", "voltage = current times resistance")
+    assert grade(ohm, "voltage = resistance times current").correct
+
+
 def test_order_matters_when_the_question_asks_for_it() -> None:
     card = ("Name the phases of mitosis in order.", "Prophase, metaphase, anaphase, telophase")
     assert grade(card, "prophase, metaphase, anaphase, telophase").score == 5

@@ -99,7 +99,9 @@ class SummaryScreen(Screen[None]):
         app = self.app
         if isinstance(app, TutorApp):
             app.pop_screen()
-            app.open_report()
+            # From the app's context: a button press would tie the report's result
+            # callback to this (popped) screen, and a drill chosen there would be lost.
+            app.call_later(app.open_report)
 
     def action_help(self) -> None:
         """Every key of this screen."""
