@@ -80,6 +80,7 @@ def test_unreachable_server_falls_back_per_line() -> None:
     assert proc.returncode == 0
     result = json.loads(proc.stdout)
     assert result["grader"] == "rules" and result["score"] == 5
+    assert "tutor: line 1: server:" in proc.stderr and "rules verdict kept" in proc.stderr
 
 
 def test_real_shipped_model_one_load_for_the_batch() -> None:

@@ -50,15 +50,23 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for note in policy.notes:
         print(f"tutor: {note}", file=sys.stderr, flush=True)
     try:
-        grade_stream(policy, sys.stdin.buffer, sys.stdout)
+        grade_stream(policy, sys.stdin.buffer, sys.stdout, sys.stderr)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return 0
 
 
-def grade_stream(policy: Any, lines: Any, out: TextIO) -> None:
-    """Grade each line of ``lines`` (bytes or str) and write one JSON line per input line."""
+#: The ending of a policy note that says a refiner failed and the rules verdict stands.
+FELL_BACK = "rules verdict kept"
+
+
+def grade_stream(policy: Any, lines: Any, out: TextIO, log: TextIO | None = None) -> None:
+    """Grade each line of ``lines`` (bytes or str) and write one JSON line per input line.
+
+    The output keys are fixed, so when a model fails on a line and the rules verdict
+    stands, that is said on ``log`` (stderr): ``tutor: line N: <why>``.
+    """
     for number, raw in enumerate(lines, start=1):
         try:
             text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
@@ -72,7 +80,11 @@ def grade_stream(policy: Any, lines: Any, out: TextIO) -> None:
         except InputLineError as exc:
             _emit(out, {"error": f"line {number}: {exc}"})
             continue
-        _emit(out, policy.grade(request).to_json())
+        result = policy.grade(request)
+        _emit(out, result.to_json())
+        for note in result.notes:
+            if log is not None and note.endswith(FELL_BACK):
+                print(f"tutor: line {number}: {note}", file=log, flush=True)
 
 
 def parse_line(text: str) -> GradeRequest:
