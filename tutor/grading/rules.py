@@ -177,7 +177,7 @@ class RulesGrader:
         said = {m.reference.key for pc in required for m in pc.matches if m.strength >= SOLID}
         missing_words: list[str] = []
         for pc in required:
-            if 0.5 <= pc.coverage < 1.0:
+            if 0 < pc.coverage < 1.0:
                 for token in pc.point.tokens:
                     if token.key not in said and token.text not in missing_words:
                         missing_words.append(token.text)
@@ -293,7 +293,11 @@ def _feedback(verdict: Verdict) -> str:
     parts: list[str] = []
     for finding in verdict.findings[:2]:
         parts.append(finding.message)
-    if verdict.missing and verdict.score < 5:
+    partial_point = len(verdict.missing) == 1 and not verdict.matched and verdict.missing_words
+    if partial_point and verdict.score < 5:
+        # One key point, partly said: the words left out help more than the whole point.
+        parts.append("not mentioned: " + ", ".join(verdict.missing_words))
+    elif verdict.missing and verdict.score < 5:
         shown = [_short(text) for text in verdict.missing[:2]]
         more = len(verdict.missing) - len(shown)
         parts.append("missing: " + "; ".join(shown) + (f" (+{more} more)" if more > 0 else ""))
@@ -304,7 +308,10 @@ def _feedback(verdict: Verdict) -> str:
         parts.append(f"spelling: '{wrong}' -> '{right}'")
     if not parts:
         return "Correct." if verdict.score >= 4 else "Not the reference answer."
-    lead = "Correct" if verdict.score >= 3 and not verdict.findings else "Not quite"
+    if verdict.findings or verdict.score < 3:
+        lead = "Not quite"
+    else:
+        lead = "Correct" if verdict.score >= 4 else "Partly right"
     return f"{lead}: " + "; ".join(parts)
 
 
