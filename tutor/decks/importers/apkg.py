@@ -91,6 +91,8 @@ def _import_zip(source: IO[bytes], name: str) -> ImportResult:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
         raise DeckError(f"{name} is a broken zip archive ({exc})") from None
     except (NotImplementedError, RuntimeError, ValueError) as exc:
+        # zipfile raises NotImplementedError for compression methods it lacks (e.g. zstd
+        # in newer Anki exports) and RuntimeError for encrypted members.
         raise DeckError(f"{name}: cannot unpack the Anki collection ({exc})") from None
     return _read_collection(database, name)
 
