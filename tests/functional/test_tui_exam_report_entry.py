@@ -32,6 +32,17 @@ async def wait_for(pilot, condition, rounds: int = 200) -> None:
     assert condition(), "condition not reached"
 
 
+async def study_with_spain_always_wrong(pilot) -> None:
+    """Study the capitals deck once, failing Spain every time, to make 'europe' weak."""
+    app = pilot.app
+    await pilot.press("enter", *"Paris", "enter", "enter", *"Lisbon", "enter", "enter",
+                      *"Lima", "enter", "enter")
+    while isinstance(app.screen, StudyScreen):
+        await pilot.press(*"Porto", "enter", "enter")
+        await settle(pilot)
+    assert isinstance(app.screen, SummaryScreen)
+
+
 async def test_x_opens_the_exam_form_and_starts_a_stored_exam(tmp_path: Path) -> None:
     app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
     async with app.run_test(size=(100, 30)) as pilot:
@@ -64,13 +75,7 @@ async def test_bad_exam_options_stay_on_the_form(tmp_path: Path) -> None:
 async def test_r_opens_the_report_and_its_drill_starts_a_session(tmp_path: Path) -> None:
     app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
     async with app.run_test(size=(100, 30)) as pilot:
-        # Study once, getting Spain wrong every time, to make 'europe' weak.
-        await pilot.press("enter", *"Paris", "enter", "enter", *"Lisbon", "enter", "enter",
-                          *"Lima", "enter", "enter")
-        while isinstance(app.screen, StudyScreen):
-            await pilot.press(*"Porto", "enter", "enter")
-            await settle(pilot)
-        assert isinstance(app.screen, SummaryScreen)
+        await study_with_spain_always_wrong(pilot)
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
         await wait_for(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
@@ -112,12 +117,7 @@ async def test_the_exam_app_ends_when_the_exam_is_left(tmp_path: Path) -> None:
 async def test_summary_report_button_then_a_topic_drill_starts(tmp_path: Path) -> None:
     app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter", *"Paris", "enter", "enter", *"Lisbon", "enter", "enter",
-                          *"Lima", "enter", "enter")
-        while isinstance(app.screen, StudyScreen):
-            await pilot.press(*"Porto", "enter", "enter")
-            await settle(pilot)
-        assert isinstance(app.screen, SummaryScreen)
+        await study_with_spain_always_wrong(pilot)
         await pilot.click("#report")  # the button, not the key: the drill must still arrive
         await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
         await wait_for(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
