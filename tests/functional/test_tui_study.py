@@ -22,7 +22,7 @@ from tutor.tui.screens.override import OverrideScreen
 from tutor.tui.screens.study import StudyScreen
 from tutor.tui.screens.summary import SummaryScreen
 from tutor.tui.widgets.answer_input import AnswerInput
-from tutor.tui.widgets.grade_view import RefiningSpinner
+from tutor.tui.widgets.grade_view import GradeView, RefiningSpinner
 from tutor.tui.widgets.grader_status import GraderStatusBar
 
 DECK = """title: Capitals
@@ -409,3 +409,49 @@ async def test_factory_can_start_a_topic_drill(tmp_path: Path) -> None:
         assert app.screen.session.mode == "drill"
         assert [i.card.front for i in app.screen.session.queue.pending()] == [
             "What is the capital of Peru?"]
+
+
+async def test_verdict_pane_keeps_its_place_and_focus_follows_the_drawn_verdict(
+        tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        grade = screen.query_one("#grade", GradeView)
+        answer = screen.query_one("#answer", AnswerInput)
+        assert grade.display and grade.region.height > 0
+        assert text_of(app, "#score") == "" and answer.has_focus
+        asking_region = grade.region
+        await pilot.press(*"paris", "enter")
+        assert "5/5" in text_of(app, "#score")
+        await pilot.pause()
+        assert grade.has_focus
+        # Once graded the question and the answer shrink: the verdict gets more room.
+        assert grade.region.height > asking_region.height
+        assert answer.region.height <= 5
+        await pilot.press("enter")
+        await pilot.pause()
+        assert question_of(app) == "What is the capital of Spain?"
+        assert text_of(app, "#score") == "" and text_of(app, "#reference") == ""
+        assert answer.has_focus and not answer.read_only
+        assert grade.region == asking_region
+
+
+async def test_focus_stays_in_the_answer_box_when_the_learner_moves_on_at_once(
+        tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"paris")
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        # Submit and go on before a frame is drawn: the late focus move must not fire.
+        answer = screen.query_one("#answer", AnswerInput)
+        screen._submitted(AnswerInput.Submitted(answer, "paris"))
+        assert screen.phase == "graded"
+        screen.action_next()
+        await pilot.pause()
+        await pilot.pause()
+        assert question_of(app) == "What is the capital of Spain?"
+        assert screen.query_one("#answer", AnswerInput).has_focus

@@ -41,6 +41,11 @@ HELP_TEXT = (
 )
 
 
+#: Rows for the question and for the answer box (borders included) once graded.
+GRADED_QUESTION_ROWS = 6
+GRADED_ANSWER_ROWS = 5
+
+
 def question_markdown(front: str) -> str:
     """A card's front as Markdown, keeping its line breaks."""
     return front.replace("\n", "  \n")
@@ -108,6 +113,7 @@ class StudyScreen(Screen[None]):
         self.shown = None
         self.phase = "asking"
         self.card_number = self.session.progress().number
+        self.query_one("#grade", GradeView).clear()
         self.query_one("#question", Markdown).update(question_markdown(item.card.front))
         self.query_one("#question-box", VerticalScroll).scroll_home(animate=False)
         answer = self.query_one("#answer", AnswerInput)
@@ -151,13 +157,20 @@ class StudyScreen(Screen[None]):
         self.query_one("#progress", Static).update(text)
 
     def watch_phase(self, phase: str) -> None:
-        """Lay the screen out for the phase.
+        """Lay the screen out for the phase; the footer's keys follow once it is drawn.
 
-        Only the three panes change class (restyling the whole screen would delay the
-        verdict), and the footer follows after the verdict is drawn.
+        The verdict's pane is always there, below the answer box. Once graded, the
+        question and the answer shrink to make room for it. Their sizes are set
+        directly, not by a class: a class change restyles every widget inside the
+        panes, and that alone used to put the verdict a frame late.
         """
-        for pane in self.query("#question-box, #answer, #grade"):
-            pane.set_class(phase == "graded", "-graded")
+        graded = phase == "graded"
+        question = self.query_one("#question-box").styles
+        question.max_height = GRADED_QUESTION_ROWS if graded else None
+        answer = self.query_one("#answer").styles
+        answer.height = "auto" if graded else None
+        answer.min_height = 3 if graded else None
+        answer.max_height = GRADED_ANSWER_ROWS if graded else None
         self.call_after_refresh(self.refresh_bindings)
 
     @property
@@ -197,10 +210,16 @@ class StudyScreen(Screen[None]):
         answer = self.query_one("#answer", AnswerInput)
         answer.read_only = True
         self.show_grade(attempt)
-        self.query_one("#grade", GradeView).focus()
+        # Focus follows once the verdict is drawn: moving it restyles both panes.
+        self.call_after_refresh(self._focus_verdict, attempt)
         if attempt.refining:
             # Start the model once the rules verdict is on screen.
             self.call_after_refresh(self.tutor_app.refine_grade, self.session, attempt)
+
+    def _focus_verdict(self, attempt: Attempt) -> None:
+        """Give the verdict the focus (arrow keys scroll it) if it is still on screen."""
+        if self.shown is attempt and self.phase == "graded" and self.is_current:
+            self.query_one("#grade", GradeView).focus()
 
     def on_attempt_changed(self, message: AttemptChanged) -> None:
         """A late verdict arrived: redraw it if shown, else say what changed."""

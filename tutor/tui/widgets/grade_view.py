@@ -137,6 +137,15 @@ class GradeView(VerticalScroll, can_focus=True):
         yield Static(id="diff")
         yield Static(id="notes")
 
+    def clear(self) -> None:
+        """Empty the view (while the next question is asked)."""
+        for child in self.query(Static):
+            child.update("")
+            if child.id not in ("score", "feedback", "reference"):
+                child.display = False
+        self.query_one("#refining", RefiningSpinner).set_spinning(False)
+        self.scroll_home(animate=False)
+
     def show(self, attempt: Attempt, model_label: str = "the model") -> None:
         """Draw ``attempt`` with the grade now in force."""
         result = attempt.result
