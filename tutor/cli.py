@@ -18,8 +18,9 @@ from tutor.errors import TutorError
 from tutor.grading.modelfile import check_model_file
 from tutor.settings import Settings, load_settings
 
-#: Subcommand modules under ``tutor.commands``, in help order.
-COMMANDS = ["study", "import_deck", "export", "grade", "report", "exam"]
+#: Subcommand name -> its module under ``tutor.commands``, in help order.
+COMMANDS = {"study": "study", "import": "import_deck", "export": "export", "grade": "grade",
+            "report": "report", "exam": "exam"}
 
 
 class CliParser(argparse.ArgumentParser):
@@ -55,8 +56,12 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--threads", type=int, metavar="N", help="CPU threads for the model")
 
 
-def build_parser() -> CliParser:
-    """The full parser with every registered subcommand."""
+def build_parser(only: str | None = None) -> CliParser:
+    """The parser with every subcommand, or with just ``only`` (the one being run).
+
+    Registering a subcommand imports its module; the study UI's start-up should not
+    pay for the exam, report and import code it does not run.
+    """
     parser = CliParser(
         prog="tutor",
         description="Offline flashcard tutor: type answers, get them graded locally.",
@@ -65,10 +70,10 @@ def build_parser() -> CliParser:
     parser.add_argument("--version", action="version", version=f"tutor {__version__}")
     add_common_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        module = importlib.import_module(f"tutor.commands.{name}")
-        module.register(subparsers)
-    parser.command_names = set(subparsers.choices)
+    for name, module_name in COMMANDS.items():
+        if only is None or name == only:
+            importlib.import_module(f"tutor.commands.{module_name}").register(subparsers)
+    parser.command_names = set(COMMANDS)
     return parser
 
 
@@ -96,10 +101,11 @@ def settings_for(args: argparse.Namespace) -> Settings:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `tutor` script."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
     wants_help = {"-h", "--help", "--version"} & set(argv)
-    if _first_word(argv) not in parser.command_names and not wants_help:
-        argv = ["study", *argv]
+    command = _first_word(argv)
+    if command not in COMMANDS and not wants_help:
+        argv, command = ["study", *argv], "study"
+    parser = build_parser(only=command if command in COMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

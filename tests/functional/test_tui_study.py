@@ -455,3 +455,43 @@ async def test_focus_stays_in_the_answer_box_when_the_learner_moves_on_at_once(
         await pilot.pause()
         assert question_of(app) == "What is the capital of Spain?"
         assert screen.query_one("#answer", AnswerInput).has_focus
+
+
+async def test_named_decks_open_the_session_first_and_the_deck_list_on_the_way_back(
+        tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    library = load_library([path])
+    app = create_app(Settings(), library, clock=FixedClock(), study=library.decks)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen)
+        # Not built yet: it would only delay the first question.
+        assert not any(isinstance(s, DeckListScreen) for s in app.screen_stack)
+        await pilot.press(*"paris", "enter", "enter", "escape", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DeckListScreen)
+        table = app.screen.query_one("#decks", DataTable)
+        assert table.get_row_at(0)[1:4] == ["0", "2", "3"]
+        await pilot.press("enter", "escape", "q")  # a session left unanswered goes back too
+        await pilot.pause()
+        assert isinstance(app.screen, DeckListScreen)
+        assert sum(isinstance(s, DeckListScreen) for s in app.screen_stack) == 1
+
+
+async def test_named_decks_with_nothing_due_land_on_the_deck_list(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    library = load_library([path])
+    settings = Settings()
+    app = create_app(settings, library, clock=FixedClock(), study=library.decks)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(3):
+            await pilot.press(*"x", "enter", "enter")
+        await pilot.pause()
+    again = create_app(settings, library, clock=FixedClock(), study=library.decks)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, DeckListScreen)
+        assert any("Nothing" in (n.title or "") for n in again._notifications)

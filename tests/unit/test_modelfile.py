@@ -19,6 +19,19 @@ def test_shipped_model_is_found_without_network() -> None:
     assert check_model_file(path) == path
 
 
+def test_shipped_model_found_in_its_package_folder_and_through_the_wheel_record(
+        monkeypatch) -> None:
+    from tutor.grading import modelfile
+
+    fast = shipped_model_path()
+    assert fast is not None and fast.parent.name == modelfile.DEFAULT_MODEL_PACKAGE
+    # A wheel laid out some other way: the distribution's file list still finds it.
+    monkeypatch.setattr(modelfile, "DEFAULT_MODEL_PACKAGE", "no_such_package_here")
+    assert shipped_model_path() == fast
+    monkeypatch.setattr(modelfile, "DEFAULT_MODEL_DISTRIBUTION", "no-such-distribution")
+    assert shipped_model_path() is None
+
+
 def test_explicit_path_and_models_folder_override(tmp_path: Path, monkeypatch) -> None:
     assert resolve_model_path(Settings().with_model(path=str(tmp_path / "m.gguf"))) == tmp_path / "m.gguf"
     data = tmp_path / "data"

@@ -8,6 +8,8 @@ from typing import Protocol, runtime_checkable
 #: A score at or above this is a correct answer.
 PASS_SCORE = 3
 MAX_SCORE = 5
+#: The note on a verdict the learner is asked to confirm (low confidence, graders disagree).
+ASK_LEARNER_NOTE = "ask-learner"
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,15 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from tutor.grading.base import GradeRequest, GradeResult, Grader, GradingError
-from tutor.grading.rules import ASK_LEARNER_NOTE, RulesGrader
+from tutor.grading.base import ASK_LEARNER_NOTE, GradeRequest, GradeResult, Grader, GradingError
+
+if TYPE_CHECKING:
+    from tutor.grading.rules import RulesGrader
 
 #: Rules findings that end grading: no model may change these verdicts.
 VETO_NOTES = frozenset({"idk", "injection", "alternative"})
@@ -30,10 +34,23 @@ class GradingPolicy:
 
     def __init__(self, rules: RulesGrader | None = None, refiners: Iterable[Grader] = (),
                  notes: Iterable[str] = ()) -> None:
-        self.rules = rules or RulesGrader()
+        self._rules = rules
+        self._rules_lock = threading.Lock()
         self.refiners: list[Grader] = list(refiners)
         self.notes: tuple[str, ...] = tuple(notes)
         """How this policy was set up (e.g. 'model file not found; grading with rules')."""
+
+    @property
+    def rules(self) -> RulesGrader:
+        """The rules grader, built on first use: importing it takes ~50 ms, which the
+        study screen spends after its first question is drawn, not before."""
+        if self._rules is None:
+            with self._rules_lock:
+                if self._rules is None:
+                    from tutor.grading.rules import RulesGrader
+
+                    self._rules = RulesGrader()
+        return self._rules
 
     @property
     def uses_model(self) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tutor.grading.base import GradeRequest, GradeResult
+from tutor.grading.base import ASK_LEARNER_NOTE, GradeRequest, GradeResult
 from tutor.grading.checks import (
     Finding,
     antonym_conflicts,
@@ -33,7 +33,6 @@ from tutor.grading.text import Token, fold, tokenize
 
 #: Confidence below this puts a verdict in the ask-the-learner band.
 ASK_LEARNER_BELOW = 0.6
-ASK_LEARNER_NOTE = "ask-learner"
 
 _IDK_SET = frozenset(re.sub(r"[\s.!?,;:()\-–—'\"…]+", " ", fold(p)).strip() for p in IDK_PHRASES)
 _IDK_BY_LENGTH = tuple(sorted((p for p in _IDK_SET if len(p) >= 3), key=len, reverse=True))

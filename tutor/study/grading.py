@@ -18,7 +18,6 @@ from tutor.grading.base import GradeRequest, GradeResult, Grader
 from tutor.grading.factory import build_grader
 from tutor.grading.modelfile import resolve_model_path, shipped_model_path
 from tutor.grading.policy import VETO_NOTES, GradingPolicy
-from tutor.grading.rules import RulesGrader
 from tutor.settings import Settings
 
 RULES_LABEL = "rules"
@@ -91,10 +90,10 @@ class PolicyGrading:
     def wrap(cls, grader: GradingPolicy | Grader | None) -> PolicyGrading:
         """Grading from a ready policy, from one refining grader (tests inject one), or rules only."""
         if grader is None:
-            return cls(GradingPolicy(RulesGrader()))
+            return cls(GradingPolicy())
         if isinstance(grader, GradingPolicy):
             return cls(grader)
-        return cls(GradingPolicy(RulesGrader(), [grader]))
+        return cls(GradingPolicy(refiners=[grader]))
 
     @property
     def uses_model(self) -> bool:
@@ -131,6 +130,11 @@ class PolicyGrading:
                 load()
         with self._lock:
             self._loaded = True
+
+    def warm_up(self) -> None:
+        """Build the rules grader now (blocking, ~50 ms of imports: run it in a worker once
+        the first question is on screen), so the first verdict is instant."""
+        self.policy.rules.grade(GradeRequest("warm-up", "warm up the rules", "warm up"))
 
     def model_failed(self, reason: str) -> None:
         """The model cannot be used: grade with rules from now on, and say why."""

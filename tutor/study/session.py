@@ -25,7 +25,6 @@ from tutor.decks.model import Card, Deck
 from tutor.decks.native import save_deck
 from tutor.errors import DeckError, TutorError
 from tutor.grading.base import GradeRequest, GradeResult
-from tutor.grading.rules import is_idk
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.schedule.queue import DueQueue, QueueItem, build_drill_queue, build_queue
@@ -345,6 +344,8 @@ class StudySession:
         attempt = attempt or self.last_attempt
         if attempt is None or attempt.undone:
             raise TutorError("there is no graded answer to override")
+        from tutor.grading.rules import is_idk  # the rules stack loads after start-up
+
         if correct and is_idk(attempt.answer):
             raise TutorError("an empty or \"I don't know\" answer cannot be marked right")
         before = attempt.result

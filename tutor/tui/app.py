@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
@@ -13,8 +14,6 @@ from textual.worker import Worker, WorkerState
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
-from tutor.report.drill import DrillRequest
-from tutor.report.records import StudyReport
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.settings import Settings
@@ -26,8 +25,13 @@ from tutor.tui.messages import AttemptChanged, GradeRefined, ModelLoaded
 from tutor.tui.screens.deck_list import DeckListScreen
 from tutor.tui.screens.study import StudyScreen
 
+if TYPE_CHECKING:
+    from tutor.report.drill import DrillRequest
+    from tutor.report.records import StudyReport
+
 MODEL_GROUP = "model"
 GRADE_GROUP = "grade"
+WARM_UP_GROUP = "warm-up"
 
 
 def one_line(error: BaseException | None) -> str:
@@ -68,15 +72,21 @@ class TutorApp(App[int]):
         self.study_decks = list(study_decks)
         self.study_topics = list(study_topics)
         self._grade_jobs: dict[Worker[None], tuple[StudySession, Attempt]] = {}
+        self._background_started = False
         if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
 
     def on_mount(self) -> None:
-        """Show the deck list (and the study screen when decks were named); start the model."""
+        """Show the named session (else the deck list) at once; start the model after it.
+
+        With decks named, the study screen is the first thing drawn: the deck list is
+        built only when the learner goes back to it (`close_to_decks`), so it does not
+        delay the first question.
+        """
         self.grader_status = self.grading.status()
         if self.first_screen is not None:
             self.push_screen(self.first_screen, lambda _result: self.exit(0))
-        else:
+        elif not self._start_named_session():
             self.push_screen(DeckListScreen(self.library))
         for error in self.library.errors:
             self.notify(error, title="Deck not loaded", severity="error", timeout=10)
@@ -86,16 +96,27 @@ class TutorApp(App[int]):
         if self.store.recovery_message:
             self.notify(self.store.recovery_message, title="Study data repaired",
                         severity="warning", timeout=20)
+        if not isinstance(self.screen, StudyScreen):
+            # A study screen calls this itself once its first question is drawn.
+            self.call_after_refresh(self.start_background_work)
+
+    def _start_named_session(self) -> bool:
+        """Start the session the command line asked for; False when none was or nothing is due."""
         if self.study_drill is not None:
-            self.drill_request(self.study_drill)
-        elif self.study_topics:
-            self.drill(self.study_decks or self.library.decks, self.study_topics)
-        elif self.study_decks:
+            return self.drill_request(self.study_drill)
+        if self.study_topics:
+            return self.drill(self.study_decks or self.library.decks, self.study_topics)
+        if self.study_decks:
             title = ", ".join(deck.title for deck in self.study_decks)
-            self.study(self.study_decks, title=title)
-        if self.grading.status().phase == "loading":
-            # After the first frame: importing llama_cpp holds the GIL for a while.
-            self.call_after_refresh(self.load_model)
+            return self.study(self.study_decks, title=title)
+        return False
+
+    def close_to_decks(self) -> None:
+        """Close the screen on top and show the deck list (built now if the app opened
+        straight into a session)."""
+        self.pop_screen()
+        if not any(isinstance(screen, DeckListScreen) for screen in self.screen_stack):
+            self.push_screen(DeckListScreen(self.library))
 
     def on_unmount(self) -> None:
         """Close the store (progress is saved on every answer; this folds the journal)."""
@@ -180,6 +201,25 @@ class TutorApp(App[int]):
         return text + "."
 
     # -- grading workers -----------------------------------------------------------------
+
+    def start_background_work(self) -> None:
+        """Build the rules grader and load the model behind the UI (once).
+
+        Called when the first screen's content is drawn: the rules grader's imports
+        (~50 ms) and llama_cpp's (which holds the GIL for a while) must not delay it.
+        """
+        if self._background_started:
+            return
+        self._background_started = True
+        self.warm_up_rules()
+        if self.grading.status().phase == "loading":
+            self.load_model()
+
+    @work(thread=True, group=WARM_UP_GROUP, exit_on_error=False,
+          description="build the rules grader")
+    def warm_up_rules(self) -> None:
+        """Build the rules grader behind the UI, so the first verdict is instant."""
+        self.grading.warm_up()
 
     @work(thread=True, exclusive=True, group=MODEL_GROUP, exit_on_error=False,
           description="load the grading model")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
@@ -21,9 +22,6 @@ from tutor.errors import TutorError
 from tutor.study.grading import short_name
 from tutor.study.session import Attempt, StudySession
 from tutor.tui.messages import AttemptChanged
-from tutor.tui.screens.edit_card import CardEdit, EditCardScreen
-from tutor.tui.screens.help import HelpScreen
-from tutor.tui.screens.override import OverrideChoice, OverrideScreen
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.card_timer import CardTimer
 from tutor.tui.widgets.grade_view import GradeView
@@ -31,6 +29,8 @@ from tutor.tui.widgets.grader_status import GraderStatusBar
 
 if TYPE_CHECKING:
     from tutor.tui.app import TutorApp
+    from tutor.tui.screens.edit_card import CardEdit
+    from tutor.tui.screens.override import OverrideChoice
 
 HELP_TEXT = (
     "While you type, **Enter** submits and **Ctrl+J** (or Shift+Enter) starts a new line;"
@@ -98,23 +98,31 @@ class StudyScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Show the first card."""
+        """Show the first card; the app's work behind the UI starts once it is drawn."""
         self.sub_title = self.session.title
-        self.show_question()
+        self.run_worker(self._when_drawn(self.show_question()), group="first-question")
+
+    async def _when_drawn(self, question: AwaitComplete | None) -> None:
+        if question is not None:
+            await question  # the Markdown is parsed and mounted
+        self.call_after_refresh(self.tutor_app.start_background_work)
 
     # -- drawing -------------------------------------------------------------------------
 
-    def show_question(self, prefill: str = "") -> None:
-        """Ask the session's current card (or end the session)."""
+    def show_question(self, prefill: str = "") -> AwaitComplete | None:
+        """Ask the session's current card (or end the session).
+
+        Returns the question's Markdown update (awaitable until it is mounted).
+        """
         item = self.session.current
         if item is None:
             self.finish()
-            return
+            return None
         self.shown = None
         self.phase = "asking"
         self.card_number = self.session.progress().number
         self.query_one("#grade", GradeView).clear()
-        self.query_one("#question", Markdown).update(question_markdown(item.card.front))
+        update = self.query_one("#question", Markdown).update(question_markdown(item.card.front))
         self.query_one("#question-box", VerticalScroll).scroll_home(animate=False)
         answer = self.query_one("#answer", AnswerInput)
         answer.read_only = False
@@ -123,6 +131,7 @@ class StudyScreen(Screen[None]):
         answer.focus()
         self.query_one("#timer", CardTimer).restart()
         self.update_progress()
+        return update
 
     def show_grade(self, attempt: Attempt) -> None:
         """Show ``attempt``'s verdict (and redraw it when it changes)."""
@@ -261,6 +270,8 @@ class StudyScreen(Screen[None]):
 
     def action_override(self) -> None:
         """Ask "I was right" / "I was wrong" in a dialog."""
+        from tutor.tui.screens.override import OverrideScreen
+
         attempt = self.shown
         if attempt is None:
             return
@@ -303,6 +314,8 @@ class StudyScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Edit the card on screen (its id, and so its history, is kept)."""
+        from tutor.tui.screens.edit_card import EditCardScreen
+
         card = self.shown.card if self.shown is not None else None
         if card is None and self.session.current is not None:
             card = self.session.current.card
@@ -329,6 +342,8 @@ class StudyScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Every key of this screen."""
+        from tutor.tui.screens.help import HelpScreen
+
         keys = [
             ("Enter", "submit the answer / next card"),
             ("Ctrl+J, Shift+Enter", "new line in the answer"),
@@ -358,7 +373,7 @@ class StudyScreen(Screen[None]):
         else:
             if self.session.finished:
                 self.notify("Nothing to study here right now.", timeout=4)
-            self.app.pop_screen()
+            self.tutor_app.close_to_decks()
 
     def palette_actions(self) -> list[tuple[str, str, str]]:
         """Commands for the palette: (title, help, action)."""

@@ -98,7 +98,7 @@ class SummaryScreen(Screen[None]):
 
         app = self.app
         if isinstance(app, TutorApp):
-            app.pop_screen()
+            app.close_to_decks()
             # From the app's context: a button press would tie the report's result
             # callback to this (popped) screen, and a drill chosen there would be lost.
             app.call_later(app.open_report)
@@ -114,7 +114,12 @@ class SummaryScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to the deck list."""
-        self.app.pop_screen()
+        from tutor.tui.app import TutorApp
+
+        if isinstance(self.app, TutorApp):
+            self.app.close_to_decks()
+        else:
+            self.app.pop_screen()
 
     @on(Button.Pressed, "#drill")
     def _drill_pressed(self) -> None:
