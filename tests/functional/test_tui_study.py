@@ -495,3 +495,23 @@ async def test_named_decks_with_nothing_due_land_on_the_deck_list(tmp_path: Path
         await pilot.pause()
         assert isinstance(again.screen, DeckListScreen)
         assert any("Nothing" in (n.title or "") for n in again._notifications)
+
+
+async def test_a_long_verdict_scrolls_with_the_keys_at_80x24(tmp_path: Path) -> None:
+    path = tmp_path / "long.deck"
+    back = " ".join(f"point{n} matters because of reason{n}." for n in range(1, 40))
+    path.write_text(f"title: Long\n---\nid: 00000000bb\nQ: Explain everything.\nA: {back}\n"
+                    "---\nid: 00000000cc\nQ: And then?\nA: nothing\n", encoding="utf-8")
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"point1 matters", "enter")
+        await pilot.pause()
+        grade = app.screen.query_one("#grade", GradeView)
+        assert grade.has_focus and grade.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert grade.scroll_y > 0
+        await pilot.press("enter")  # Enter still moves on from a scrolled verdict
+        await pilot.pause()
+        assert app.screen.query_one("#answer", AnswerInput).has_focus
+        assert grade.scroll_y == 0
