@@ -515,3 +515,127 @@ async def test_a_long_verdict_scrolls_with_the_keys_at_80x24(tmp_path: Path) -> 
         await pilot.pause()
         assert app.screen.query_one("#answer", AnswerInput).has_focus
         assert grade.scroll_y == 0
+
+
+async def test_quitting_waits_for_the_models_last_verdict_and_a_second_quit_does_not(
+        tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    settings = Settings()
+    grader = GatedGrader(score=1)
+    app = create_app(settings, load_library([path]), clock=FixedClock(), grader=grader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"Paris", "enter")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code is None  # still running: the model's verdict is pending
+        assert any(n.title == "Saving the last grades" for n in app._notifications)
+        grader.release.set()
+        await settle(pilot)
+        await pilot.pause()
+        assert app.return_code == 0
+    store = StudyStore(settings.profile_path)
+    assert [(r.score, r.grader) for r in store.reviews()] == [(1, "llm:gated")]
+    store.close()
+
+    grader = GatedGrader(score=1)
+    again = create_app(settings, load_library([path]), clock=FixedClock(), grader=grader)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"Madrid", "enter", "ctrl+q", "ctrl+q")
+        await pilot.pause()
+        assert again.return_code == 0  # the second Ctrl+Q quits at once
+        grader.release.set()
+
+
+async def test_a_late_pass_for_the_card_being_asked_again_keeps_the_answer_on_that_card(
+        tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    grader = GatedGrader(score=5)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock(), grader=grader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"the city of light", "enter", "enter")  # rules: wrong
+        await pilot.press(*"Madrid", "enter", "enter", *"Lima", "enter", "enter")
+        assert question_of(app) == "What is the capital of France?"  # asked again
+        grader.release.set()
+        await settle(pilot)  # the model's pass for the first answer arrives now
+        assert question_of(app) == "What is the capital of France?"
+        await pilot.press(*"Paris", "enter")
+        await settle(pilot)
+        last = app.store.reviews()[-1]
+        assert (last.card_id, last.answer) == ("0000000001", "Paris")
+        assert "Reference  Paris" in text_of(app, "#reference")
+
+
+async def test_typing_never_turns_into_commands_by_accident(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        answer = app.screen.query_one("#answer", AnswerInput)
+        await pilot.press("tab")  # stays in the box: outside it, "s" would skip the card
+        assert answer.has_focus
+        await pilot.click("#grade")  # the empty verdict pane cannot take the focus
+        assert answer.has_focus
+        await pilot.press(*"paris", "enter")
+        assert "5/5" in text_of(app, "#score")
+        assert [r.answer for r in app.store.reviews()] == ["paris"]
+
+
+async def test_an_empty_enter_is_not_an_answer(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"Paris", "enter", "enter", "enter")  # one Enter too many
+        await pilot.pause()
+        assert question_of(app) == "What is the capital of Spain?"
+        assert app.screen.phase == "asking" and len(app.store.reviews()) == 1
+        assert any("Type an answer first" in n.message for n in app._notifications)
+
+
+async def test_palette_commands_work_while_the_answer_box_has_focus(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        assert app.screen.query_one("#answer", AnswerInput).has_focus
+        await pilot.press("ctrl+p", *"skip card")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert question_of(app) == "What is the capital of Spain?"
+        # The letter key itself still types while the box has focus.
+        await pilot.press("s")
+        assert app.screen.query_one("#answer", AnswerInput).text == "s"
+
+
+async def test_the_summary_follows_a_verdict_that_arrives_after_the_session(
+        tmp_path: Path) -> None:
+    path = tmp_path / "one.deck"
+    path.write_text("title: One\n---\nid: 0000000001\nQ: Capital of France?\nA: Paris\n",
+                    encoding="utf-8")
+    grader = GatedGrader(score=0)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock(), grader=grader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"Paris", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "still checking 1 answer" in text_of(app, "#summary")
+        assert "100%" in text_of(app, "#summary")
+        grader.release.set()
+        await settle(pilot)
+        await pilot.pause()
+        summary = text_of(app, "#summary")
+        assert "0% (0 of 1 right)" in summary and "still checking" not in summary
+        assert app.screen.query("#drill")  # the topic went wrong: drilling is offered
+        assert any((n.title or "").startswith("Regraded") for n in app._notifications)
+
+
+async def test_typo_diff_shows_even_at_full_marks(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"Pariss", "enter")
+        assert "5/5" in text_of(app, "#score")
+        diff = app.screen.query_one("#diff", Static)
+        assert diff.display and "Pariss" in str(diff.render())
+        await pilot.press("enter", *"madrid.", "enter")  # case and a full stop: no diff
+        assert not app.screen.query_one("#diff", Static).display

@@ -136,13 +136,19 @@ class DueQueue:
         return item
 
     def regrade(self, card_id: str, passed: bool) -> None:
-        """A late grade changed the last answer for ``card_id``: fix its relearning step."""
+        """A late grade changed the last answer for ``card_id``: fix its relearning step.
+
+        A relearning step that is already the current card stays: the learner may be
+        looking at it (and typing), and the answer must go to the card on screen.
+        """
         for entry in reversed(self._history):
             item, relearn = entry
             assert item is not None
             if item.card_id != card_id:
                 continue
             if passed and relearn is not None:
+                if relearn is self.current:
+                    return
                 self._drop_pending(relearn)
                 entry[1] = None
             elif not passed and relearn is None:

@@ -73,6 +73,7 @@ class TutorApp(App[int]):
         self.study_topics = list(study_topics)
         self._grade_jobs: dict[Worker[None], tuple[StudySession, Attempt]] = {}
         self._background_started = False
+        self._quit_when_graded = False
         if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
 
@@ -99,6 +100,31 @@ class TutorApp(App[int]):
         if not isinstance(self.screen, StudyScreen):
             # A study screen calls this itself once its first question is drawn.
             self.call_after_refresh(self.start_background_work)
+
+    async def action_quit(self) -> None:
+        """Quit; while the model still checks answers, first wait for its verdicts.
+
+        Its verdicts are recorded when they arrive, so quitting at once would keep the
+        rules verdicts instead. A second quit does not wait.
+        """
+        pending = self.answers_being_checked()
+        if pending and not self._quit_when_graded:
+            self._quit_when_graded = True
+            self.notify(f"The model is still checking {pending} answer"
+                        f"{'s' if pending > 1 else ''}: tutor quits once "
+                        f"{'they are' if pending > 1 else 'it is'} saved. Press Ctrl+Q again"
+                        " to quit now (the rules verdicts then stand).",
+                        title="Saving the last grades", timeout=30)
+            return
+        self.exit()
+
+    def answers_being_checked(self) -> int:
+        """Answers whose model verdict is still to come."""
+        return sum(1 for _session, attempt in self._grade_jobs.values() if attempt.refining)
+
+    def _quit_if_done(self) -> None:
+        if self._quit_when_graded and not self.answers_being_checked():
+            self.exit()
 
     def _start_named_session(self) -> bool:
         """Start the session the command line asked for; False when none was or nothing is due."""
@@ -276,8 +302,11 @@ class TutorApp(App[int]):
             self.grader_status = self.grading.status()
         elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
             self._grade_jobs.pop(worker, None)  # type: ignore[arg-type]
+        self.call_later(self._quit_if_done)
 
     def _attempt_changed(self, session: StudySession, attempt: Attempt, old_score: int) -> None:
+        from tutor.tui.screens.summary import SummaryScreen
+
         for screen in self.screen_stack:
-            if isinstance(screen, StudyScreen) and screen.session is session:
+            if isinstance(screen, (StudyScreen, SummaryScreen)) and screen.session is session:
                 screen.post_message(AttemptChanged(session, attempt, old_score))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -10,6 +11,12 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 class TutorCommands(Provider):
     """Lists what the screen under the palette offers (its ``palette_actions``)."""
 
+    def _runner(self, action: str) -> Callable[[], object]:
+        """What choosing ``action`` runs: the screen's palette runner if it has one
+        (the study screen lets commands through while its answer box has focus)."""
+        run = getattr(self.screen, "run_palette_action", None) or self.screen.run_action
+        return partial(run, action)
+
     def _actions(self) -> list[tuple[str, str, str]]:
         actions = getattr(self.screen, "palette_actions", None)
         return list(actions()) if callable(actions) else []
@@ -17,7 +24,7 @@ class TutorCommands(Provider):
     async def discover(self) -> Hits:
         """Every action, in the screen's order."""
         for title, help_text, action in self._actions():
-            yield DiscoveryHit(title, partial(self.screen.run_action, action), help=help_text)
+            yield DiscoveryHit(title, self._runner(action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         """Actions whose title matches ``query``."""
@@ -25,5 +32,5 @@ class TutorCommands(Provider):
         for title, help_text, action in self._actions():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self.screen.run_action, action),
+                yield Hit(score, matcher.highlight(title), self._runner(action),
                           text=title, help=help_text)

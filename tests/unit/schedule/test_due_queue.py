@@ -142,6 +142,18 @@ def test_a_late_grade_fixes_the_relearning_step() -> None:
     assert queue.remaining("relearn") == 0
 
 
+def test_a_late_pass_keeps_a_relearning_step_that_is_already_being_asked() -> None:
+    queue = DueQueue(build_queue([deck("a", 2)], {}, NOW, new_limit=2, review_limit=0).pending(),
+                     relearn_after=1)
+    queue.answer(passed=False)  # a0 failed: asked again after one card
+    queue.answer(passed=True)  # a1
+    assert queue.current is not None and queue.current.card_id == "a0"
+    queue.regrade("a0", passed=True)  # the model's pass arrives while a0 is on screen
+    assert queue.current is not None and queue.current.card_id == "a0"
+    queue.answer(passed=True)
+    assert queue.current is None
+
+
 def test_drill_queue_takes_due_then_weakest_then_new_cards_regardless_of_limits() -> None:
     d = deck("a", 5)
     states = {

@@ -28,6 +28,7 @@ from tutor.tui.widgets.grade_view import GradeView
 from tutor.tui.widgets.grader_status import GraderStatusBar
 
 if TYPE_CHECKING:
+    from tutor.schedule.queue import QueueItem
     from tutor.tui.app import TutorApp
     from tutor.tui.screens.edit_card import CardEdit
     from tutor.tui.screens.override import OverrideChoice
@@ -79,6 +80,9 @@ class StudyScreen(Screen[None]):
         self.shown: Attempt | None = None
         """The attempt on screen in the graded phase."""
         self.card_number = 1
+        self.asked: QueueItem | None = None
+        """The card on screen in the asking phase (answers go to it, and only to it)."""
+        self._from_palette = False
 
     @property
     def tutor_app(self) -> TutorApp:
@@ -119,6 +123,7 @@ class StudyScreen(Screen[None]):
             self.finish()
             return None
         self.shown = None
+        self.asked = item
         self.phase = "asking"
         self.card_number = self.session.progress().number
         self.query_one("#grade", GradeView).clear()
@@ -174,6 +179,8 @@ class StudyScreen(Screen[None]):
         panes, and that alone used to put the verdict a frame late.
         """
         graded = phase == "graded"
+        # Empty while asking: a click or Tab there must not take the focus from the answer.
+        self.query_one("#grade", GradeView).can_focus = graded
         question = self.query_one("#question-box").styles
         question.max_height = GRADED_QUESTION_ROWS if graded else None
         answer = self.query_one("#answer").styles
@@ -192,7 +199,7 @@ class StudyScreen(Screen[None]):
         graded = self.phase == "graded"
         if action == "leave_answer":
             return self.typing
-        if self.typing and action != "help":
+        if self.typing and action != "help" and not self._from_palette:
             return False
         if action in ("next", "override"):
             return graded
@@ -210,6 +217,14 @@ class StudyScreen(Screen[None]):
     def _submitted(self, event: AnswerInput.Submitted) -> None:
         if self.phase != "asking" or self.session.current is None:
             return
+        if self.session.current is not self.asked:
+            # The queue changed under the question (a late verdict): ask the card it holds.
+            self.notify("The cards changed while you typed: here is the next one.", timeout=4)
+            self.show_question(prefill=event.value)
+            return
+        if not event.value.strip():
+            self.notify("Type an answer first (or \"I don't know\").", timeout=3)
+            return
         elapsed = self.query_one("#timer", CardTimer).stop()
         try:
             attempt = self.session.submit(event.value, int(elapsed.total_seconds() * 1000))
@@ -218,6 +233,7 @@ class StudyScreen(Screen[None]):
             return
         answer = self.query_one("#answer", AnswerInput)
         answer.read_only = True
+        answer.move_cursor((0, 0))  # the shrunk box shows the answer's start
         self.show_grade(attempt)
         # Focus follows once the verdict is drawn: moving it restyles both panes.
         self.call_after_refresh(self._focus_verdict, attempt)
@@ -233,6 +249,9 @@ class StudyScreen(Screen[None]):
     def on_attempt_changed(self, message: AttemptChanged) -> None:
         """A late verdict arrived: redraw it if shown, else say what changed."""
         attempt = message.attempt
+        if self.phase == "asking" and self.session.current is not self.asked:
+            # The late verdict changed the queue under the question: ask what it holds now.
+            self.show_question(prefill=self.query_one("#answer", AnswerInput).text)
         if attempt is self.shown:
             self.show_grade(attempt)
         elif not attempt.undone and attempt.result.score != message.old_score:
@@ -374,6 +393,14 @@ class StudyScreen(Screen[None]):
             if self.session.finished:
                 self.notify("Nothing to study here right now.", timeout=4)
             self.tutor_app.close_to_decks()
+
+    async def run_palette_action(self, action: str) -> None:
+        """Run a command chosen in the palette: as its key would, even while typing."""
+        self._from_palette = True
+        try:
+            await self.run_action(action)
+        finally:
+            self._from_palette = False
 
     def palette_actions(self) -> list[tuple[str, str, str]]:
         """Commands for the palette: (title, help, action)."""

@@ -10,14 +10,21 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from tutor.study.grading import short_name
 from tutor.study.session import SessionSummary, StudySession
+from tutor.tui.messages import AttemptChanged
 from tutor.tui.widgets.card_timer import format_duration
 from tutor.tui.widgets.grader_status import GraderStatusBar
 
 
-def summary_content(summary: SessionSummary) -> Content:
-    """The summary's numbers as lines of text."""
-    rows: list[str | tuple[str, str]] = [
+def summary_content(summary: SessionSummary, refining: int = 0) -> Content:
+    """The summary's numbers as lines of text (``refining``: answers the model still checks)."""
+    rows: list[str | tuple[str, str]] = []
+    if refining:
+        rows.append((f"The model is still checking {refining} answer"
+                     f"{'s' if refining > 1 else ''}: these numbers update when it is done.\n\n",
+                     "$warning"))
+    rows += [
         ("Cards reviewed  ", "bold"), f"{summary.reviewed}\n",
         ("Accuracy        ", "bold"),
         (f"{summary.accuracy:.0%}", "$success" if summary.accuracy >= 0.7 else "$warning"),
@@ -63,7 +70,7 @@ class SummaryScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="summary-box"):
             yield Static(f"Session over: {self.session.title}", id="summary-title")
-            yield Static(summary_content(self.summary), id="summary")
+            yield Static(summary_content(self.summary, self.refining), id="summary")
             with Horizontal(id="summary-buttons"):
                 if self.summary.worst:
                     yield Button("Drill worst topics (d)", id="drill", variant="primary")
@@ -72,9 +79,24 @@ class SummaryScreen(Screen[None]):
         yield GraderStatusBar()
         yield Footer()
 
+    @property
+    def refining(self) -> int:
+        """Answers of the session the model is still checking."""
+        return sum(1 for attempt in self.session.attempts if attempt.refining)
+
     def on_mount(self) -> None:
         """Title the screen."""
         self.sub_title = "Summary"
+
+    async def on_attempt_changed(self, message: AttemptChanged) -> None:
+        """A late verdict arrived: say what changed and redraw the numbers."""
+        attempt = message.attempt
+        if not attempt.undone and attempt.result.score != message.old_score:
+            front = attempt.card.front.splitlines()[0][:50]
+            self.notify(f"{front}: {message.old_score}/5 → {attempt.result.score}/5",
+                        title=f"Regraded by {short_name(attempt.result.grader)}", timeout=5)
+        self.summary = self.session.summary()
+        await self.recompose()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Drilling needs a topic that went wrong."""

@@ -13,6 +13,10 @@ class AnswerInput(TextArea):
     """A TextArea where Enter submits the answer instead of breaking the line."""
 
     NEWLINE_KEYS = {"ctrl+j", "shift+enter", "alt+enter"}
+    #: Keys that would move the focus away while typing: outside the box, letter keys are
+    #: commands (s skips, q ends the session), so a stray Tab must not turn words into
+    #: commands. Escape is the way out, and says so in the footer.
+    STAY_KEYS = {"tab", "shift+tab"}
 
     @dataclass
     class Submitted(Message):
@@ -42,6 +46,10 @@ class AnswerInput(TextArea):
             event.stop()
             event.prevent_default()
             self.post_message(self.Submitted(self, self.text))
+            return
+        if event.key in self.STAY_KEYS:
+            event.stop()
+            event.prevent_default()
             return
         if event.key in self.NEWLINE_KEYS:
             event.stop()

@@ -162,7 +162,10 @@ class GradeView(VerticalScroll, can_focus=True):
         self.query_one("#feedback", Static).update(result.feedback or verdict_word(result))
         self.query_one("#reference", Static).update(reference_content(card.back, result))
         diff = self.query_one("#diff", Static)
-        near = result.score < MAX_SCORE and is_near_miss(attempt.answer, card.back)
+        # Typos show even at full marks: the learner sees what to spell differently.
+        pieces = word_diff(attempt.answer, card.back) if is_near_miss(attempt.answer,
+                                                                      card.back) else []
+        near = any(kind != "same" for kind, _words in pieces)
         diff.display = near
         if near:
             diff.update(Content.assemble(("Your answer vs reference  ", "bold"),
