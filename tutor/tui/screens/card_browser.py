@@ -40,7 +40,7 @@ class CardBrowserScreen(Screen[None]):
             )
             with VerticalScroll(id="detail"):
                 yield Markdown(id="card")
-        yield Footer()
+        yield Footer(compact=True)
 
     @staticmethod
     def _label(card: Card) -> str:

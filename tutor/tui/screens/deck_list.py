@@ -89,7 +89,7 @@ class DeckListScreen(Screen[None]):
         yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="totals")
         yield GraderStatusBar()
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Fill the table."""

@@ -124,7 +124,7 @@ class ExamScreen(Screen[ExamResult | None]):
             yield Static(id="question-text", markup=False)
         yield AnswerInput(id="answer", placeholder="Type your answer; Enter hands it in and moves on")
         yield Static(id="exam-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Show the current question and start the clock (or the result, for an ended exam)."""

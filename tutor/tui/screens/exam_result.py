@@ -118,7 +118,7 @@ class ExamResultScreen(Screen[ExamResult | None]):
                 yield Static(id="detail")
         yield DataTable(id="result-topics", cursor_type="none", zebra_stripes=True)
         yield Static(id="result-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Fill the tables."""

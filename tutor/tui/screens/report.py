@@ -210,7 +210,7 @@ class ReportScreen(Screen[DrillRequest | None]):
                 yield AccuracyChart(id="accuracy")
                 yield Static("Cards per box", classes="report-heading")
                 yield BoxChart(id="boxes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Show the report, or build it in a worker."""
@@ -385,7 +385,7 @@ class TopicCardsScreen(Screen[DrillRequest | None]):
             yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="history-box"):
                 yield Static(id="history")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _heading(self) -> Content:
         stats = self.topic.stats

@@ -61,8 +61,8 @@ class StudyScreen(Screen[None]):
         Binding("i", "answer", "Answer"),
         Binding("escape", "leave_answer", "More keys"),
         Binding("f1", "help", "Help", show=False),
-        Binding("y", "choose(True)", "I was right"),
-        Binding("n", "choose(False)", "I was wrong"),
+        Binding("y", "choose(True)", "Right", tooltip="I was right"),
+        Binding("n", "choose(False)", "Wrong", tooltip="I was wrong"),
         Binding("o", "override", "Override"),
         Binding("e", "edit", "Edit"),
         Binding("s", "skip", "Skip"),
@@ -99,7 +99,7 @@ class StudyScreen(Screen[None]):
         yield AnswerInput(id="answer", placeholder="Type your answer; Enter submits")
         yield GradeView(id="grade")
         yield GraderStatusBar()
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Show the first card; the app's work behind the UI starts once it is drawn."""

@@ -77,7 +77,7 @@ class SummaryScreen(Screen[None]):
                 yield Button("Report (r)", id="report")
                 yield Button("Back to decks (Enter)", id="back")
         yield GraderStatusBar()
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def refining(self) -> int:
