@@ -11,6 +11,10 @@ learner would, in a fresh data folder, and reads what it draws:
   still grading that one in its worker;
 * resident memory (VmRSS) once the model is loaded (target <= 600 MB).
 
+Each start is paired with one of a bare Textual app that draws the same first line in
+the same terminal: this machine's speed drifts by a third from minute to minute, and
+the ratio between the two does not.
+
 Two configurations: the default settings (what `make run` uses: the grading policy
 picks rules, see tutor/grading/factory.py) and ``--model`` with the shipped default
 GGUF, so the model really loads behind the first question.
@@ -135,6 +139,30 @@ class Terminal:
         os.close(self.master)
 
 
+#: The cheapest Textual app that draws the same first question: the machine's floor.
+BARE_APP = f"""
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static({QUESTIONS[0][0]!r})
+    def on_key(self):
+        self.exit()
+Bare().run()
+"""
+
+
+def bare_startup_s() -> float:
+    """Seconds until a bare Textual app draws the first question (same terminal, same env)."""
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {**base, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
+    term = Terminal([sys.executable, "-c", BARE_APP], env)
+    try:
+        return term.read_until(QUESTION_MARK, timeout=30) - term.started
+    finally:
+        term.close()
+
+
 def run_once(extra: list[str], answers: int, with_model: bool) -> dict[str, float]:
     """One start of `tutor study` in a fresh data folder; the figures it gave."""
     home = Path(tempfile.mkdtemp(prefix="tutor-bench-"))
@@ -149,7 +177,8 @@ def run_once(extra: list[str], answers: int, with_model: bool) -> dict[str, floa
         term = Terminal([sys.executable, "-m", "tutor", "study", str(deck), *extra], env)
         try:
             shown = term.read_until(QUESTION_MARK, timeout=30)
-            figures = {"startup_s": shown - term.started, "startup_cpu_s": term.cpu_s()}
+            figures = {"startup_s": shown - term.started, "startup_cpu_s": term.cpu_s(),
+                       "bare_s": 0.0}
             if with_model:
                 figures["model_ready_s"] = wait_for_model(term)
             modes = [("idle", True)] * answers
@@ -221,7 +250,11 @@ def summarise(name: str, runs: list[dict[str, float]]) -> None:
     print(f"\n{name}  ({len(runs)} runs, median)")
     start = med("startup_s")
     print(f"  start-up to first question   {start:6.3f} s    target 0.8 s   ratio {start / 0.8:.2f}"
-          f"   (CPU {med('startup_cpu_s'):.3f} s)")
+          f"   (CPU {med('startup_cpu_s'):.3f} s; fastest {min(r['startup_s'] for r in runs):.3f} s)")
+    bare = med("bare_s")
+    print(f"  a bare Textual app, same     {bare:6.3f} s    ratio tutor/bare"
+          f" {statistics.median(r['startup_s'] / r['bare_s'] for r in runs):.2f}"
+          "   (each run paired: the machine's speed drifts)")
     if "model_ready_s" in runs[0]:
         print(f"  model loaded behind it at    {med('model_ready_s'):6.2f} s")
     for mode, label in (("idle", "model idle"), ("busy", "model grading the last answer")):
@@ -258,7 +291,10 @@ def main() -> int:
     # Compile tutor's modules once, as a first start would, so no run pays for it.
     compileall.compile_dir(str(ROOT / "tutor"), quiet=1)
     for name, extra, wait_model in configs:
-        results = [run_once(extra, answers, wait_model) for _ in range(max(1, args.runs))]
+        results = []
+        for _ in range(max(1, args.runs)):
+            bare = bare_startup_s()
+            results.append({**run_once(extra, answers, wait_model), "bare_s": bare})
         summarise(name, results)
     return 0
 

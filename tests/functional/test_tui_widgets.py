@@ -1,8 +1,10 @@
 """Widgets that the study screen is built from."""
 
 from textual.app import App, ComposeResult
+from textual.widgets._footer import FooterKey
 
 from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.key_footer import KeyFooter
 from tutor.tui.widgets.word_diff import is_near_miss, word_diff
 
 
@@ -37,3 +39,44 @@ def test_word_diff_marks_extra_and_missing_words() -> None:
     assert is_near_miss("mitochondra", "mitochondria")
     assert not is_near_miss("", "mitochondria")
     assert not is_near_miss("golgi", "mitochondria")
+
+
+class FooterApp(App[None]):
+    """A screen whose 'toggle' key shows only while ``armed``."""
+
+    BINDINGS = [("t", "toggle", "Toggle"), ("x", "other", "Other")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.armed = False
+
+    def compose(self) -> ComposeResult:
+        yield KeyFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.armed if action == "toggle" else True
+
+
+async def test_key_footer_folds_many_changes_into_one_rebuild_with_the_latest_keys() -> None:
+    app = FooterApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        assert footer.compact
+        rebuilds = []
+        original = footer.recompose
+
+        async def counted() -> None:
+            rebuilds.append(1)
+            await original()
+
+        footer.recompose = counted  # type: ignore[method-assign]
+        for _ in range(5):
+            app.screen.refresh_bindings()
+        app.armed = True
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert len(rebuilds) == 1
+        keys = {key.key: key for key in footer.query(FooterKey)}
+        assert not keys["t"].disabled  # the rebuild read the keys in force at the time

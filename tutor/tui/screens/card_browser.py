@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList
+from textual.widgets import Header, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from tutor.decks.model import Card, Deck
+from tutor.tui.widgets.key_footer import KeyFooter
 
 
 def card_markdown(card: Card) -> str:
@@ -40,7 +41,7 @@ class CardBrowserScreen(Screen[None]):
             )
             with VerticalScroll(id="detail"):
                 yield Markdown(id="card")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @staticmethod
     def _label(card: Card) -> str:

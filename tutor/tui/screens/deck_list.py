@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
 from tutor.schedule.summary import DeckSummary, summarize
 from tutor.tui.widgets.grader_status import GraderStatusBar
+from tutor.tui.widgets.key_footer import KeyFooter
 from tutor.tui.widgets.mastery import last_studied_text, mastery_bar
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class DeckListScreen(Screen[None]):
         yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="totals")
         yield GraderStatusBar()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the table."""

@@ -27,7 +27,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from tutor.decks.model import Deck
@@ -42,6 +42,7 @@ from tutor.tui.screens.exam_dialogs import ConfirmScreen, ExamOptionsScreen, Jum
 from tutor.tui.screens.exam_result import ExamResultScreen
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.key_footer import KeyFooter
 
 #: Worker group of the exam's grading workers.
 EXAM_GRADE_GROUP = "exam-grade"
@@ -124,7 +125,7 @@ class ExamScreen(Screen[ExamResult | None]):
             yield Static(id="question-text", markup=False)
         yield AnswerInput(id="answer", placeholder="Type your answer; Enter hands it in and moves on")
         yield Static(id="exam-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the current question and start the clock (or the result, for an ended exam)."""

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tutor.errors import TutorError
 from tutor.exam.export import write_export
@@ -27,6 +27,7 @@ from tutor.grading.base import MAX_SCORE
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.tui.screens.exam_dialogs import DisputeChoice, DisputeScreen, ExportScreen
 from tutor.tui.screens.help import HelpScreen
+from tutor.tui.widgets.key_footer import KeyFooter
 
 ENDINGS = {"time": "time ran out", "learner": "handed in"}
 
@@ -118,7 +119,7 @@ class ExamResultScreen(Screen[ExamResult | None]):
                 yield Static(id="detail")
         yield DataTable(id="result-topics", cursor_type="none", zebra_stripes=True)
         yield Static(id="result-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the tables."""

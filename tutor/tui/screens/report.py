@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from tutor.report import CardReport, DrillRequest, StudyReport, TopicReport
@@ -34,6 +34,7 @@ from tutor.report.render import (
     trend_text,
 )
 from tutor.report.stats import Accuracy
+from tutor.tui.widgets.key_footer import KeyFooter
 
 #: How many of the weakest topics ``d`` drills.
 DRILL_TOPICS = 3
@@ -210,7 +211,7 @@ class ReportScreen(Screen[DrillRequest | None]):
                 yield AccuracyChart(id="accuracy")
                 yield Static("Cards per box", classes="report-heading")
                 yield BoxChart(id="boxes")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the report, or build it in a worker."""
@@ -385,7 +386,7 @@ class TopicCardsScreen(Screen[DrillRequest | None]):
             yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="history-box"):
                 yield Static(id="history")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _heading(self) -> Content:
         stats = self.topic.stats

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 
 from tutor.errors import TutorError
 from tutor.study.grading import short_name
@@ -26,6 +26,7 @@ from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.card_timer import CardTimer
 from tutor.tui.widgets.grade_view import GradeView
 from tutor.tui.widgets.grader_status import GraderStatusBar
+from tutor.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from tutor.schedule.queue import QueueItem
@@ -99,7 +100,7 @@ class StudyScreen(Screen[None]):
         yield AnswerInput(id="answer", placeholder="Type your answer; Enter submits")
         yield GradeView(id="grade")
         yield GraderStatusBar()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the first card; the app's work behind the UI starts once it is drawn."""
@@ -268,20 +269,10 @@ class StudyScreen(Screen[None]):
     def action_answer(self) -> None:
         """Back into the answer box."""
         self.query_one("#answer", AnswerInput).focus()
-        self.refresh_bindings()
 
     def action_leave_answer(self) -> None:
         """Leave the answer box so the one-letter keys work."""
         self.query_one("#question-box").focus()
-        self.refresh_bindings()
-
-    def on_descendant_focus(self) -> None:
-        """Keep the footer in step with where the focus is."""
-        self.refresh_bindings()
-
-    def on_descendant_blur(self) -> None:
-        """Keep the footer in step with where the focus is."""
-        self.refresh_bindings()
 
     def action_choose(self, correct: bool) -> None:
         """Answer the "were you right?" question of an unsure grade with one key."""

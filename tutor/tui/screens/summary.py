@@ -8,13 +8,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from tutor.study.grading import short_name
 from tutor.study.session import SessionSummary, StudySession
 from tutor.tui.messages import AttemptChanged
 from tutor.tui.widgets.card_timer import format_duration
 from tutor.tui.widgets.grader_status import GraderStatusBar
+from tutor.tui.widgets.key_footer import KeyFooter
 
 
 def summary_content(summary: SessionSummary, refining: int = 0) -> Content:
@@ -77,7 +78,7 @@ class SummaryScreen(Screen[None]):
                 yield Button("Report (r)", id="report")
                 yield Button("Back to decks (Enter)", id="back")
         yield GraderStatusBar()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @property
     def refining(self) -> int:
