@@ -7,6 +7,7 @@ measures the time; this checks the modules, which do not depend on the machine's
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -63,3 +64,21 @@ async def test_the_rules_grader_is_built_behind_the_first_question(tmp_path: Pat
         assert app.grading.policy._rules is not None
         await pilot.press(*"paris", "enter")
         assert app.store.reviews()[-1].score == 5
+
+
+async def test_the_collector_paused_for_start_up_is_back_once_the_question_is_drawn(
+        tmp_path: Path) -> None:
+    deck = tmp_path / "capitals.deck"
+    deck.write_text(DECK, encoding="utf-8")
+    library = load_library([deck])
+    app = create_app(Settings(), library, clock=FixedClock(), study=library.decks)
+    gc.disable()  # as `tutor study` does
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # start-up's objects are not scanned again
+    finally:
+        gc.enable()
+        gc.unfreeze()

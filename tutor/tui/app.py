@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -237,6 +238,11 @@ class TutorApp(App[int]):
         if self._background_started:
             return
         self._background_started = True
+        if not gc.isenabled():
+            # `tutor study` paused the collector for start-up: what start-up built
+            # (modules, classes, styles) lives all run long, so it is not scanned again.
+            gc.freeze()
+            gc.enable()
         self.warm_up_rules()
         if self.grading.status().phase == "loading":
             self.load_model()
