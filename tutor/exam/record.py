@@ -68,6 +68,7 @@ from tutor.exam.model import (
     ExamQuestion,
     QuestionGrade,
 )
+from tutor.store.codec import parse_time
 
 RECORD_KIND = "exam"
 RECORD_VERSION = 1
@@ -128,16 +129,11 @@ def number(data: dict[str, Any], key: str, default: float | None = None) -> floa
 
 
 def moment(data: dict[str, Any], key: str) -> datetime | None:
-    """An ISO 8601 time field (null allowed); naive times are refused."""
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"'{key}' must be a time")
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise ValueError(f"'{key}' has no timezone")
-    return parsed
+    """An ISO 8601 time field (null allowed); naive times are refused. Errors name the field."""
+    try:
+        return parse_time(data.get(key))
+    except ValueError as exc:
+        raise ValueError(f"'{key}': {exc}") from None
 
 
 def strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
