@@ -620,9 +620,13 @@ async def test_the_summary_follows_a_verdict_that_arrives_after_the_session(
         assert isinstance(app.screen, SummaryScreen)
         assert "still checking 1 answer" in text_of(app, "#summary")
         assert "100%" in text_of(app, "#summary")
+        await pilot.press("tab")  # onto a button: the redraw must keep the focus there
+        focused = app.focused.id if app.focused is not None else None
+        assert focused
         grader.release.set()
         await settle(pilot)
         await pilot.pause()
+        assert app.focused is not None and app.focused.id == focused
         summary = text_of(app, "#summary")
         assert "0% (0 of 1 right)" in summary and "still checking" not in summary
         assert app.screen.query("#drill")  # the topic went wrong: drilling is offered
@@ -639,3 +643,34 @@ async def test_typo_diff_shows_even_at_full_marks(tmp_path: Path) -> None:
         assert diff.display and "Pariss" in str(diff.render())
         await pilot.press("enter", *"madrid.", "enter")  # case and a full stop: no diff
         assert not app.screen.query_one("#diff", Static).display
+
+
+async def test_a_late_pass_drops_the_repeat_that_was_not_shown_yet(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    grader = GatedGrader(score=5)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock(), grader=grader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *"the city of light", "enter", "enter")  # rules: wrong
+        await pilot.press(*"Madrid", "enter", "enter", *"Lima", "enter")
+        assert app.screen.session.current.card.id == "0000000001"  # France's repeat is next
+        grader.release.set()
+        await settle(pilot)  # the model passes France while Lima's verdict is on screen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)  # no repeat of a card already passed
+
+
+async def test_the_exam_answer_box_still_lets_tab_move_the_focus(tmp_path: Path) -> None:
+    from textual.app import App
+
+    class Host(App[None]):
+        def compose(self):
+            yield AnswerInput(id="answer")
+            yield Static("other", id="other")
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#other", Static).can_focus = True
+        app.query_one("#answer", AnswerInput).focus()
+        await pilot.press("tab")
+        assert app.focused is app.query_one("#other", Static)

@@ -135,11 +135,11 @@ class DueQueue:
         self._pending.insert(0, item)
         return item
 
-    def regrade(self, card_id: str, passed: bool) -> None:
+    def regrade(self, card_id: str, passed: bool, *, on_screen: QueueItem | None = None) -> None:
         """A late grade changed the last answer for ``card_id``: fix its relearning step.
 
-        A relearning step that is already the current card stays: the learner may be
-        looking at it (and typing), and the answer must go to the card on screen.
+        A relearning step that is ``on_screen`` (the learner is being asked it, maybe
+        typing) stays: the answer must go to the card on screen.
         """
         for entry in reversed(self._history):
             item, relearn = entry
@@ -147,7 +147,7 @@ class DueQueue:
             if item.card_id != card_id:
                 continue
             if passed and relearn is not None:
-                if relearn is self.current:
+                if relearn is on_screen:
                     return
                 self._drop_pending(relearn)
                 entry[1] = None

@@ -199,6 +199,9 @@ class StudySession:
         self.started: datetime = clock.now()
         self.attempts: list[Attempt] = []
         """Answers in order, undone ones removed."""
+        self.on_screen: QueueItem | None = None
+        """The card a UI is asking now (set by the UI, cleared by `submit`): a late
+        verdict never takes that card out of the queue under the learner."""
         self._numbers = itertools.count(1)
         self._decks_by_key = {deck.key: deck for deck in self.decks}
 
@@ -298,6 +301,7 @@ class StudySession:
         )
         review = self.store.record_review(outcome.review, outcome.state)
         self.queue.answer(provisional.correct)
+        self.on_screen = None
         attempt = Attempt(
             number=next(self._numbers), item=item, answer=answer,
             response_ms=max(0, int(response_ms)), request=request, provisional=provisional,
@@ -448,7 +452,7 @@ class StudySession:
         attempt.review = stored
         attempt.result = result
         if result.correct != was_correct:
-            self.queue.regrade(attempt.card_id, result.correct)
+            self.queue.regrade(attempt.card_id, result.correct, on_screen=self.on_screen)
 
     def _deck_holding(self, card: Card) -> Deck:
         for deck in self.decks:

@@ -148,9 +148,19 @@ def test_a_late_pass_keeps_a_relearning_step_that_is_already_being_asked() -> No
     queue.answer(passed=False)  # a0 failed: asked again after one card
     queue.answer(passed=True)  # a1
     assert queue.current is not None and queue.current.card_id == "a0"
-    queue.regrade("a0", passed=True)  # the model's pass arrives while a0 is on screen
-    assert queue.current is not None and queue.current.card_id == "a0"
+    on_screen = queue.current
+    queue.regrade("a0", passed=True, on_screen=on_screen)  # the pass arrives while a0 is asked
+    assert queue.current is on_screen
     queue.answer(passed=True)
+    assert queue.current is None
+
+
+def test_a_late_pass_drops_a_relearning_step_that_is_next_but_not_yet_shown() -> None:
+    queue = DueQueue(build_queue([deck("a", 2)], {}, NOW, new_limit=2, review_limit=0).pending(),
+                     relearn_after=1)
+    queue.answer(passed=False)  # a0 failed: asked again after one card
+    queue.answer(passed=True)  # a1, whose verdict is on screen: a0's step is next
+    queue.regrade("a0", passed=True, on_screen=None)
     assert queue.current is None
 
 

@@ -97,7 +97,8 @@ class StudyScreen(Screen[None]):
             yield CardTimer(self.session.clock, id="timer")
         with VerticalScroll(id="question-box", can_focus=True):
             yield Markdown(id="question")
-        yield AnswerInput(id="answer", placeholder="Type your answer; Enter submits")
+        yield AnswerInput(id="answer", placeholder="Type your answer; Enter submits",
+                          keep_focus=True)
         yield GradeView(id="grade")
         yield GraderStatusBar()
         yield KeyFooter()
@@ -124,7 +125,7 @@ class StudyScreen(Screen[None]):
             self.finish()
             return None
         self.shown = None
-        self.asked = item
+        self.asked = self.session.on_screen = item
         self.phase = "asking"
         self.card_number = self.session.progress().number
         self.query_one("#grade", GradeView).clear()

@@ -97,7 +97,11 @@ class SummaryScreen(Screen[None]):
             self.notify(f"{front}: {message.old_score}/5 → {attempt.result.score}/5",
                         title=f"Regraded by {short_name(attempt.result.grader)}", timeout=5)
         self.summary = self.session.summary()
+        focused = self.focused.id if self.focused is not None else None
         await self.recompose()
+        # The redraw replaced every widget: give the focus back to the new one in its place.
+        target = self.query(f"#{focused}") if focused else None
+        (target.first() if target else self.query_one("#summary-box")).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Drilling needs a topic that went wrong."""

@@ -13,9 +13,7 @@ class AnswerInput(TextArea):
     """A TextArea where Enter submits the answer instead of breaking the line."""
 
     NEWLINE_KEYS = {"ctrl+j", "shift+enter", "alt+enter"}
-    #: Keys that would move the focus away while typing: outside the box, letter keys are
-    #: commands (s skips, q ends the session), so a stray Tab must not turn words into
-    #: commands. Escape is the way out, and says so in the footer.
+    #: Keys that move the focus away; with ``keep_focus`` they do nothing while typing.
     STAY_KEYS = {"tab", "shift+tab"}
 
     @dataclass
@@ -30,7 +28,10 @@ class AnswerInput(TextArea):
             """The answer box that was submitted."""
             return self.input
 
-    def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:
+    def __init__(self, *, id: str | None = None, placeholder: str = "",
+                 keep_focus: bool = False) -> None:
+        """``keep_focus``: Tab stays in the box while it is editable (for screens where
+        letter keys outside it are commands: a stray Tab must not turn words into them)."""
         super().__init__(
             id=id,
             soft_wrap=True,
@@ -38,6 +39,7 @@ class AnswerInput(TextArea):
             show_line_numbers=False,
             placeholder=placeholder,
         )
+        self.keep_focus = keep_focus
 
     async def _on_key(self, event: events.Key) -> None:
         if self.read_only:
@@ -47,7 +49,7 @@ class AnswerInput(TextArea):
             event.prevent_default()
             self.post_message(self.Submitted(self, self.text))
             return
-        if event.key in self.STAY_KEYS:
+        if self.keep_focus and event.key in self.STAY_KEYS:
             event.stop()
             event.prevent_default()
             return
