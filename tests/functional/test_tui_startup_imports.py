@@ -25,7 +25,7 @@ DECK = "title: Capitals\n---\nQ: What is the capital of France?\nA: Paris\n"
 DEFERRED = ("tutor.grading.rules", "tutor.grading.checks", "tutor.grading.llamacpp",
             "tutor.grading.server", "tutor.commands.exam", "tutor.commands.report",
             "tutor.commands.import_deck", "tutor.report.build", "tutor.tui.screens.edit_card",
-            "importlib.metadata", "llama_cpp")
+            "importlib.metadata", "llama_cpp", "tutor.tui.screens.deck_list")
 
 
 def test_building_the_study_app_leaves_the_heavy_parts_for_later(tmp_path: Path) -> None:

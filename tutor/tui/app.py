@@ -23,7 +23,6 @@ from tutor.study.grading import RULES_LABEL, GraderStatus, PolicyGrading
 from tutor.study.session import Attempt, StudySession
 from tutor.tui.commands import TutorCommands
 from tutor.tui.messages import AttemptChanged, GradeRefined, ModelLoaded
-from tutor.tui.screens.deck_list import DeckListScreen
 from tutor.tui.screens.study import StudyScreen
 
 if TYPE_CHECKING:
@@ -89,7 +88,7 @@ class TutorApp(App[int]):
         if self.first_screen is not None:
             self.push_screen(self.first_screen, lambda _result: self.exit(0))
         elif not self._start_named_session():
-            self.push_screen(DeckListScreen(self.library))
+            self.push_deck_list()
         for error in self.library.errors:
             self.notify(error, title="Deck not loaded", severity="error", timeout=10)
         if self.settings.theme and self.settings.theme not in self.available_themes:
@@ -142,6 +141,13 @@ class TutorApp(App[int]):
         """Close the screen on top and show the deck list (built now if the app opened
         straight into a session)."""
         self.pop_screen()
+        self.push_deck_list()
+
+    def push_deck_list(self) -> None:
+        """Show the deck list, unless it is already on the stack (it is imported on first
+        use: a session named on the command line never waits for it)."""
+        from tutor.tui.screens.deck_list import DeckListScreen
+
         if not any(isinstance(screen, DeckListScreen) for screen in self.screen_stack):
             self.push_screen(DeckListScreen(self.library))
 
