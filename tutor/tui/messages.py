@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.message import Message
+from textual.screen import Screen
 
 from tutor.grading.base import GradeResult
+from tutor.study.grading import short_name
 from tutor.study.session import Attempt, StudySession
 
 
@@ -34,3 +36,12 @@ class AttemptChanged(Message):
     attempt: Attempt
     old_score: int
     """The score shown before the change."""
+
+    def notify_regrade(self, screen: Screen[object]) -> None:
+        """On ``screen``, say the score changed (for an answer no longer on screen)."""
+        attempt = self.attempt
+        if attempt.undone or attempt.result.score == self.old_score:
+            return
+        front = attempt.card.front.splitlines()[0][:50]
+        screen.notify(f"{front}: {self.old_score}/5 → {attempt.result.score}/5",
+                      title=f"Regraded by {short_name(attempt.result.grader)}", timeout=5)

@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.widgets import Header, Markdown, Static
 
 from tutor.errors import TutorError
-from tutor.study.grading import short_name
 from tutor.study.session import Attempt, StudySession
 from tutor.tui.messages import AttemptChanged
 from tutor.tui.widgets.answer_input import AnswerInput
@@ -29,7 +28,6 @@ from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from tutor.schedule.queue import QueueItem
     from tutor.tui.app import TutorApp
     from tutor.tui.screens.edit_card import CardEdit
     from tutor.tui.screens.override import OverrideChoice
@@ -81,8 +79,6 @@ class StudyScreen(Screen[None]):
         self.shown: Attempt | None = None
         """The attempt on screen in the graded phase."""
         self.card_number = 1
-        self.asked: QueueItem | None = None
-        """The card on screen in the asking phase (answers go to it, and only to it)."""
         self._from_palette = False
 
     @property
@@ -125,7 +121,7 @@ class StudyScreen(Screen[None]):
             self.finish()
             return None
         self.shown = None
-        self.asked = self.session.on_screen = item
+        self.session.on_screen = item
         self.phase = "asking"
         self.card_number = self.session.progress().number
         self.query_one("#grade", GradeView).clear()
@@ -219,7 +215,7 @@ class StudyScreen(Screen[None]):
     def _submitted(self, event: AnswerInput.Submitted) -> None:
         if self.phase != "asking" or self.session.current is None:
             return
-        if self.session.current is not self.asked:
+        if self.session.current is not self.session.on_screen:
             # The queue changed under the question (a late verdict): ask the card it holds.
             self.notify("The cards changed while you typed: here is the next one.", timeout=4)
             self.show_question(prefill=event.value)
@@ -251,15 +247,13 @@ class StudyScreen(Screen[None]):
     def on_attempt_changed(self, message: AttemptChanged) -> None:
         """A late verdict arrived: redraw it if shown, else say what changed."""
         attempt = message.attempt
-        if self.phase == "asking" and self.session.current is not self.asked:
+        if self.phase == "asking" and self.session.current is not self.session.on_screen:
             # The late verdict changed the queue under the question: ask what it holds now.
             self.show_question(prefill=self.query_one("#answer", AnswerInput).text)
         if attempt is self.shown:
             self.show_grade(attempt)
-        elif not attempt.undone and attempt.result.score != message.old_score:
-            front = attempt.card.front.splitlines()[0][:50]
-            self.notify(f"{front}: {message.old_score}/5 → {attempt.result.score}/5",
-                        title=f"Regraded by {short_name(attempt.result.grader)}", timeout=5)
+        else:
+            message.notify_regrade(self)
         self.update_progress()
 
     def action_next(self) -> None:

@@ -10,7 +10,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
-from tutor.study.grading import short_name
 from tutor.study.session import SessionSummary, StudySession
 from tutor.tui.messages import AttemptChanged
 from tutor.tui.widgets.card_timer import format_duration
@@ -91,11 +90,7 @@ class SummaryScreen(Screen[None]):
 
     async def on_attempt_changed(self, message: AttemptChanged) -> None:
         """A late verdict arrived: say what changed and redraw the numbers."""
-        attempt = message.attempt
-        if not attempt.undone and attempt.result.score != message.old_score:
-            front = attempt.card.front.splitlines()[0][:50]
-            self.notify(f"{front}: {message.old_score}/5 → {attempt.result.score}/5",
-                        title=f"Regraded by {short_name(attempt.result.grader)}", timeout=5)
+        message.notify_regrade(self)
         self.summary = self.session.summary()
         focused = self.focused.id if self.focused is not None else None
         await self.recompose()
