@@ -81,7 +81,7 @@ def deck_from(result: ImportResult, title: str, source: Path) -> Deck:
         source=f"imported from {source.name} ({result.format})",
     )
     deck.topics = deck.topic_names()
-    deck.ensure_ids()
+    deck.ensure_ids(warnings=result.warnings)
     return deck
 
 

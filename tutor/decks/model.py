@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_TOPIC = "general"
+#: Longest card id kept (generated ids have 10 characters; handwritten ones may be longer).
+MAX_CARD_ID_CHARS = 100
 
 
 @dataclass
@@ -21,6 +25,16 @@ class Card:
     alternatives: list[str] = field(default_factory=list)
     """Other answers accepted as fully correct (added by the learner's overrides too)."""
     id: str = ""
+
+    def copy(self) -> Card:
+        """An independent copy (the tag and alternative lists are not shared)."""
+        return Card(front=self.front, back=self.back, topic=self.topic, tags=list(self.tags),
+                    alternatives=list(self.alternatives), id=self.id)
+
+    def same_text(self, other: Card) -> bool:
+        """True when everything but the id is the same (what a deck file line holds)."""
+        return (self.front, self.back, self.topic, self.tags, self.alternatives) == (
+            other.front, other.back, other.topic, other.tags, other.alternatives)
 
     def to_json(self) -> dict[str, object]:
         """The card as plain data (the `tutor import --json` shape plus the extras)."""
@@ -45,6 +59,9 @@ class Deck:
     description: str = ""
     topics: list[str] = field(default_factory=list)
     """The deck's topic vocabulary (informational; each card names its own topic)."""
+    origin: Any = field(default=None, repr=False, compare=False)
+    """What the file looked like when last read or written (`tutor.decks.native` uses it
+    to edit the file in place)."""
 
     @property
     def key(self) -> str:
@@ -68,18 +85,38 @@ class Deck:
             seen.setdefault(card.topic, None)
         return list(seen)
 
-    def ensure_ids(self) -> int:
-        """Give every card without an id (or with a duplicate id) a fresh one; return how many."""
-        taken: set[str] = set()
+    def ensure_ids(self, taken: Collection[str] = (), warnings: list[str] | None = None) -> int:
+        """Give every card without a valid id, or with one an earlier card has, a fresh one.
+
+        New ids also avoid ``taken`` (the ids of other decks). Returns how many cards got
+        one; a replaced id (invalid or duplicate: it came from an import, not from tutor)
+        adds a line to ``warnings``.
+        """
+        used = set(taken)
+        seen: set[str] = set()
         changed = 0
-        for card in self.cards:
-            if card.id and card.id not in taken:
-                taken.add(card.id)
+        for number, card in enumerate(self.cards, start=1):
+            if valid_card_id(card.id) and card.id not in seen:
+                seen.add(card.id)
+                used.add(card.id)
                 continue
-            card.id = make_card_id(card.front, self.title, taken)
-            taken.add(card.id)
+            if card.id and warnings is not None:
+                why = "is used by an earlier card" if card.id in seen else "is not a valid card id"
+                warnings.append(f"card {number} ({card.front[:30]!r}): id {card.id[:30]!r} {why};"
+                                " it gets a new id")
+            card.id = make_card_id(card.front, self.title, used)
+            seen.add(card.id)
+            used.add(card.id)
             changed += 1
         return changed
+
+
+def valid_card_id(text: str) -> bool:
+    """True for an id an ``id:`` line holds and reads back unchanged: one line of printable
+    characters, no space at either end, at most `MAX_CARD_ID_CHARS`. (So an id holding
+    ``\\n---\\nQ:`` can never add a card to a deck file.)"""
+    return (0 < len(text) <= MAX_CARD_ID_CHARS and text.isprintable()
+            and text == text.strip())
 
 
 def normalise_space(text: str) -> str:

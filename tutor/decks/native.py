@@ -27,20 +27,33 @@ with a backslash is written with one extra leading backslash.
 
 Cards without an ``id:`` get one when tutor first opens the deck (it is written
 back to the file); keep it and the card keeps its history when its text changes.
+An id is one line of printable characters (`tutor.decks.model.valid_card_id`); an
+invalid one, or one an earlier card of the deck has, is replaced with a warning.
+
+Tutor edits a deck file in place (`save_deck`): it rewrites only the lines of the
+cards that changed (their ``id``/``topic``/``tags``/``alt`` lines, question and
+answer) and appends new cards; comments, stray text and blocks it could not parse
+stay byte for byte. Before writing it re-reads the file: edits made in another
+editor since tutor read it are kept (a card changed in tutor wins over the same
+card changed outside). ``<name>.deck.bak`` holds the version each write replaced.
+A symlinked deck is written through the link.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tutor.atomic import atomic_write_text
-from tutor.decks.model import DEFAULT_TOPIC, Card, Deck
-from tutor.decks.textio import read_text
+from tutor.atomic import atomic_write_bytes
+from tutor.decks.model import DEFAULT_TOPIC, Card, Deck, valid_card_id
+from tutor.decks.textio import MAX_DECK_BYTES, decode_bytes, read_text
 from tutor.errors import DeckError
+from tutor.fileread import UnreadableFile, read_limited
 
 SUFFIX = ".deck"
+BACKUP_SUFFIX = ".bak"
 HEADER_COMMENT = (
     "# tutor deck: edit freely. Keep each card's 'id:' line; it links the card to your"
     " study history."
@@ -53,11 +66,68 @@ _CARD_FIELDS = {"id", "topic", "tags", "alt"}
 
 
 @dataclass
+class CardPlace:
+    """Where a parsed card sits in its file (0-based line indexes) and which lines it owns:
+    its field lines, the question (``question`` to ``answer``) and the answer (``answer``
+    to ``content_end``). Other lines of the block (comments, stray text, trailing blank
+    lines) are not the card's and are never rewritten."""
+
+    start: int
+    """The block's first line (after its ``---``)."""
+    end: int
+    """The line after the block."""
+    fields: list[tuple[int, str]]
+    """(line, key) of each ``id``/``topic``/``tags``/``alt`` line."""
+    question: int
+    answer: int
+    content_end: int
+    written_id: str
+    """The id as the file has it ('' when missing or invalid)."""
+
+
+@dataclass
 class ParseResult:
     """A parsed deck plus the problems found (``line N: ...``)."""
 
     deck: Deck
     warnings: list[str] = field(default_factory=list)
+    places: list[CardPlace] = field(default_factory=list)
+    """Where each card of ``deck.cards`` (as parsed) sits in the text."""
+
+
+@dataclass
+class _Entry:
+    card: Card
+    """The card object in the deck."""
+    saved: Card
+    """Its text as in the file (or as tutor last wrote it)."""
+    index: int | None
+    """Its position in `DeckFile.places`; None once it was deleted outside tutor."""
+
+
+@dataclass
+class DeckFile:
+    """A deck file as tutor last read or wrote it: what `save_deck` edits in place and
+    compares the file on disk with (to find edits made outside tutor)."""
+
+    path: Path
+    """The file itself (symlinks resolved)."""
+    text: str
+    places: list[CardPlace]
+    entries: dict[int, _Entry] = field(default_factory=dict)
+    """By ``id()`` of the card object (the entry keeps the object alive)."""
+
+    def entry(self, card: Card) -> _Entry | None:
+        """What was saved of ``card``, if it is one of the cards read from this file."""
+        found = self.entries.get(id(card))
+        return found if found is not None and found.card is card else None
+
+    def line_of(self, card: Card) -> int | None:
+        """The 1-based line where ``card``'s block starts, if known."""
+        found = self.entry(card)
+        if found is None or found.index is None:
+            return None
+        return self.places[found.index].start + 1
 
 
 def _split_list(value: str) -> list[str]:
@@ -82,26 +152,31 @@ def _trim_block(lines: list[str]) -> str:
 
 def parse_deck(text: str, title: str = "Untitled deck") -> ParseResult:
     """Parse native deck text. Never raises on content: problems become warnings."""
-    deck = Deck(title=title)
-    warnings: list[str] = []
+    result = ParseResult(Deck(title=title))
     lines = text.split("\n")
-    blocks: list[tuple[int, list[str]]] = []
-    current: list[str] | None = None
-    start = 0
-    for number, line in enumerate(lines, start=1):
+    blocks: list[int] = []
+    for index, line in enumerate(lines):
         if _SEPARATOR.match(line):
-            current = []
-            blocks.append((number + 1, current))
+            blocks.append(index + 1)
+        elif not blocks:
+            _header_line(result.deck, line, index + 1, result.warnings)
+    ends = [start - 1 for start in blocks[1:]] + [len(lines)] * bool(blocks)
+    first_line_of: dict[str, int] = {}
+    for start, end in zip(blocks, ends, strict=True):
+        parsed = _parse_card(lines, start, end, result.warnings)
+        if parsed is None:
             continue
-        if current is None:
-            _header_line(deck, line, number, warnings)
-        else:
-            current.append(line)
-    for start, block in blocks:
-        card = _parse_card(block, start, warnings)
-        if card is not None:
-            deck.cards.append(card)
-    return ParseResult(deck, warnings)
+        card, place = parsed
+        if card.id in first_line_of:
+            result.warnings.append(
+                f"line {start + 1}: id {card.id!r} is also the id of the card at line"
+                f" {first_line_of[card.id]}; this card gets a new id")
+            card.id = ""
+        elif card.id:
+            first_line_of[card.id] = start + 1
+        result.deck.cards.append(card)
+        result.places.append(place)
+    return result
 
 
 def _header_line(deck: Deck, line: str, number: int, warnings: list[str]) -> None:
@@ -119,61 +194,78 @@ def _header_line(deck: Deck, line: str, number: int, warnings: list[str]) -> Non
         setattr(deck, key, value)
 
 
-def _parse_card(block: list[str], start: int, warnings: list[str]) -> Card | None:
+def _parse_card(lines: list[str], start: int, end: int,
+                warnings: list[str]) -> tuple[Card, CardPlace] | None:
+    """The card of the block ``lines[start:end]`` and its place, or None (with a warning)."""
     fields: dict[str, str] = {}
+    field_lines: list[tuple[int, str]] = []
     alts: list[str] = []
     front: list[str] = []
     back: list[str] = []
     section = "fields"
-    for offset, line in enumerate(block):
-        number = start + offset
+    question = answer = content_end = end
+    for index in range(start, end):
+        line = lines[index]
+        number = index + 1
         if section == "fields":
             stripped = line.strip()
             if not stripped or stripped.startswith("#"):
                 continue
             if line.startswith("Q:"):
-                section = "front"
+                section, question = "front", index
                 front.append(line[2:].strip())
                 continue
             match = _FIELD.match(stripped)
             if match and match.group(1).lower() in _CARD_FIELDS:
                 key, value = match.group(1).lower(), match.group(2).strip()
+                field_lines.append((index, key))
                 if key == "alt":
                     if value:
                         alts.append(value)
+                elif key == "id" and value and not valid_card_id(value):
+                    warnings.append(f"line {number}: {value[:30]!r} is not a valid card id (one"
+                                    " line of printable characters, at most 100); the card"
+                                    " gets a new id")
+                    fields[key] = ""
                 else:
                     fields[key] = value
                 continue
             warnings.append(f"line {number}: expected a field (id, topic, tags, alt) or 'Q:'")
         elif section == "front":
             if line.startswith("A:"):
-                section = "back"
+                section, answer, content_end = "back", index, index + 1
                 back.append(line[2:].strip())
             else:
                 front.append(_unescape(line))
         else:
             back.append(_unescape(line))
+            if line.strip():
+                content_end = index + 1
     if section == "fields":
         if fields or alts:
-            warnings.append(f"line {start}: card has no 'Q:' line; skipped")
+            warnings.append(f"line {start + 1}: card has no 'Q:' line; skipped")
         return None
     front_text, back_text = _trim_block(front), _trim_block(back)
     if section == "front":
-        warnings.append(f"line {start}: card has no 'A:' line; skipped")
+        warnings.append(f"line {start + 1}: card has no 'A:' line; skipped")
         return None
     if not front_text:
-        warnings.append(f"line {start}: card has an empty question; skipped")
+        warnings.append(f"line {start + 1}: card has an empty question; skipped")
         return None
     if not back_text:
-        warnings.append(f"line {start}: card has an empty answer")
-    return Card(
+        warnings.append(f"line {start + 1}: card has an empty answer")
+    card_id = fields.get("id", "")
+    card = Card(
         front=front_text,
         back=back_text,
         topic=fields.get("topic") or DEFAULT_TOPIC,
         tags=_split_list(fields.get("tags", "")),
         alternatives=alts,
-        id=fields.get("id", ""),
+        id=card_id,
     )
+    place = CardPlace(start=start, end=end, fields=field_lines, question=question,
+                      answer=answer, content_end=content_end, written_id=card_id)
+    return card, place
 
 
 def _block_lines(marker: str, text: str) -> list[str]:
@@ -182,6 +274,23 @@ def _block_lines(marker: str, text: str) -> list[str]:
     if first.startswith("\\"):
         return [marker, *lines]
     return [f"{marker} {first}".rstrip(), *lines[1:]]
+
+
+def _field_lines(key: str, card: Card) -> list[str]:
+    """The ``key`` lines that say what ``card`` holds."""
+    if key == "id":
+        return [f"id: {card.id}"] if card.id else []
+    if key == "topic":
+        return [f"topic: {card.topic or DEFAULT_TOPIC}"]
+    if key == "tags":
+        return [f"tags: {', '.join(card.tags)}"] if card.tags else []
+    return [f"alt: {' '.join(alt.split())}" for alt in card.alternatives if alt.strip()]
+
+
+def _card_lines(card: Card) -> list[str]:
+    out = [*_field_lines("id", card), *_field_lines("topic", card), *_field_lines("tags", card),
+           *_field_lines("alt", card)]
+    return out + _block_lines("Q:", card.front) + _block_lines("A:", card.back)
 
 
 def format_deck(deck: Deck) -> str:
@@ -194,37 +303,255 @@ def format_deck(deck: Deck) -> str:
     if deck.topics:
         out.append(f"topics: {', '.join(deck.topics)}")
     for card in deck.cards:
-        out += ["", "---"]
-        if card.id:
-            out.append(f"id: {card.id}")
-        out.append(f"topic: {card.topic or DEFAULT_TOPIC}")
-        if card.tags:
-            out.append(f"tags: {', '.join(card.tags)}")
-        out += [f"alt: {' '.join(alt.split())}" for alt in card.alternatives if alt.strip()]
-        out += _block_lines("Q:", card.front)
-        out += _block_lines("A:", card.back)
+        out += ["", "---", *_card_lines(card)]
     return "\n".join(out) + "\n"
 
 
-def load_deck(path: Path, write_ids: bool = True) -> ParseResult:
-    """Read a native deck file; assign missing ids and (optionally) save them back."""
+# --------------------------------------------------------------------------- reading
+
+
+def read_deck(path: Path) -> ParseResult:
+    """Read and parse a native deck file; ids are not assigned (see `load_deck`)."""
     path = Path(path)
     text, _encoding = read_text(path)
     result = parse_deck(text, title=path.name.removesuffix(SUFFIX))
     result.deck.path = path
-    if result.deck.ensure_ids() and write_ids:
-        try:
-            save_deck(result.deck, path)
-        except OSError as exc:
-            result.warnings.append(f"could not save new card ids to {path}: {exc.strerror or exc}")
+    result.deck.origin = _deck_file(_resolved(path), text, result.places, result.deck.cards)
     return result
 
 
+def give_ids(result: ParseResult, taken: set[str] | None = None, write: bool = True) -> int:
+    """Give the cards of a read deck their missing ids (avoiding ``taken``, the ids of
+    other decks, which gains the new ones) and write them into the file."""
+    deck = result.deck
+    changed = deck.ensure_ids(taken or (), result.warnings)
+    if taken is not None:
+        taken.update(card.id for card in deck.cards)
+    if changed and write:
+        try:
+            save_deck(deck)
+        except (OSError, DeckError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            result.warnings.append(f"could not save new card ids to {deck.path}: {why}")
+    return changed
+
+
+def load_deck(path: Path, write_ids: bool = True) -> ParseResult:
+    """Read a native deck file; assign missing ids and (optionally) save them back."""
+    result = read_deck(path)
+    give_ids(result, write=write_ids)
+    return result
+
+
+def _resolved(path: Path) -> Path:
+    """The file a path names, through symlinks (relative links resolve from their folder)."""
+    return Path(os.path.realpath(path))
+
+
+def _deck_file(path: Path, text: str, places: list[CardPlace], cards: list[Card]) -> DeckFile:
+    origin = DeckFile(path=path, text=text, places=places)
+    for index, card in enumerate(cards):
+        origin.entries[id(card)] = _Entry(card, card.copy(), index)
+    return origin
+
+
+# --------------------------------------------------------------------------- writing
+
+
 def save_deck(deck: Deck, path: Path | None = None) -> Path:
-    """Write ``deck`` atomically to ``path`` (default: where it was loaded from)."""
+    """Write ``deck`` to ``path`` (default: where it was loaded from); returns ``path``.
+
+    The deck's own file is edited in place (see the module docstring), merging edits
+    made outside tutor since it was read; any other file is replaced by the whole deck.
+    Either way the version replaced is kept as ``<file>.bak``, and the write is atomic.
+    Raises `DeckError` (one line) when the deck's file was removed or cannot be read.
+    """
     target = Path(path or deck.path or "")
     if not str(target):
         raise DeckError(f"deck '{deck.title}' has no file to save to")
-    atomic_write_text(target, format_deck(deck))
+    deck.ensure_ids()
+    real = _resolved(target)
+    origin = deck.origin if isinstance(deck.origin, DeckFile) else None
+    own_file = deck.path is not None and _resolved(deck.path) == real
+    current = _read_current(real, target)
+    if current is None and own_file and origin is not None and origin.path == real:
+        raise DeckError(f"{target} was moved or deleted since tutor read it; the change was"
+                        " not saved (put the file back and try again)")
+    if current is None or not own_file:
+        text = format_deck(deck)
+        origin = None
+    else:
+        _data, disk_text, _encoding = current
+        if origin is None or origin.path != real:
+            origin = DeckFile(path=real, text="", places=[])
+        text = _merge(deck, origin, disk_text)
+    new_data = _encode(text, current)
+    if current is None or new_data != current[0]:
+        if current is not None:
+            atomic_write_bytes(real.with_name(real.name + BACKUP_SUFFIX), current[0])
+        atomic_write_bytes(real, new_data)
     deck.path = target
+    _remember(deck, real, text)
     return target
+
+
+def _read_current(real: Path, shown: Path) -> tuple[bytes, str, str] | None:
+    """The file's bytes, text and encoding now; None when there is no file."""
+    if not os.path.lexists(real):
+        return None
+    try:
+        data = read_limited(real, MAX_DECK_BYTES, "deck file")
+    except UnreadableFile as exc:
+        raise DeckError(f"not saved: {exc}") from None
+    text, encoding = decode_bytes(data, str(shown))
+    return data, text, encoding
+
+
+def _encode(text: str, current: tuple[bytes, str, str] | None) -> bytes:
+    """``text`` in the file's encoding and line endings (new files: UTF-8, ``\\n``)."""
+    if current is None:
+        return text.encode("utf-8")
+    data, _text, encoding = current
+    if b"\r\n" in data:
+        text = text.replace("\n", "\r\n")
+    try:
+        return text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return text.encode("utf-8")
+
+
+def _remember(deck: Deck, real: Path, text: str) -> None:
+    """Record what was just written, so the next save edits it in place."""
+    parsed = parse_deck(text)
+    origin = DeckFile(path=real, text=text, places=parsed.places)
+    unused: dict[str, list[int]] = {}
+    for index, place in enumerate(parsed.places):
+        if place.written_id:
+            unused.setdefault(place.written_id, []).append(index)
+    previous = deck.origin if isinstance(deck.origin, DeckFile) else None
+    for card in deck.cards:
+        indexes = unused.get(card.id)
+        if indexes:
+            origin.entries[id(card)] = _Entry(card, card.copy(), indexes.pop(0))
+        elif previous is not None and (entry := previous.entry(card)) is not None:
+            # Deleted outside tutor and unchanged here: remember it, so a later save
+            # does not bring it back.
+            origin.entries[id(card)] = _Entry(card, entry.saved, None)
+    for entry in (previous.entries.values() if previous is not None else ()):
+        if id(entry.card) not in origin.entries and entry.index is not None:
+            # Left out of the deck (its id belongs to another deck): its lines stay.
+            indexes = unused.get(entry.saved.id) or unused.get(entry.card.id)
+            if indexes:
+                origin.entries[id(entry.card)] = _Entry(entry.card, entry.saved, indexes.pop(0))
+    deck.origin = origin
+
+
+def _merge(deck: Deck, origin: DeckFile, disk_text: str) -> str:
+    """The file's new text: ``disk_text`` with the deck's changed cards edited in.
+
+    A card unchanged since the file was read takes the file's version (an outside
+    edit), also in memory; a card changed in tutor wins. Lines no card owns stay.
+    """
+    if disk_text == origin.text and all(origin.entry(card) is not None for card in deck.cards):
+        places, on_disk = origin.places, None
+    else:
+        parsed = parse_deck(disk_text)
+        places, on_disk = parsed.places, parsed.deck.cards
+    lines = disk_text.split("\n")
+    used: set[int] = set()
+    edits: dict[int, list[str]] = {}
+    appended: list[Card] = []
+    for card in deck.cards:
+        entry = origin.entry(card)
+        changed = entry is None or not card.same_text(entry.saved)
+        written = origin.places[entry.index].written_id if entry and entry.index is not None else ""
+        index = _find_block(card, entry, written, places, on_disk, used)
+        if index is None:
+            if changed:
+                appended.append(card)
+            continue
+        used.add(index)
+        if on_disk is not None:
+            file_card = on_disk[index]
+        else:
+            assert entry is not None  # found through it
+            file_card = entry.saved
+        if not changed and not card.same_text(file_card):
+            _take_text(card, file_card)
+        block = _edit_block(lines, places[index], file_card, card)
+        if block != lines[places[index].start:places[index].end]:
+            edits[index] = block
+    for index in sorted(edits, reverse=True):
+        lines[places[index].start:places[index].end] = edits[index]
+    return _append(lines, appended)
+
+
+def _find_block(card: Card, entry: _Entry | None, written: str, places: list[CardPlace],
+                on_disk: list[Card] | None, used: set[int]) -> int | None:
+    """The index of ``card``'s block in the file now (``on_disk``: its cards, None when
+    the file is as tutor left it; ``written``: the id its block had then), or None."""
+    if on_disk is None:
+        return entry.index if entry is not None else None
+    for index, place in enumerate(places):
+        if index not in used and place.written_id and place.written_id == card.id:
+            return index
+    if entry is None or entry.index is None:
+        return None
+    # Read without a usable id, and the new one was never written: find it by its text.
+    for index, place in enumerate(places):
+        if (index not in used and place.written_id in ("", written)
+                and on_disk[index].same_text(entry.saved)):
+            return index
+    return None
+
+
+def _take_text(card: Card, source: Card) -> None:
+    card.front, card.back, card.topic = source.front, source.back, source.topic
+    card.tags, card.alternatives = list(source.tags), list(source.alternatives)
+
+
+def _edit_block(lines: list[str], place: CardPlace, old: Card, new: Card) -> list[str]:
+    """The block's lines with ``new``'s id and changed parts written over ``old``'s; lines
+    the card does not own (comments, stray text, blank lines after it) stay as they are."""
+    keys = dict(place.fields)
+    head = [(lines[i], keys.get(i)) for i in range(place.start, place.question)]
+    if place.written_id != new.id:
+        head = _replace_field(head, "id", _field_lines("id", new), default=0)
+    for key, differs in (("topic", old.topic != new.topic), ("tags", old.tags != new.tags),
+                         ("alt", old.alternatives != new.alternatives)):
+        if differs:
+            head = _replace_field(head, key, _field_lines(key, new), default=None)
+    question = lines[place.question:place.answer]
+    if old.front != new.front:
+        question = _block_lines("Q:", new.front)
+    answer = lines[place.answer:place.content_end]
+    if old.back != new.back:
+        answer = _block_lines("A:", new.back)
+    return [line for line, _key in head] + question + answer + lines[place.content_end:place.end]
+
+
+def _replace_field(head: list[tuple[str, str | None]], key: str, new_lines: list[str],
+                   default: int | None) -> list[tuple[str, str | None]]:
+    """``head`` with its ``key`` lines replaced by ``new_lines``, where the first of them
+    was (else at ``default``, else after the last field line, else before the question)."""
+    positions = [i for i, (_line, k) in enumerate(head) if k == key]
+    if positions:
+        at = positions[0]
+    elif default is not None:
+        at = default
+    else:
+        owned = [i for i, (_line, k) in enumerate(head) if k is not None]
+        at = owned[-1] + 1 if owned else len(head)
+    kept = [item for item in head if item[1] != key]
+    return kept[:at] + [(line, key) for line in new_lines] + kept[at:]
+
+
+def _append(lines: list[str], cards: list[Card]) -> str:
+    if not cards:
+        return "\n".join(lines)
+    while lines and lines[-1] == "":
+        lines.pop()
+    out = list(lines)
+    for card in cards:
+        out += ["", "---", *_card_lines(card)] if out else ["---", *_card_lines(card)]
+    return "\n".join(out) + "\n"
