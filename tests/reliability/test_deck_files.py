@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.conftest import run_cli
 from tutor.decks import Card, Deck, load_library, parse_deck
 from tutor.decks.export import export_deck
-from tutor.decks.model import valid_card_id
+from tutor.decks.model import make_card_id, valid_card_id
 from tutor.decks.native import load_deck, save_deck
 
 MALFORMED = """\
@@ -208,6 +208,37 @@ def test_a_symlinked_deck_is_written_through_the_link(tmp_path: Path) -> None:
     deck.cards[0].back = "b"
     save_deck(deck)
     assert link.is_symlink() and "A: b" in target.read_text(encoding="utf-8")
+
+
+def test_one_card_id_in_two_decks_is_refused_not_shared(tmp_path: Path) -> None:
+    first = "title: One\n---\nid: shared0001\nQ: one?\nA: 1\n---\nid: own0000001\nQ: x?\nA: y\n"
+    second = "title: Two\n---\nid: shared0001\nQ: two?\nA: 2\n---\nid: own0000002\nQ: z?\nA: w\n"
+    (tmp_path / "one.deck").write_text(first, encoding="utf-8")
+    (tmp_path / "two.deck").write_text(second, encoding="utf-8")
+
+    library = load_library([tmp_path])
+
+    ids = [card.id for deck in library.decks for card in deck.cards]
+    assert len(ids) == len(set(ids)) == 3
+    assert library.find("one").card("shared0001").front == "one?"
+    assert [c.id for c in library.find("two").cards] == ["own0000002"]
+    assert any("shared0001" in e and "one.deck" in e and "two.deck" in e for e in library.errors)
+    # Nothing is rewritten: the learner decides which card keeps the history.
+    assert (tmp_path / "two.deck").read_text(encoding="utf-8") == second
+
+
+def test_new_ids_avoid_ids_of_other_decks(tmp_path: Path) -> None:
+    # a.deck (loaded first) has no id yet; b.deck already holds the id it would get.
+    taken = make_card_id("Same question?", "Same")
+    (tmp_path / "a.deck").write_text("title: Same\n---\nQ: Same question?\nA: x\n", "utf-8")
+    (tmp_path / "b.deck").write_text(f"title: Same\n---\nid: {taken}\nQ: Same question?\nA: x\n",
+                                     "utf-8")
+
+    library = load_library([tmp_path])
+
+    assert library.errors == []
+    assert library.find("b").cards[0].id == taken
+    assert library.find("a").cards[0].id not in ("", taken)
 
 
 def test_invalid_and_duplicate_ids_are_never_written_raw(tmp_path: Path) -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.decks.model import Deck
-from tutor.decks.native import SUFFIX, load_deck
+from tutor.decks.native import SUFFIX, DeckFile, ParseResult, give_ids, read_deck
 from tutor.errors import DeckError
 
 
 @dataclass
 class DeckLibrary:
-    """The decks that loaded, plus one line for each file that did not."""
+    """The decks that loaded, plus one line for each file that did not (or loaded in part:
+    a card left out because another deck has its id)."""
 
     decks: list[Deck] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -39,7 +41,11 @@ def deck_files(folders: list[Path]) -> list[Path]:
 
 
 def load_library(paths: list[Path], strict: bool = False) -> DeckLibrary:
-    """Load decks from files and folders. With ``strict``, the first bad file raises."""
+    """Load decks from files and folders. With ``strict``, the first bad file raises.
+
+    All files are read before any new id is given, so a new id never repeats one
+    that a deck later in the list already has (see `claim_ids`).
+    """
     library = DeckLibrary()
     files: list[Path] = []
     for path in paths:
@@ -47,17 +53,61 @@ def load_library(paths: list[Path], strict: bool = False) -> DeckLibrary:
             files.extend(deck_files([path]))
         else:
             files.append(path)
+    results: list[ParseResult] = []
     for path in files:
         try:
-            result = load_deck(path)
+            results.append(read_deck(path))
         except DeckError as exc:
             if strict:
                 raise
             library.errors.append(str(exc))
-            continue
+    decks = [result.deck for result in results]
+    library.errors.extend(claim_ids(decks))
+    taken = {card.id for deck in decks for card in deck.cards if card.id}
+    for result in results:
+        give_ids(result, taken)
         library.decks.append(result.deck)
-        library.warnings.extend(f"{path.name}: {w}" for w in result.warnings)
+        name = result.deck.path.name if result.deck.path else result.deck.key
+        library.warnings.extend(f"{name}: {w}" for w in result.warnings)
     return library
+
+
+def claim_ids(decks: list[Deck]) -> list[str]:
+    """Leave out each card whose id an earlier deck of ``decks`` has; one line for each.
+
+    The study history is keyed by card id alone (that is what lets a card keep its
+    history when its deck file is renamed), so two decks sharing an id would share
+    one schedule. Tutor cannot tell which deck's card the history belongs to, so it
+    rewrites neither file: the card stays in its file, out of the session, until the
+    learner deletes one of the two ``id:`` lines (that card then gets a new id).
+    """
+    owners: dict[str, Deck] = {}
+    problems: list[str] = []
+    for deck in decks:
+        kept = []
+        for card in deck.cards:
+            owner = owners.setdefault(card.id, deck) if card.id else deck
+            if owner is deck:
+                kept.append(card)
+                continue
+            origin = deck.origin if isinstance(deck.origin, DeckFile) else None
+            line = origin.line_of(card) if origin is not None else None
+            where = f" (line {line})" if line else ""
+            problems.append(
+                f"{_file_name(deck)}: card {card.id}{where} left out: {_file_name(owner)} has"
+                " a card with the same id, and one id cannot have two study histories (delete"
+                " one of the two 'id:' lines; that card then gets a new id)")
+        deck.cards[:] = kept
+    return problems
+
+
+def _real(deck: Deck) -> str:
+    """What identifies a deck's file (a deck named twice is loaded once)."""
+    return os.path.realpath(deck.path) if deck.path is not None else f"\0{id(deck)}"
+
+
+def _file_name(deck: Deck) -> str:
+    return deck.path.name if deck.path is not None else deck.key
 
 
 def resolve_decks(names: list[str], folders: list[Path]) -> DeckLibrary:
@@ -79,7 +129,12 @@ def resolve_decks(names: list[str], folders: list[Path]) -> DeckLibrary:
             if deck is None:
                 choices = ", ".join(d.key for d in known.decks) or "none found"
                 raise DeckError(f"no deck named '{name}' (known decks: {choices})")
-            loaded = DeckLibrary(decks=[deck])
-        library.decks.extend(loaded.decks)
+            ours = f"{_file_name(deck)}: "
+            loaded = DeckLibrary(decks=[deck],
+                                 errors=[e for e in known.errors if e.startswith(ours)])
+        had = {_real(deck) for deck in library.decks}
+        library.decks.extend(deck for deck in loaded.decks if _real(deck) not in had)
+        library.errors.extend(loaded.errors)
         library.warnings.extend(loaded.warnings)
+    library.errors.extend(claim_ids(library.decks))
     return library

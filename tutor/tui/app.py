@@ -90,7 +90,7 @@ class TutorApp(App[int]):
         elif not self._start_named_session():
             self.push_deck_list()
         for error in self.library.errors:
-            self.notify(error, title="Deck not loaded", severity="error", timeout=10)
+            self.notify(error, title="Deck problem", severity="error", timeout=10)
         if self.settings.theme and self.settings.theme not in self.available_themes:
             self.notify(f"unknown theme '{self.settings.theme}'", title="Settings",
                         severity="warning")
