@@ -16,11 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from tutor.errors import ConfigError
+from tutor.fileread import UnreadableFile, read_limited
 
 #: The repository's bundled decks (present in a source checkout / editable install).
 BUNDLED_DECKS = Path(__file__).resolve().parent.parent / "decks"
 #: The repository's models folder: any ``*.gguf`` here overrides the default model.
 BUNDLED_MODELS = Path(__file__).resolve().parent.parent / "models"
+
+#: Largest settings file read (a config file is a few hundred bytes).
+CONFIG_LIMIT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -115,13 +119,19 @@ def config_file() -> Path:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read settings; a missing file gives defaults, a malformed one a `ConfigError`."""
+    """Read settings; a missing file gives defaults, a malformed one a `ConfigError`.
+
+    The file is read with a size limit and must be a regular file: ``/dev/zero`` or a
+    FIFO as ``$TUTOR_CONFIG`` is an error, not a hang.
+    """
     path = path or config_file()
     if not path.exists():
         return Settings()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_limited(path, CONFIG_LIMIT, "config file").decode("utf-8")
+    except UnreadableFile as exc:
+        raise ConfigError(str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
     try:
         data = tomllib.loads(text)
