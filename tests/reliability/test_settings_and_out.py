@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import os
 import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_cli
+from tutor.cli import main
 from tutor.errors import ConfigError
-from tutor.settings import load_settings
+from tutor.schedule.leitner import LeitnerScheduler
+from tutor.settings import KNOWN_THEMES, MAX_INTERVAL_DAYS, load_settings
 
 #: A quick command's time limit: a hang fails the test instead of stalling the suite.
 QUICK = 30
@@ -36,6 +39,111 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], *words: str) -
     for word in words:
         assert word in lines[0], lines[0]
     return lines[0]
+
+
+# --------------------------------------------------------------- item 11: setting ranges
+
+BAD_SETTINGS = [
+    ("[study]\nintervals = [1, 3000000]\n", "study.intervals"),
+    ("[study]\nintervals = [1, 36501]\n", "study.intervals"),
+    ("[study]\nintervals = [4, 2, 8]\n", "study.intervals"),
+    ("[study]\nintervals = [1, 1, 2]\n", "study.intervals"),
+    (f"[study]\nintervals = {list(range(1, 40))}\n", "study.intervals"),
+    ("[study]\nreview_cap = -1\n", "study.review_cap"),
+    ("[study]\nreview_cap = 9223372036854775807\n", "study.review_cap"),
+    ("[study]\nnew_per_day = -5\n", "study.new_per_day"),
+    ("[study]\nnew_per_day = 100000000000\n", "study.new_per_day"),
+    ("[model]\ntimeout = nan\n", "model.timeout"),
+    ("[model]\ntimeout = inf\n", "model.timeout"),
+    ("[model]\ntimeout = 0\n", "model.timeout"),
+    ("[model]\ntimeout = -3.5\n", "model.timeout"),
+    ("[model]\nthreads = -1\n", "model.threads"),
+    ("[model]\nthreads = 100000000\n", "model.threads"),
+    ("[model]\ngpu_layers = 99999999999\n", "model.gpu_layers"),
+    ('[model]\nenabled = "yes"\n', "model.enabled"),
+    ("[model]\nprobe = 1\n", "model.probe"),
+    ("[model]\napi_key = 12\n", "model.api_key"),
+    ('[model]\napi_key = "abc\\ndef"\n', "model.api_key"),
+    ('theme = "no-such-theme"\n', "theme"),
+    ('profile = "../../x"\n', "profile"),
+    ('profile = "/abs"\n', "profile"),
+    ('profile = ""\n', "profile"),
+    ('profile = "two\\nlines"\n', "profile"),
+    ('data_dir = "a\\u0000b"\n', "data_dir"),
+    ('deck_dirs = ["decks", "bad\\u0000"]\n', "deck_dirs"),
+]
+
+
+@pytest.mark.parametrize(("text", "key"), BAD_SETTINGS)
+def test_each_bad_setting_is_one_line_naming_the_key(
+        text: str, key: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI's own entry point (in-process, to stay fast): exit 2, one line, the key."""
+    config(text)
+    assert main(["report"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert key in err and "config file" in err and "line " in err, err
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("[study]\nintervals = [1, 3000000]\n", "study.intervals"),
+    ('profile = "../../x"\n', "profile"),
+    ("[model]\ntimeout = nan\n", "model.timeout"),
+    ('theme = "no-such-theme"\n', "theme"),
+])
+def test_bad_settings_through_the_real_command(text: str, key: str, tmp_path: Path) -> None:
+    config(text)
+    assert_one_line_error(run_cli("report", timeout=QUICK), key)
+    assert not any(p.name == "x" for p in tmp_path.rglob("*"))  # nothing beside the data folder
+
+
+def test_a_profile_path_never_leaves_the_data_folder(tmp_path: Path) -> None:
+    """`profile = "../../x"` used to put profiles/../../x (beside the data folder) in use."""
+    config('profile = "../../escaped"\n')
+    run_cli("exam", "--history", timeout=QUICK)
+    assert not any(p.name == "escaped" for p in tmp_path.rglob("*"))
+
+
+def test_good_values_at_the_edges_load(tmp_path: Path) -> None:
+    path = tmp_path / "ok.toml"
+    path.write_text(
+        f'profile = "ana-2_b"\ntheme = "{KNOWN_THEMES[0]}"\n'
+        "[model]\ngpu_layers = -1\nthreads = 0\ntimeout = 0.5\n"
+        f"[study]\nintervals = [1, 3, {MAX_INTERVAL_DAYS}]\nnew_per_day = 0\nreview_cap = 0\n",
+        encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.study.intervals == (1, 3, MAX_INTERVAL_DAYS)
+    assert settings.model.gpu_layers == -1 and settings.model.timeout == 0.5
+    assert settings.profile == "ana-2_b"
+
+
+def test_known_themes_are_textuals_themes() -> None:
+    """The core keeps theme names without importing Textual; each must be one Textual has.
+
+    (Textual may add themes; ``KNOWN_THEMES`` then accepts fewer than it could, never one
+    the app cannot show.)"""
+    from textual.app import App
+    from textual.theme import BUILTIN_THEMES
+
+    assert len(KNOWN_THEMES) > 10 and "textual-dark" in KNOWN_THEMES
+    assert set(KNOWN_THEMES) <= set(BUILTIN_THEMES)
+    assert set(KNOWN_THEMES) <= set(App().available_themes)
+
+
+@pytest.mark.parametrize("intervals", [(1, 3_000_000), (1, 10**12), (MAX_INTERVAL_DAYS,)])
+def test_the_scheduler_never_overflows_a_date(intervals: tuple[int, ...]) -> None:
+    scheduler = LeitnerScheduler(intervals)
+    now = datetime(2024, 5, 6, 20, 0, tzinfo=timezone(timedelta(hours=-5)))
+    state = scheduler.new_state("c1", "deck")
+    for _ in range(3):
+        state = scheduler.review(state, 5, now).state
+        assert state.due is not None
+        assert state.due - now <= timedelta(days=MAX_INTERVAL_DAYS + 1)
+        state.due.astimezone(timezone.utc)  # what the store does; must not overflow either
+    late = datetime(9999, 12, 20, 12, 0, tzinfo=timezone(timedelta(hours=14)))
+    due = scheduler.review(scheduler.new_state("c2", "deck"), 5, late).state.due
+    assert due is not None and due >= scheduler.day_start(late)
+    due.astimezone(timezone(timedelta(hours=-12)))
 
 
 # ------------------------------------------------------ item 8: the config file, bounded
