@@ -10,6 +10,8 @@ without root, /dev/null itself is used, which a non-root process cannot replace.
 from __future__ import annotations
 
 import os
+import socket
+import stat
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tutor.atomic import OutputError, check_out_target, write_out
 from tutor.cli import main
 from tutor.errors import ConfigError
 from tutor.schedule.leitner import LeitnerScheduler
@@ -24,6 +27,21 @@ from tutor.settings import KNOWN_THEMES, MAX_INTERVAL_DAYS, load_settings
 
 #: A quick command's time limit: a hang fails the test instead of stalling the suite.
 QUICK = 30
+
+DECK = """\
+title: Tiny
+
+---
+id: tiny0001
+topic: t
+Q: What is two plus two?
+A: four
+---
+id: tiny0002
+topic: t
+Q: Capital of France?
+A: Paris
+"""
 
 
 def config(text: str) -> Path:
@@ -168,3 +186,169 @@ def test_config_folder_and_oversized_file_are_refused(tmp_path: Path) -> None:
     assert big.stat().st_size > 1_000_000
     with pytest.raises(ConfigError, match="is over 1 MB"):
         load_settings(big)
+
+
+# ------------------------------------------------------------ item 16: --out targets
+
+
+@pytest.fixture
+def make_device(tmp_path: Path):
+    """``make_device(name)``: a character device like /dev/null at ``tmp_path / name``."""
+    def make(name: str) -> Path:
+        path = tmp_path / name
+        if os.geteuid() == 0:
+            os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        else:  # see the module docstring
+            path.symlink_to("/dev/null")
+        return path
+    return make
+
+
+def is_device(path: Path) -> bool:
+    return stat.S_ISCHR(os.stat(path).st_mode)
+
+
+def test_the_real_dev_null_is_refused_and_stays_a_device() -> None:
+    with pytest.raises(OutputError, match="device"):
+        check_out_target(Path("/dev/null"))
+    assert is_device(Path("/dev/null"))
+
+
+@pytest.fixture
+def deck_file(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.deck"
+    path.write_text(DECK, encoding="utf-8")
+    return path
+
+
+def test_report_refuses_a_device_a_fifo_and_links_to_them(make_device, tmp_path: Path) -> None:
+    device, fifo = make_device("device.md"), tmp_path / "report.md"
+    os.mkfifo(fifo)
+    to_device, to_fifo = tmp_path / "dev-link.md", tmp_path / "fifo-link.md"
+    to_device.symlink_to(device)
+    to_fifo.symlink_to(fifo)
+    for target in (device, fifo, to_device, to_fifo):
+        assert_one_line_error(run_cli("report", "--out", str(target), timeout=QUICK), str(target))
+    assert is_device(device) and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert is_device(to_device) and to_device.is_symlink() and to_fifo.is_symlink()
+
+
+def test_report_refuses_a_missing_folder(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "report.md"
+    assert_one_line_error(run_cli("report", "--out", str(target), timeout=QUICK),
+                          "does not exist")
+    assert not (tmp_path / "no").exists()
+
+
+def test_report_writes_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "real.md"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    proc = run_cli("report", "--out", str(link), timeout=QUICK)
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8") != "old\n" and "report" in real.read_text().lower()
+
+
+def test_export_refuses_a_device_and_a_missing_folder(make_device, deck_file: Path,
+                                                      tmp_path: Path) -> None:
+    device = make_device("out.csv")
+    proc = run_cli("export", str(deck_file), "--format", "csv", "-o", str(device), "--force",
+                   timeout=QUICK)
+    assert_one_line_error(proc, str(device))
+    assert is_device(device)
+    missing = tmp_path / "gone" / "out.csv"
+    proc = run_cli("export", str(deck_file), "--format", "csv", "-o", str(missing), timeout=QUICK)
+    assert_one_line_error(proc, "does not exist")
+    assert not missing.parent.exists()
+
+
+def test_export_writes_through_a_symlink(deck_file: Path, tmp_path: Path) -> None:
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link.symlink_to(real)
+    proc = run_cli("export", str(deck_file), "--format", "csv", "-o", str(link), "--force",
+                   timeout=QUICK)
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink() and "Paris" in real.read_text(encoding="utf-8")
+
+
+def test_import_refuses_a_device_and_a_missing_folder(make_device, tmp_path: Path) -> None:
+    source = tmp_path / "cards.tsv"
+    source.write_text("front\tback\nmitosis\tcell division\nribosome\tmakes proteins\n",
+                      encoding="utf-8")
+    # 'out.deck' as named; 'sink' (no .deck ending) must not become a new 'sink.deck'
+    for target in (make_device("out.deck"), make_device("sink")):
+        proc = run_cli("import", str(source), "-o", str(target), "--force", timeout=QUICK)
+        assert_one_line_error(proc, str(target))
+        assert is_device(target)
+    assert not (tmp_path / "sink.deck").exists()
+    missing = tmp_path / "gone" / "out.deck"
+    assert_one_line_error(run_cli("import", str(source), "-o", str(missing), timeout=QUICK),
+                          "does not exist")
+    assert not missing.parent.exists()
+
+
+def test_import_writes_through_a_symlink(tmp_path: Path) -> None:
+    source = tmp_path / "cards.tsv"
+    source.write_text("front\tback\nmitosis\tcell division\n", encoding="utf-8")
+    real, link = tmp_path / "real.deck", tmp_path / "link.deck"
+    real.write_text("title: old\n", encoding="utf-8")
+    link.symlink_to(real)
+    proc = run_cli("import", str(source), "-o", str(link), "--force", timeout=QUICK)
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink() and "mitosis" in real.read_text(encoding="utf-8")
+
+
+def test_exam_refuses_a_bad_out_before_the_exam_starts(make_device, deck_file: Path,
+                                                       tmp_path: Path) -> None:
+    device = make_device("result.md")
+    proc = run_cli("exam", str(deck_file), "--out", str(device), "--rules", timeout=QUICK)
+    assert_one_line_error(proc, str(device))
+    assert is_device(device)
+    missing = tmp_path / "gone" / "result.md"
+    proc = run_cli("exam", str(deck_file), "--out", str(missing), "--rules", timeout=QUICK)
+    assert_one_line_error(proc, "does not exist")
+    assert not missing.parent.exists()
+    assert not Path(os.environ["TUTOR_DATA_DIR"], "profiles", "default", "exams").exists()
+
+
+def test_the_exam_export_writer_keeps_a_link_and_refuses_a_fifo(tmp_path: Path) -> None:
+    """The writer behind `tutor exam --out` and the result screen's export dialog."""
+    from tutor.exam.export import write_export
+
+    fifo = tmp_path / "result.json"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="FIFO"):
+        write_export({}, fifo)
+    real, link = tmp_path / "real.json", tmp_path / "link.json"
+    real.write_text("old", encoding="utf-8")
+    link.symlink_to(real)
+    write_export({"exam_id": "e1"}, link)
+    assert link.is_symlink() and '"e1"' in real.read_text(encoding="utf-8")
+
+
+def test_check_out_target_kinds(tmp_path: Path) -> None:
+    """Sockets, folders, link loops and dangling links, in-process."""
+    short = Path("/tmp") / f"tutor-sock-{os.getpid()}"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(short))
+        try:
+            with pytest.raises(OutputError, match="socket"):
+                write_out(short, "x")
+            assert stat.S_ISSOCK(os.lstat(short).st_mode)
+        finally:
+            short.unlink()
+    with pytest.raises(OutputError, match="is a folder"):
+        check_out_target(tmp_path)
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    with pytest.raises(OutputError):
+        check_out_target(loop)
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere" / "file")
+    with pytest.raises(OutputError, match="does not exist"):
+        write_out(dangling, "x")
+    new = write_out(tmp_path / "new.txt", "fresh")
+    assert new.read_text(encoding="utf-8") == "fresh"
