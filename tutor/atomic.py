@@ -1,10 +1,28 @@
-"""Crash-safe file replacement: write a temp file beside the target, fsync, rename."""
+"""Crash-safe file replacement: write a temp file beside the target, fsync, rename.
+
+`write_out` is the one writer of files the learner names on the command line
+(``--out``, ``-o``) or in the exam's export dialog: it refuses anything but a regular
+file (a device, a FIFO, a socket, a folder, a link to one of those) and a missing
+folder, so a report can never turn ``/dev/null`` into a file or create folders by
+surprise. A symbolic link to a regular file is written through and stays a link.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from tutor.errors import TutorError
+from tutor.fileread import _kind as file_kind
+
+
+class OutputError(TutorError):
+    """A file named for output cannot or must not be written; the message is one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, title="Cannot write")
 
 
 def _current_umask() -> int:
@@ -17,10 +35,15 @@ def _current_umask() -> int:
 _NEW_FILE_MODE = 0o666 & ~_current_umask()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so a crash leaves either the old or the new file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def atomic_write_bytes(path: Path, data: bytes, *, make_parents: bool = True) -> None:
+    """Replace ``path`` with ``data`` so a crash leaves either the old or the new file.
+
+    A symbolic link is written through: the file it names is replaced, the link stays.
+    ``make_parents=False`` leaves a missing folder an error (`FileNotFoundError`).
+    """
+    path = _through_links(Path(path))
+    if make_parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         try:
@@ -45,6 +68,49 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Text version of `atomic_write_bytes` (UTF-8)."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def check_out_target(path: Path) -> Path:
+    """The regular file that writing ``path`` replaces: ``path``, or the file its link names.
+
+    Raises `OutputError` (one line) for a device, FIFO, socket, folder, a link to one of
+    those or a link loop, and for a folder that does not exist. Call it before the
+    work whose result goes to ``path``, so a bad name fails at once.
+    """
+    path = Path(path)
+    target = _through_links(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            raise OutputError(f"cannot write {path}: folder {target.parent} does not exist")
+        return target
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        linked = " links to" if target != path else " is"
+        hint = "; name a file" if stat.S_ISDIR(mode) else "; only a regular file is written"
+        raise OutputError(f"cannot write {path}: it{linked} {file_kind(mode)}{hint}")
+    return target
+
+
+def write_out(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` (text as UTF-8) to the output file ``path`` after `check_out_target`.
+
+    The file is replaced atomically; no folder is created. Returns ``path``.
+    """
+    target = check_out_target(path)
+    body = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        atomic_write_bytes(target, body, make_parents=False)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return Path(path)
+
+
+def _through_links(path: Path) -> Path:
+    """``path`` with symbolic links resolved, so a write replaces the file, not the link."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -16,7 +16,7 @@ from typing import NoReturn
 from tutor import __version__
 from tutor.errors import TutorError
 from tutor.grading.modelfile import check_model_file
-from tutor.settings import Settings, load_settings
+from tutor.settings import PROFILE_NAME_RULE, Settings, load_settings, valid_profile_name
 
 #: Subcommand name -> its module under ``tutor.commands``, in help order.
 COMMANDS = {"study": "study", "import": "import_deck", "export": "export", "grade": "grade",
@@ -112,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         settings = settings_for(args)
-        if getattr(args, "profile", None) is not None and not _valid_profile(args.profile):
-            raise TutorError(f"invalid profile name '{args.profile}' (use letters, digits, - and _)")
+        if getattr(args, "profile", None) is not None and not valid_profile_name(args.profile):
+            raise TutorError(f"invalid profile name '{args.profile}' ({PROFILE_NAME_RULE})")
         return int(args.func(args, settings) or 0)
     except TutorError as exc:
         print(f"tutor: {exc.message}", file=sys.stderr)
@@ -134,7 +134,3 @@ def _first_word(argv: list[str]) -> str | None:
         elif not arg.startswith("-"):
             return arg
     return None
-
-
-def _valid_profile(name: str) -> bool:
-    return bool(name) and all(c.isalnum() or c in "-_" for c in name)

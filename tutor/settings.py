@@ -8,19 +8,38 @@ The file lives at ``$TUTOR_CONFIG`` or ``$XDG_CONFIG_HOME/tutor/config.toml``
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tutor.errors import ConfigError
+from tutor.fileread import UnreadableFile, read_limited
 
 #: The repository's bundled decks (present in a source checkout / editable install).
 BUNDLED_DECKS = Path(__file__).resolve().parent.parent / "decks"
 #: The repository's models folder: any ``*.gguf`` here overrides the default model.
 BUNDLED_MODELS = Path(__file__).resolve().parent.parent / "models"
+
+#: Largest settings file read (a config file is a few hundred bytes).
+CONFIG_LIMIT = 1_000_000
+#: Longest Leitner interval (100 years): the scheduler clamps to it, the settings refuse more.
+MAX_INTERVAL_DAYS = 36_500
+#: Most Leitner boxes (``study.intervals`` entries).
+MAX_BOXES = 20
+#: Textual's built-in themes (``textual.theme.BUILTIN_THEMES`` of Textual 8), listed here
+#: so the settings can check ``theme`` without importing Textual; a test checks that
+#: Textual still has every one.
+KNOWN_THEMES = (
+    "textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "dracula",
+    "tokyo-night", "monokai", "flexoki", "catppuccin-latte", "catppuccin-frappe",
+    "catppuccin-macchiato", "solarized-light", "solarized-dark", "rose-pine", "rose-pine-moon",
+    "rose-pine-dawn", "atom-one-dark", "atom-one-light", "ansi-dark", "ansi-light",
+)
 
 
 @dataclass(frozen=True)
@@ -114,14 +133,32 @@ def config_file() -> Path:
     return Path(base) / "tutor" / "config.toml"
 
 
+#: What `valid_profile_name` accepts, for messages.
+PROFILE_NAME_RULE = "use up to 64 letters, digits, - and _"
+
+
+def valid_profile_name(name: str) -> bool:
+    """A profile is a folder under the data folder: a plain name, never a path.
+
+    ``--profile`` and the settings file's ``profile`` are both checked with this.
+    """
+    return 0 < len(name) <= 64 and all(c.isalnum() or c in "-_" for c in name)
+
+
 def load_settings(path: Path | None = None) -> Settings:
-    """Read settings; a missing file gives defaults, a malformed one a `ConfigError`."""
+    """Read settings; a missing file gives defaults, a malformed one a `ConfigError`.
+
+    The file is read with a size limit and must be a regular file: ``/dev/zero`` or a
+    FIFO as ``$TUTOR_CONFIG`` is an error, not a hang.
+    """
     path = path or config_file()
     if not path.exists():
         return Settings()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_limited(path, CONFIG_LIMIT, "config file").decode("utf-8")
+    except UnreadableFile as exc:
+        raise ConfigError(str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
     try:
         data = tomllib.loads(text)
@@ -191,6 +228,7 @@ def _fill(cls: type, table: dict[str, Any], text: str, path: Path, prefix: str) 
             continue
         try:
             values[key] = _coerce(value, default, where)
+            _check_range(where, values[key])
         except ValueError as exc:
             raise ConfigError(f"{exc} in config file {at}") from None
     return cls(**values)
@@ -198,8 +236,74 @@ def _fill(cls: type, table: dict[str, Any], text: str, path: Path, prefix: str) 
 
 def _build(data: dict[str, Any], text: str, path: Path) -> Settings:
     settings = _fill(Settings, data, text, path, "")
-    if settings.model.gpu_layers < -1:
-        raise ConfigError(f"model.gpu_layers must be -1 or more in config file {path}")
-    if not settings.study.intervals or any(d <= 0 for d in settings.study.intervals):
-        raise ConfigError(f"study.intervals must be positive day counts in config file {path}")
     return dataclasses.replace(settings, config_path=str(path))
+
+
+# ----------------------------------------------------------------- ranges of values
+# A value of the right type can still break a later step far from the file: an
+# interval of 3,000,000 days overflows a date, a NaN timeout never fires, a profile
+# '../../x' puts study data outside the data folder. Each key's check names the key.
+
+
+def _whole(low: int, high: int) -> Callable[[str, Any], None]:
+    def check(where: str, value: int) -> None:
+        if not low <= value <= high:
+            raise ValueError(f"{where} must be a whole number from {low:,} to {high:,},"
+                             f" not {value:,}")
+    return check
+
+
+def _seconds(where: str, value: float) -> None:
+    if not (math.isfinite(value) and 0 < value <= 3600):
+        raise ValueError(f"{where} must be a number of seconds above 0 and at most 3600,"
+                         f" not {value}")
+
+
+def _intervals(where: str, value: tuple[int, ...]) -> None:
+    if not 1 <= len(value) <= MAX_BOXES:
+        raise ValueError(f"{where} must list 1 to {MAX_BOXES} day counts, not {len(value)}")
+    if any(not 1 <= days <= MAX_INTERVAL_DAYS for days in value):
+        raise ValueError(f"{where} must be day counts from 1 to {MAX_INTERVAL_DAYS:,}")
+    if any(later <= earlier for earlier, later in zip(value, value[1:])):
+        raise ValueError(f"{where} must increase from box to box")
+
+
+def _profile(where: str, value: str) -> None:
+    if not valid_profile_name(value):
+        raise ValueError(f"{where} must be a plain name ({PROFILE_NAME_RULE}), not {value!r}")
+
+
+def _theme(where: str, value: str) -> None:
+    if value and value not in KNOWN_THEMES:
+        raise ValueError(f"{where} {value!r} is not a known theme"
+                         f" (one of {', '.join(KNOWN_THEMES)})")
+
+
+def _one_line_text(where: str, value: str | tuple[str, ...]) -> None:
+    texts = value if isinstance(value, tuple) else (value,)
+    if any(ord(c) < 32 or ord(c) == 127 for text in texts for c in text):
+        raise ValueError(f"{where} must be text without control characters"
+                         " (no tab, newline or NUL)")
+
+
+#: The range check of each key that has one (beyond its type); strings are one line.
+_RANGES: dict[str, Callable[[str, Any], None]] = {
+    "model.gpu_layers": _whole(-1, 10_000),
+    "model.threads": _whole(0, 1024),
+    "model.timeout": _seconds,
+    "study.intervals": _intervals,
+    "study.new_per_day": _whole(0, 10_000),
+    "study.review_cap": _whole(0, 100_000),
+    "profile": _profile,
+    "theme": _theme,
+}
+
+
+def _check_range(where: str, value: Any) -> None:
+    """Raise `ValueError` (naming ``where``) when ``value`` is out of its key's range."""
+    check = _RANGES.get(where)
+    if check is not None:
+        check(where, value)
+    elif isinstance(value, str) or (isinstance(value, tuple)
+                                    and all(isinstance(v, str) for v in value)):
+        _one_line_text(where, value)

@@ -92,6 +92,7 @@ def test_import_writes_a_native_deck_and_refuses_to_overwrite(
     tsv_file: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "decks" / "cells"
+    out.parent.mkdir()  # -o never creates folders
     proc = run_cli("import", str(tsv_file), "-o", str(out), "--title", "Cells")
     assert proc.returncode == 0, proc.stderr
     written = out.with_name("cells.deck")

@@ -91,6 +91,7 @@ def test_json_csv_and_markdown_outputs(profile: Path, tmp_path: Path) -> None:
     assert [(r["level"], r["topic"]) for r in rows] == [
         ("total", ""), ("deck", ""), ("topic", "verbs"), ("topic", "nouns")]
     out = tmp_path / "shared" / "report.md"
+    out.parent.mkdir()  # --out never creates folders
     proc = run_cli("report", "--out", str(out), "--since", "7d")
     assert proc.returncode == 0, proc.stderr
     assert "wrote the report (markdown)" in proc.stdout

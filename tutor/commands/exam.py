@@ -6,9 +6,9 @@
     tutor exam --history
 
 Bad values (minutes or count of zero or less, an unknown topic, an empty deck, an
-``--out`` file not ending in .md or .json) are one line on stderr and exit 2, before
-anything is saved. Fewer matching cards than ``--count`` is said on stderr, and the
-exam uses them all.
+``--out`` file not ending in .md or .json, or one that is not a regular file in an
+existing folder) are one line on stderr and exit 2, before anything is saved. Fewer
+matching cards than ``--count`` is said on stderr, and the exam uses them all.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from tutor.atomic import check_out_target
 from tutor.decks.library import DeckLibrary, resolve_decks
 from tutor.exam.export import export_format, write_export
 from tutor.exam.grading import ExamGrading
@@ -97,6 +98,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.out).expanduser() if args.out else None
     if out is not None:
         export_format(out)
+        check_out_target(out)
     if args.resume:
         if args.decks:
             raise ExamError("--resume takes no DECK: it continues the unfinished exam")

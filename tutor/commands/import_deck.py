@@ -9,10 +9,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from tutor.atomic import check_out_target, write_out
 from tutor.decks.importers.base import ImportResult
 from tutor.decks.importers.files import ImportedFile, format_names, read_import
 from tutor.decks.model import Deck, slugify
-from tutor.decks.native import SUFFIX, save_deck
+from tutor.decks.native import SUFFIX, format_deck
 from tutor.errors import DeckError
 from tutor.settings import Settings
 
@@ -61,10 +62,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         emit(summary(source, imported))
     if deck is not None and target is not None:
-        try:
-            save_deck(deck, target)
-        except OSError as exc:
-            raise DeckError(f"cannot write {target}: {exc.strerror or exc}") from None
+        write_out(target, format_deck(deck))
         message = f"wrote {len(deck.cards)} cards to {target}\n"
         if args.json:
             sys.stderr.write(message)
@@ -127,7 +125,9 @@ def _output_path(out: Path, deck: Deck, force: bool) -> Path:
     if out.is_dir():
         out = out / f"{slugify(deck.title)}{SUFFIX}"
     elif out.suffix != SUFFIX:
+        check_out_target(out)  # '-o /dev/null' is refused, not turned into /dev/null.deck
         out = out.with_name(out.name + SUFFIX)
+    check_out_target(out)
     if out.exists() and not force:
         raise DeckError(f"{out} already exists; use --force to replace it")
     return out

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tutor.atomic import atomic_write_text
+from tutor.atomic import check_out_target, write_out
 from tutor.commands.import_deck import emit
 from tutor.decks.library import DeckLibrary, load_library, resolve_decks
 from tutor.decks.model import Deck
@@ -116,6 +116,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     now = SystemClock().now()
     since = parse_since(args.since, now) if args.since else None
     out = Path(args.out).expanduser() if args.out else None
+    if out is not None:
+        check_out_target(out)
     fmt = args.format or (SUFFIX_FORMATS.get(out.suffix.lower(), "text") if out else "text")
     data = read_profile(settings)
     library, deck_key = _decks(args.deck, settings, data)
@@ -137,7 +139,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if out is None:
         emit(text)
         return 0
-    _write(out, text)
+    write_out(out, text)
     emit(f"wrote the report ({fmt}) to {out.resolve()}\n")
     return 0
 
@@ -282,11 +284,3 @@ def study_drill(settings: Settings, decks: Sequence[Deck], *, topics: str | None
                          f" in the last {rules.recent_days} days with some wrong, or a leech (see 'tutor report')")
     return request
 
-
-def _write(path: Path, text: str) -> None:
-    if path.is_dir():
-        raise TutorError(f"--out {path} is a folder; name a file")
-    try:
-        atomic_write_text(path, text)
-    except OSError as exc:
-        raise TutorError(f"cannot write {path}: {exc.strerror or exc}") from None

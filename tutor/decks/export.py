@@ -29,7 +29,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from tutor.atomic import atomic_write_bytes, atomic_write_text
+from tutor.atomic import check_out_target, write_out
 from tutor.decks.importers.delimited import tag_to_anki
 from tutor.decks.importers.markdown import format_markdown
 from tutor.decks.model import DEFAULT_TOPIC, Card, Deck
@@ -185,20 +185,13 @@ def package_bytes(package: object) -> bytes:
 
 def export_deck(deck: Deck, format: str, path: Path, overwrite: bool = False) -> Path:  # noqa: A002
     """Write ``deck`` to ``path`` in ``format`` (atomically); refuse to replace a file
-    unless ``overwrite``. Returns the path written."""
+    unless ``overwrite``, and anything but a regular file (`tutor.atomic.write_out`).
+    Returns the path written."""
     if format not in EXPORT_FORMATS:
         raise DeckError(f"unknown export format '{format}' (use {', '.join(EXPORT_FORMATS)})")
     path = Path(path)
-    if path.is_dir():
-        raise DeckError(f"{path} is a folder; give a file name to export to")
+    check_out_target(path)
     if path.exists() and not overwrite:
         raise DeckError(f"{path} already exists; use --force to replace it")
     deck.ensure_ids()
-    try:
-        if format == "apkg":
-            atomic_write_bytes(path, to_apkg(deck))
-        else:
-            atomic_write_text(path, export_text(deck, format))
-    except OSError as exc:
-        raise DeckError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
+    return write_out(path, to_apkg(deck) if format == "apkg" else export_text(deck, format))

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tutor.atomic import atomic_write_text
+from tutor.atomic import write_out
 from tutor.exam.model import ExamError, format_duration
 from tutor.exam.result import ExamResult, QuestionResult
 from tutor.grading.base import MAX_SCORE
@@ -96,11 +96,10 @@ def _quote(value: str) -> str:
 
 
 def write_export(record: dict[str, Any], path: Path) -> Path:
-    """Write the exam to ``path`` as Markdown or JSON (by its ending); return the path."""
+    """Write the exam to ``path`` as Markdown or JSON (by its ending); return the path.
+
+    `tutor.atomic.write_out` refuses a device, FIFO or folder and a missing folder.
+    """
     kind = export_format(path)
     body = exam_json(record) if kind == "json" else exam_markdown(ExamResult.from_record(record))
-    try:
-        atomic_write_text(path, body)
-    except OSError as exc:
-        raise ExamError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
+    return write_out(path, body)

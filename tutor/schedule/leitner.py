@@ -19,6 +19,9 @@ Choices (documented for the README):
   but moves nothing: the fail already put the card in box 1, due tomorrow.
 * A practice review (a card asked before it is due, e.g. a topic drill) moves the
   card only when it fails (to box 1, due tomorrow); a pass leaves box and due date.
+* No interval is longer than ``MAX_INTERVAL_DAYS`` (100 years) and no due date later
+  than the year 9999 allows, whatever intervals a caller passes: a date past Python's
+  range would raise `OverflowError` and lose the answer being recorded.
 """
 
 from __future__ import annotations
@@ -29,12 +32,15 @@ from datetime import datetime, timedelta
 
 from tutor.grading.base import MAX_SCORE, PASS_SCORE
 from tutor.schedule.records import SOURCES, CardState, Review, ReviewOutcome
-from tutor.settings import StudySettings
+from tutor.settings import MAX_INTERVAL_DAYS, StudySettings
 
 DEFAULT_INTERVALS = (1, 2, 4, 8, 16)
 #: Scores at or above this move a card up one box.
 PROMOTE_SCORE = 4
 FAIL_POLICIES = ("reset", "down")
+#: The latest due date (naive; given the review's timezone): two days inside Python's
+#: range, so converting it to any other timezone cannot overflow either.
+LATEST_DUE = datetime.max.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=2)
 
 
 class LeitnerScheduler:
@@ -48,7 +54,7 @@ class LeitnerScheduler:
             raise ValueError(f"on_fail must be one of {FAIL_POLICIES}")
         if not 0 <= day_starts_at <= 23:
             raise ValueError("day_starts_at must be an hour 0-23")
-        self.intervals: tuple[int, ...] = tuple(intervals)
+        self.intervals: tuple[int, ...] = tuple(min(d, MAX_INTERVAL_DAYS) for d in intervals)
         self.on_fail = on_fail
         self.day_starts_at = day_starts_at
 
@@ -86,8 +92,11 @@ class LeitnerScheduler:
         return start - timedelta(days=1) if now < start else start
 
     def due_after(self, box: int, now: datetime) -> datetime:
-        """When a card put in ``box`` at ``now`` is next due: a whole-day interval later."""
-        return self.day_start(now) + self.interval(box)
+        """When a card put in ``box`` at ``now`` is next due: a whole-day interval later
+        (never past `LATEST_DUE`)."""
+        start = self.day_start(now)
+        room = LATEST_DUE.replace(tzinfo=start.tzinfo) - start
+        return start + max(timedelta(0), min(self.interval(box), room))
 
     def review(self, state: CardState, score: int, now: datetime, *, mode: str = "due",
                answer: str = "", grader: str = "", confidence: float = 1.0,

@@ -61,6 +61,7 @@ def test_json_export_is_the_record_and_files_are_written_by_ending(tmp_path: Pat
     with StudyStore(tmp_path / "p") as store:
         session = finished_exam(tmp_path, store, clock)
         record = store.exam(session.exam_id)
+    (tmp_path / "out").mkdir()  # an export never creates folders
     out = write_export(record, tmp_path / "out" / "result.json")
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["id"] == session.exam_id and data["status"] == "final"

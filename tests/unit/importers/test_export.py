@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tutor.atomic import OutputError
 from tutor.decks.export import (
     EXPORT_FORMATS,
     export_deck,
@@ -143,7 +144,7 @@ def test_export_deck_refuses_to_overwrite(tmp_path: Path) -> None:
         export_deck(deck, "csv", target)
     export_deck(deck, "tsv", target, overwrite=True)
     assert target.read_text(encoding="utf-8").startswith("#separator:tab")
-    with pytest.raises(DeckError, match="folder"):
+    with pytest.raises(OutputError, match="is a folder"):
         export_deck(deck, "csv", tmp_path)
     with pytest.raises(DeckError, match="unknown export format"):
         export_deck(deck, "pdf", tmp_path / "x.pdf")
