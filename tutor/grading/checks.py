@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 from tutor.grading.lexicon import ABSOLUTES, UNIT_FAMILIES
 from tutor.grading.matching import SOLID, Alignment
-from tutor.grading.text import Token, antonyms, negated_form, normalise, numbers_equal, tokenize
+from tutor.grading.text import (
+    OppositeIndex,
+    Token,
+    antonyms,
+    negated_form,
+    normalise,
+    numbers_equal,
+    tokenize,
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,8 @@ def antonym_conflicts(alignment: Alignment, question_keys: set[str]) -> list[Fin
     answer_keys = {t.key for t in alignment.answer_tokens}
     all_reference_keys = {t.key for pc in alignment.points for t in pc.point.all_tokens}
     findings: list[Finding] = []
+    refs = list(reference_words.values())
+    index = OppositeIndex([ref.text for ref in refs])
     for token in alignment.answer_tokens:
         if (not token.content or token.number is not None or token.key in question_keys
                 or token.key in all_reference_keys):
@@ -79,7 +89,7 @@ def antonym_conflicts(alignment: Alignment, question_keys: set[str]) -> list[Fin
         existing = alignment.matched_answer.get(token.index)
         if existing is not None and existing.strength >= SOLID:
             continue
-        for ref in reference_words.values():
+        for ref in (refs[position] for position in index.candidates(token.text)):
             if ref.key in answer_keys:
                 continue
             if antonyms(token.text, ref.text) and not token.negated:

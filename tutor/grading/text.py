@@ -6,6 +6,7 @@ grader stays within a few milliseconds per answer.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -254,6 +255,8 @@ def _parse_number(raw: str) -> tuple[float, bool] | None:
             value = float(body)
     except ValueError:
         return None
+    if not math.isfinite(value):
+        return None  # a 400-digit "number" is not one
     return value, percent
 
 
@@ -428,6 +431,34 @@ def _family(a: str, b: str) -> bool:
 _DERIVATIONAL_OR_EMPTY = _DERIVATIONAL | {""}
 
 
+_ORIENTED_PREFIXES = tuple(dict.fromkeys(
+    pair for first, second in ANTONYM_PREFIXES for pair in ((first, second), (second, first))))
+_ORIENTED_SUFFIXES = tuple(dict.fromkeys(
+    pair for first, second in ANTONYM_SUFFIXES for pair in ((first, second), (second, first))))
+
+
+@lru_cache(maxsize=65536)
+def _opposite_keys(word: str) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
+    """Keys under which ``word`` is the first / the second word of a prefix or suffix antonym
+    pair ('hypo'+'glycaemia' / 'hyper'+'glycaemia'): two words are such opposites exactly when
+    the first's keys meet the second's, so a pair costs a set test, not a loop over affixes."""
+    first: set[tuple[str, ...]] = set()
+    second: set[tuple[str, ...]] = set()
+    for x, y in _ORIENTED_PREFIXES:
+        if word.startswith(x) and len(word) - len(x) >= 3:
+            rest = word[len(x):]
+            first.update({("p", x, y, rest), ("p~", x, y, stem(rest))})
+        if word.startswith(y):
+            rest = word[len(y):]
+            second.update({("p", x, y, rest), ("p~", x, y, stem(rest))})
+    for x, y in _ORIENTED_SUFFIXES:
+        if word.endswith(x) and len(word) - len(x) >= 3:
+            first.add(("s", x, y, word[: -len(x)]))
+        if word.endswith(y):
+            second.add(("s", x, y, word[: -len(y)]))
+    return frozenset(first), frozenset(second)
+
+
 @lru_cache(maxsize=65536)
 def antonyms(a: str, b: str) -> bool:
     """True when two words (surface or stem) are opposites: listed pairs or prefixes/suffixes."""
@@ -435,33 +466,61 @@ def antonyms(a: str, b: str) -> bool:
         return False
     if b in _ANTONYMS.get(a, ()) or stem(b) in _ANTONYMS.get(stem(a), ()):
         return True
-    for first, second in ANTONYM_PREFIXES:
-        for x, y in ((first, second), (second, first)):
-            if a.startswith(x) and b.startswith(y):
-                rest_a, rest_b = a[len(x):], b[len(y):]
-                if len(rest_a) >= 3 and (rest_a == rest_b or stem(rest_a) == stem(rest_b)):
-                    return True
-    for first, second in ANTONYM_SUFFIXES:
-        for x, y in ((first, second), (second, first)):
-            if a.endswith(x) and b.endswith(y) and len(a) - len(x) >= 3:
-                if a[: -len(x)] == b[: -len(y)]:
-                    return True
-    return False
+    return not _opposite_keys(a)[0].isdisjoint(_opposite_keys(b)[1])
+
+
+@lru_cache(maxsize=65536)
+def _negation_keys(word: str) -> tuple[frozenset[tuple[str, str, str]], frozenset[tuple[str, str, str]]]:
+    """Keys under which ``word`` is a negated form (prefix + rest) / a word that can be negated;
+    `negated_form` is a meeting of the two, as in `_opposite_keys`."""
+    negated: set[tuple[str, str, str]] = set()
+    plain: set[tuple[str, str, str]] = set()
+    for prefix in NEGATING_PREFIXES:
+        if word.startswith(prefix):
+            rest = word[len(prefix):]
+            negated.add((prefix, "word", rest))
+            if len(rest) >= 5:
+                negated.add((prefix, "stem", stem(rest)))
+        if len(word) >= (6 if prefix in LONG_REST_PREFIXES else 5) and (
+                prefix not in ADJECTIVE_ONLY_PREFIXES or word.endswith(ADJECTIVE_ENDINGS)):
+            plain.update({(prefix, "word", word), (prefix, "stem", stem(word))})
+    return frozenset(negated), frozenset(plain)
 
 
 @lru_cache(maxsize=65536)
 def negated_form(a: str, b: str) -> bool:
     """True when ``a`` is ``b`` with a negating prefix (unlabeled / labeled), or the reverse."""
-    for longer, shorter in ((a, b), (b, a)):
-        for prefix in NEGATING_PREFIXES:
-            if not longer.startswith(prefix) or len(shorter) < (6 if prefix in LONG_REST_PREFIXES else 5):
-                continue
-            if prefix in ADJECTIVE_ONLY_PREFIXES and not shorter.endswith(ADJECTIVE_ENDINGS):
-                continue
-            rest = longer[len(prefix):]
-            if rest == shorter or (len(rest) >= 5 and stem(rest) == stem(shorter)):
-                return True
-    return False
+    negated_a, plain_a = _negation_keys(a)
+    negated_b, plain_b = _negation_keys(b)
+    return not (negated_a.isdisjoint(plain_b) and negated_b.isdisjoint(plain_a))
+
+
+class OppositeIndex:
+    """Words indexed by what `antonyms` and `negated_form` compare, so the few words that can
+    be the opposite of a given word are found without testing every pair."""
+
+    def __init__(self, words: list[str]) -> None:
+        self._where: dict[tuple[object, ...], set[int]] = {}
+        for position, word in enumerate(words):
+            keys: list[tuple[object, ...]] = [("word", word), ("stem", stem(word))]
+            keys += [("opposite", k) for k in _opposite_keys(word)[1]]
+            negated, plain = _negation_keys(word)
+            keys += [("negated", k) for k in negated] + [("plain", k) for k in plain]
+            for key in keys:
+                self._where.setdefault(key, set()).add(position)
+
+    def candidates(self, word: str) -> list[int]:
+        """Positions of the words that may be an antonym or a negated form of ``word``
+        (a superset: confirm with `antonyms` / `negated_form`), in order."""
+        keys: list[tuple[object, ...]] = [("word", w) for w in _ANTONYMS.get(word, ())]
+        keys += [("stem", w) for w in _ANTONYMS.get(stem(word), ())]
+        keys += [("opposite", k) for k in _opposite_keys(word)[0]]
+        negated, plain = _negation_keys(word)
+        keys += [("plain", k) for k in negated] + [("negated", k) for k in plain]
+        found: set[int] = set()
+        for key in keys:
+            found.update(self._where.get(key, ()))
+        return sorted(found)
 
 
 @lru_cache(maxsize=131072)
@@ -499,6 +558,34 @@ def word_match(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
         if _subsequence(a, b):
             return ABBREVIATION * 0.95, "abbreviation"
     return 0.0, ""
+
+
+def match_buckets(text: str, key: str) -> tuple[tuple[str, str], ...]:
+    """The buckets a word falls in. `word_match` gives 0 to two words that share none (not
+    the key or text, a synonym group, the first letter, the first sound), so matchers look
+    for a word's partners in its buckets only: a grade costs the plausible pairs, not
+    answer words x reference words."""
+    buckets = [("key", key), ("text", text), ("first", text[:1]), ("sound", sound(text)[:1])]
+    buckets.extend(("group", str(group)) for group in _SYNONYMS.get(key, ()))
+    return tuple(buckets)
+
+
+class WordIndex:
+    """Tokens bucketed by `match_buckets`, to find the ones that may match a word."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self._buckets: dict[tuple[str, str], list[int]] = {}
+        for position, token in enumerate(tokens):
+            for bucket in match_buckets(token.text, token.key):
+                self._buckets.setdefault(bucket, []).append(position)
+
+    def candidates(self, text: str, key: str, extra: tuple[tuple[str, str], ...] = ()) -> list[Token]:
+        """The tokens that share a bucket with the word, in their original order."""
+        found: set[int] = set()
+        for bucket in match_buckets(text, key) + extra:
+            found.update(self._buckets.get(bucket, ()))
+        return [self.tokens[position] for position in sorted(found)]
 
 
 _SOUND_RULES = tuple(
@@ -558,6 +645,7 @@ def numbers_equal(answer: Token, reference: Token) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def _significant(text: str) -> int:
     """Significant figures written in a number ('9.5 trillion' -> 2); 0 when unknown."""
     body = text.split()[0].rstrip("%").replace(",", "").lstrip("-")
@@ -569,6 +657,7 @@ def _significant(text: str) -> int:
     return len(digits) if " " in text or "." in body else 0
 
 
+@lru_cache(maxsize=65536)
 def _decimals(text: str) -> int | None:
     body = text.rstrip("%").replace(",", "")
     if "/" in body or not re.match(r"^-?\d+(\.\d+)?$", body):
