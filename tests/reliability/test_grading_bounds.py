@@ -88,6 +88,14 @@ def _timed(question: str, reference: str, answer: str, alternatives: tuple[str, 
 
 
 _UNIQUE = [f"w{n:05d}x" for n in range(20_000)]  # no repeats: caches cannot help
+_HAN = "".join(chr(0x4E00 + n) for n in range(0, 2000, 7))
+_HINDI = "पानी हाइड्रोजन ऑक्सीजन दिल्ली राजधानी भारत सूत्र तत्व प्रकाश संश्लेषण पौधे ऊर्जा".split()
+
+
+def _phrases(alphabet: str, seed: int) -> str:
+    """3,000 characters of 4-6-character phrases between Chinese commas."""
+    rng = random.Random(seed)
+    return "，".join("".join(rng.choices(alphabet, k=rng.randint(4, 6))) for _ in range(600))
 _SAME_LETTER = [f"s{''.join(random.Random(n).choices('aeioubcdfg', k=6))}" for n in range(3000)]
 _MONSTERS = {
     "1000 words each": ("Explain training.", _words(1000, 1), _words(1000, 2), ()),
@@ -108,6 +116,11 @@ _MONSTERS = {
     "numbered list": ("List.", "1. a " * 20_000, "1. a", ()),
     "relations": ("Explain.", " to ".join(_words(3000, 12).split()), " to ".join(_words(3000, 13).split()), ()),
     "chinese without spaces": ("解释", "光合作用" * 25_000, "光和作用" * 25_000, ()),
+    "numbers in another order": ("List them.", " ".join(str(n) for n in range(300)),
+                                 " ".join(str(n) for n in reversed(range(300))), ()),
+    "chinese phrases, three characters": ("解释", _phrases("光合作", 1), _phrases("光合作", 2), ()),
+    "chinese phrases, many characters": ("解释", _phrases(_HAN, 3), _phrases(_HAN, 4), ()),
+    "hindi words": ("समझाइए", _words(3000, 16, _HINDI), _words(3000, 17, _HINDI), ()),
     "question": ("or " * 50_000 + "x" * 100_000, EPOCH["reference"], "one pass", ()),
 }
 

@@ -140,14 +140,19 @@ def number_conflicts(alignment: Alignment, question_tokens: list[Token],
             return numbers_equal(a, r) or _within(a, r, tolerance)
 
         numeric_reference = all(t.number is not None for t in reference_tokens if t.content)
-        extra = [t for t, _ in answer_numbers
-                 if not any(close(t, r) for r, _, _ in ref_numbers)
-                 and (numeric_reference or not any(numbers_equal(t, q) for q in question_numbers))]
-        missing = [r for r, _, _ in ref_numbers if not any(close(t, r) for t, _ in answer_numbers)
-                   and (r.text[0].isdigit() or r.text[0] == "-" or len(reference_tokens) <= 3)]
-        if extra and missing:
-            want = missing[0].text if missing else ref_numbers[0][0].text
-            findings.append(Finding("number", f"'{extra[0].text}' does not match '{want}'"))
+        # Only the first missing and the first extra number are named: stop at them.
+        answer_values = {t.number for t, _ in answer_numbers}  # an equal value is close: no search
+        ref_values = {r.number for r, _, _ in ref_numbers}
+        missing = next((r for r, _, _ in ref_numbers
+                        if (r.text[0].isdigit() or r.text[0] == "-" or len(reference_tokens) <= 3)
+                        and r.number not in answer_values
+                        and not any(close(t, r) for t, _ in answer_numbers)), None)
+        extra = None if missing is None else next(
+            (t for t, _ in answer_numbers
+             if t.number not in ref_values and not any(close(t, r) for r, _, _ in ref_numbers)
+             and (numeric_reference or not any(numbers_equal(t, q) for q in question_numbers))), None)
+        if extra is not None and missing is not None:
+            findings.append(Finding("number", f"'{extra.text}' does not match '{missing.text}'"))
             return findings
         findings.extend(_swapped_numbers(answer_numbers, ref_numbers, answer))
     return findings
@@ -172,9 +177,12 @@ def _swapped_numbers(answer_numbers: list[tuple[Token, set[str]]],
     if len(distinct) < 2:
         return []
     for token, context in answer_numbers:
-        own = [ctx for r, ctx, _ in ref_numbers if numbers_equal(token, r)]
-        others = [ctx for r, ctx, _ in ref_numbers if not numbers_equal(token, r)]
-        if not own or not context or not any(own):
+        if not context:
+            continue
+        equal = [numbers_equal(token, r) for r, _, _ in ref_numbers]
+        own = [ctx for (_, ctx, _), same in zip(ref_numbers, equal) if same]
+        others = [ctx for (_, ctx, _), same in zip(ref_numbers, equal) if not same]
+        if not own or not any(own):
             continue
         own_hits = max(len(context & ctx) for ctx in own)
         other_hits = max((len(context & ctx) for ctx in others), default=0)
