@@ -78,6 +78,20 @@ def test_spelling_variants_pass(question: str, reference: str, answer: str) -> N
 
 
 @pytest.mark.parametrize(("question", "reference", "answer"), [
+    ("Какой город является столицей России?", "Москва", "Москва, потому что там находится правительство"),
+    ("ما هي عاصمة مصر؟", "القاهرة", "عاصمة مصر هي القاهرة، وهي أكبر مدينة في البلاد"),
+    ("भारत की राजधानी क्या है?", "नई दिल्ली", "भारत की राजधानी नई दिल्ली है, जहाँ संसद भवन स्थित है"),
+    ("מהי בירת יפן?", "טוקיו", "הבירה של יפן היא טוקיו, העיר הגדולה ביותר במדינה"),
+    ("Ποια είναι η πρωτεύουσα της Ελλάδας;", "Αθήνα", "Η πρωτεύουσα είναι η Αθήνα, η μεγαλύτερη πόλη της χώρας"),
+])
+def test_an_explanation_in_another_script_is_not_an_added_claim(question: str, reference: str,
+                                                                 answer: str) -> None:
+    # English stop words decide what counts as a claim; they must not veto other scripts.
+    result = grade(question, reference, answer)
+    assert result.correct and "padding" not in result.notes, result
+
+
+@pytest.mark.parametrize(("question", "reference", "answer"), [
     ("中国的首都是哪座城市？", "北京", "南京"),  # one character apart, another city
     ("日本の首都はどこですか？", "東京", "京都"),  # the same characters, another order
 ])

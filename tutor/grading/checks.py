@@ -347,7 +347,10 @@ def padding_findings(alignment: Alignment, question_keys: set[str], reference_te
         return []
     first = min(clauses)
     for clause, tokens in sorted(clauses.items()):
-        if clause == first or len(tokens) < UNSUPPORTED_CLAUSE_WORDS:
+        # Stop words are known for English only: the function words of other scripts
+        # ('потому что там') must not make an explanation an added claim.
+        counted = [t for t in tokens if t.text.isascii()]
+        if clause == first or len(counted) < UNSUPPORTED_CLAUSE_WORDS:
             continue
         supported = [
             t for t in tokens
