@@ -121,6 +121,10 @@ _MONSTERS = {
     "chinese phrases, three characters": ("解释", _phrases("光合作", 1), _phrases("光合作", 2), ()),
     "chinese phrases, many characters": ("解释", _phrases(_HAN, 3), _phrases(_HAN, 4), ()),
     "hindi words": ("समझाइए", _words(3000, 16, _HINDI), _words(3000, 17, _HINDI), ()),
+    "one acronym, many times": ("Spell it out.", "alpha beta gamma delta " * 300, "abgd " * 600, ()),
+    "numbered words in another order": ("Name the phases in order from first to last.",
+                                        " ".join(f"phase{n}" for n in range(300)),
+                                        " ".join(f"phase{n}" for n in reversed(range(300))), ()),
     "question": ("or " * 50_000 + "x" * 100_000, EPOCH["reference"], "one pass", ()),
 }
 

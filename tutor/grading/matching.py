@@ -133,7 +133,9 @@ def _acronym_matches(reference: list[Token], answer: list[Token], matcher: "_Mat
     answer_words = [t for t in answer if t.content and t.number is None and t.text.isalpha()]
     word_index = WordIndex(words)
     word_initials = "".join(w.text[0] for w in words)
-    for token in answer_words:
+    # A later token of the same text covers the same words and would overwrite: keep the last.
+    last_of_each = sorted({t.text: t for t in answer_words}.values(), key=lambda t: t.index)
+    for token in last_of_each:
         if not is_acronym_candidate(token):
             continue
         runs = [(start, len(letters)) for letters in {token.text, token.text.rstrip("s")} if len(letters) >= 2

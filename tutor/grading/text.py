@@ -757,12 +757,20 @@ def _subsequence(short: str, long: str) -> bool:
     return all(char in it for char in short)
 
 
+_LETTERS_DIGITS = re.compile(r"^([a-z]+)(\d+)$")
+
+
+@lru_cache(maxsize=65536)
+def _letters_digits(word: str) -> tuple[str, str] | None:
+    match = _LETTERS_DIGITS.match(word)
+    return (match.group(1), match.group(2)) if match else None
+
+
 def _digit_abbreviation(a: str, b: str) -> tuple[float, str]:
     """'b1' for 'beta1': same digits, the letters a prefix of the other's letters."""
-    ma = re.match(r"^([a-z]+)(\d+)$", a)
-    mb = re.match(r"^([a-z]+)(\d+)$", b)
-    if ma and mb and ma.group(2) == mb.group(2):
-        la, lb = ma.group(1), mb.group(1)
+    ma, mb = _letters_digits(a), _letters_digits(b)
+    if ma and mb and ma[1] == mb[1]:
+        la, lb = ma[0], mb[0]
         if la != lb and (lb.startswith(la) or la.startswith(lb)):
             return ABBREVIATION, "abbreviation"
     return 0.0, ""
