@@ -637,10 +637,10 @@ def _resemblance(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
     shorter = min(len(a), len(b))
     edits = _allowed_edits(shorter)
     if edits and abs(len(a) - len(b)) <= edits + 1:
-        if (OSA.distance(a, b, score_cutoff=edits) <= edits
-                or OSA.distance(a_key, b_key, score_cutoff=edits) <= edits
-                or OSA.distance(sound(a), sound(b), score_cutoff=edits) <= edits):
-            return TYPO, "typo"
+        # the words, their stems, their sounds: often the same pair, compared once
+        for x, y in dict.fromkeys(((a, b), (a_key, b_key), (sound(a), sound(b)))):
+            if OSA.distance(x, y, score_cutoff=edits) <= edits:
+                return TYPO, "typo"
     if shorter == 3 and len(a) == len(b) == 3 and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
         return TYPO, "typo"
     if 3 <= len(a) <= len(b) - 2 and b.startswith(a) and a not in STOPWORDS:
