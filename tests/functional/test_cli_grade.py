@@ -32,16 +32,17 @@ def test_grades_each_line_and_reports_bad_lines() -> None:
     proc = run_cli("grade", "--rules", stdin=stdin)
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines()]
-    assert len(out) == 8  # the blank line is skipped
+    assert len(out) == 9  # one output line per input line, the blank one included
     assert set(out[0]) == KEYS and out[0]["score"] == 5 and out[0]["correct"] is True
     assert out[0]["grader"] == "rules"
     assert out[1] == {"error": out[1]["error"]} and out[1]["error"].startswith("line 2: not valid JSON")
     assert out[2]["error"] == "line 3: missing field 'reference'"
-    assert out[3]["score"] == 0 and out[3]["correct"] is False
-    assert out[4]["score"] == 5
-    assert out[5]["error"] == "line 7: expected a JSON object"
-    assert set(out[6]) == KEYS
-    assert out[7]["score"] == 0 and "instruct the grader" in out[7]["feedback"]
+    assert out[3]["error"] == "line 4: empty line (expected a JSON object)"
+    assert out[4]["score"] == 0 and out[4]["correct"] is False
+    assert out[5]["score"] == 5
+    assert out[6]["error"] == "line 7: expected a JSON object"
+    assert set(out[7]) == KEYS
+    assert out[8]["score"] == 0 and "instruct the grader" in out[8]["feedback"]
 
 
 def test_default_is_rules_with_a_note_on_stderr() -> None:

@@ -2,8 +2,11 @@
 
 Input lines: ``{"question": ..., "reference": ..., "answer": ..., "alternatives": [...]}``
 (alternatives optional). Output lines: ``{"score", "correct", "feedback", "grader",
-"confidence"}``, flushed as each is ready. A malformed line gives ``{"error": "line N: ..."}``
-and grading goes on; the model is loaded once for the whole batch.
+"confidence"}``, flushed as each is ready. Every input line gets exactly one output line, so
+output N answers input N: a line that cannot be graded (blank, malformed, nested too deeply,
+over `MAX_LINE_BYTES`) gives ``{"error": "line N: ..."}`` and grading goes on. A line is
+read at most `MAX_LINE_BYTES` + 1 bytes at a time, so no input can exhaust memory. The
+model is loaded once for the whole batch.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from tutor.errors import ConfigError
@@ -60,31 +64,64 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 #: The ending of a policy note that says a refiner failed and the rules verdict stands.
 FELL_BACK = "rules verdict kept"
 
+#: The longest input line that is parsed; a longer one gets an error line and is skipped.
+MAX_LINE_BYTES = 64 * 1024
+
 
 def grade_stream(policy: Any, lines: Any, out: TextIO, log: TextIO | None = None) -> None:
-    """Grade each line of ``lines`` (bytes or str) and write one JSON line per input line.
+    """Grade each line of ``lines`` and write exactly one JSON line per input line.
 
+    ``lines`` is a binary stream (read in bounded pieces) or an iterable of bytes or str.
     The output keys are fixed, so when a model fails on a line and the rules verdict
     stands, that is said on ``log`` (stderr): ``tutor: line N: <why>``.
     """
-    for number, raw in enumerate(lines, start=1):
+    source = read_lines(lines) if hasattr(lines, "readline") else lines
+    for number, raw in enumerate(source, start=1):
         try:
-            text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        except UnicodeDecodeError:
-            _emit(out, {"error": f"line {number}: not UTF-8 text"})
-            continue
-        if not text.strip():
-            continue
-        try:
-            request = parse_line(text)
+            request = parse_line(_line_text(raw))
         except InputLineError as exc:
             _emit(out, {"error": f"line {number}: {exc}"})
             continue
-        result = policy.grade(request)
+        try:
+            result = policy.grade(request)
+        except Exception as exc:  # noqa: BLE001 - one bad line must not end the stream
+            _emit(out, {"error": f"line {number}: could not be graded ({type(exc).__name__})"})
+            continue
         _emit(out, result.to_json())
         for note in result.notes:
             if log is not None and note.endswith(FELL_BACK):
                 print(f"tutor: line {number}: {note}", file=log, flush=True)
+
+
+def read_lines(stream: Any, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
+    """Each line of a binary ``stream``, or None for a line over ``limit`` bytes.
+
+    At most ``limit`` + 1 bytes are held at once: the rest of an overlong line is read
+    and dropped, so a gigabyte without a newline costs no more memory than a short line.
+    """
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if line.endswith(b"\n") or len(line) <= limit:
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(limit + 1)
+        yield None
+
+
+def _line_text(raw: bytes | str | None) -> str:
+    """The text of one input line; `InputLineError` when it cannot be a request."""
+    if raw is None or len(raw) > MAX_LINE_BYTES + 2:
+        raise InputLineError(f"longer than {MAX_LINE_BYTES // 1024} KiB; not graded")
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        raise InputLineError("not UTF-8 text") from None
+    if not text.strip():
+        raise InputLineError("empty line (expected a JSON object)")
+    return text
 
 
 def parse_line(text: str) -> GradeRequest:
@@ -93,6 +130,10 @@ def parse_line(text: str) -> GradeRequest:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputLineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise InputLineError("not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise InputLineError(f"not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise InputLineError("expected a JSON object")
     fields: dict[str, str] = {}
@@ -104,6 +145,8 @@ def parse_line(text: str) -> GradeRequest:
             value = ""
         if not isinstance(value, str):
             raise InputLineError(f"field '{name}' must be a string")
+        if not _is_unicode(value):
+            raise InputLineError(f"field '{name}' holds an unpaired surrogate (not Unicode text)")
         fields[name] = value
     if not fields["reference"].strip():
         raise InputLineError("field 'reference' is empty")
@@ -112,12 +155,27 @@ def parse_line(text: str) -> GradeRequest:
         alternatives = [alternatives]
     if not isinstance(alternatives, list) or not all(isinstance(a, str) for a in alternatives):
         raise InputLineError("field 'alternatives' must be a list of strings")
+    if not all(_is_unicode(a) for a in alternatives):
+        raise InputLineError("field 'alternatives' holds an unpaired surrogate (not Unicode text)")
     return GradeRequest(fields["question"], fields["reference"], fields["answer"],
                         tuple(a for a in alternatives if a.strip()))
 
 
+def _is_unicode(text: str) -> bool:
+    """False for text holding a lone surrogate ('\\ud800' in JSON), which cannot be written."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _emit(out: TextIO, obj: dict[str, object]) -> None:
-    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    """One JSON line; escaped to ASCII when stdout's encoding cannot hold the text."""
+    try:
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    except UnicodeEncodeError:
+        out.write(json.dumps(obj) + "\n")
     out.flush()
 
 

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 from tutor.grading.lexicon import ABSOLUTES, UNIT_FAMILIES
 from tutor.grading.matching import SOLID, Alignment
-from tutor.grading.text import Token, antonyms, negated_form, normalise, numbers_equal, tokenize
+from tutor.grading.text import (
+    OppositeIndex,
+    Token,
+    antonyms,
+    negated_form,
+    normalise,
+    numbers_equal,
+    tokenize,
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,8 @@ def antonym_conflicts(alignment: Alignment, question_keys: set[str]) -> list[Fin
     answer_keys = {t.key for t in alignment.answer_tokens}
     all_reference_keys = {t.key for pc in alignment.points for t in pc.point.all_tokens}
     findings: list[Finding] = []
+    refs = list(reference_words.values())
+    index = OppositeIndex([ref.text for ref in refs])
     for token in alignment.answer_tokens:
         if (not token.content or token.number is not None or token.key in question_keys
                 or token.key in all_reference_keys):
@@ -79,7 +89,7 @@ def antonym_conflicts(alignment: Alignment, question_keys: set[str]) -> list[Fin
         existing = alignment.matched_answer.get(token.index)
         if existing is not None and existing.strength >= SOLID:
             continue
-        for ref in reference_words.values():
+        for ref in (refs[position] for position in index.candidates(token.text)):
             if ref.key in answer_keys:
                 continue
             if antonyms(token.text, ref.text) and not token.negated:
@@ -130,14 +140,19 @@ def number_conflicts(alignment: Alignment, question_tokens: list[Token],
             return numbers_equal(a, r) or _within(a, r, tolerance)
 
         numeric_reference = all(t.number is not None for t in reference_tokens if t.content)
-        extra = [t for t, _ in answer_numbers
-                 if not any(close(t, r) for r, _, _ in ref_numbers)
-                 and (numeric_reference or not any(numbers_equal(t, q) for q in question_numbers))]
-        missing = [r for r, _, _ in ref_numbers if not any(close(t, r) for t, _ in answer_numbers)
-                   and (r.text[0].isdigit() or r.text[0] == "-" or len(reference_tokens) <= 3)]
-        if extra and missing:
-            want = missing[0].text if missing else ref_numbers[0][0].text
-            findings.append(Finding("number", f"'{extra[0].text}' does not match '{want}'"))
+        # Only the first missing and the first extra number are named: stop at them.
+        answer_values = {t.number for t, _ in answer_numbers}  # an equal value is close: no search
+        ref_values = {r.number for r, _, _ in ref_numbers}
+        missing = next((r for r, _, _ in ref_numbers
+                        if (r.text[0].isdigit() or r.text[0] == "-" or len(reference_tokens) <= 3)
+                        and r.number not in answer_values
+                        and not any(close(t, r) for t, _ in answer_numbers)), None)
+        extra = None if missing is None else next(
+            (t for t, _ in answer_numbers
+             if t.number not in ref_values and not any(close(t, r) for r, _, _ in ref_numbers)
+             and (numeric_reference or not any(numbers_equal(t, q) for q in question_numbers))), None)
+        if extra is not None and missing is not None:
+            findings.append(Finding("number", f"'{extra.text}' does not match '{missing.text}'"))
             return findings
         findings.extend(_swapped_numbers(answer_numbers, ref_numbers, answer))
     return findings
@@ -162,9 +177,12 @@ def _swapped_numbers(answer_numbers: list[tuple[Token, set[str]]],
     if len(distinct) < 2:
         return []
     for token, context in answer_numbers:
-        own = [ctx for r, ctx, _ in ref_numbers if numbers_equal(token, r)]
-        others = [ctx for r, ctx, _ in ref_numbers if not numbers_equal(token, r)]
-        if not own or not context or not any(own):
+        if not context:
+            continue
+        equal = [numbers_equal(token, r) for r, _, _ in ref_numbers]
+        own = [ctx for (_, ctx, _), same in zip(ref_numbers, equal) if same]
+        others = [ctx for (_, ctx, _), same in zip(ref_numbers, equal) if not same]
+        if not own or not any(own):
             continue
         own_hits = max(len(context & ctx) for ctx in own)
         other_hits = max((len(context & ctx) for ctx in others), default=0)
@@ -329,7 +347,10 @@ def padding_findings(alignment: Alignment, question_keys: set[str], reference_te
         return []
     first = min(clauses)
     for clause, tokens in sorted(clauses.items()):
-        if clause == first or len(tokens) < UNSUPPORTED_CLAUSE_WORDS:
+        # Stop words are known for English only: the function words of other scripts
+        # ('потому что там') must not make an explanation an added claim.
+        counted = [t for t in tokens if t.text.isascii()]
+        if clause == first or len(counted) < UNSUPPORTED_CLAUSE_WORDS:
             continue
         supported = [
             t for t in tokens

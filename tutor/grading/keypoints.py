@@ -115,11 +115,16 @@ def _segments_with_parens(line: str) -> tuple[str, list[str]]:
         contents.append(match.group(1) if match.group(1) is not None else match.group(2))
         return f" \x01{len(contents) - 1}\x01 "
 
-    previous = None
-    while previous != line:
-        previous = line
-        line = _PARENS.sub(keep, line, count=1) if _PARENS.search(line) else line
+    for _level in range(_PAREN_DEPTH):  # innermost first; deeper nesting stays as text
+        marked = _PARENS.sub(keep, line)
+        if marked == line:
+            break
+        line = marked
     return line, contents
+
+
+#: How deeply nested parentheses are taken apart (each level is one pass over the line).
+_PAREN_DEPTH = 8
 
 
 _MARKER = re.compile(r"\x01(\d+)\x01")
@@ -139,7 +144,14 @@ _VERBISH = frozenset(
     {"is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "may",
      "might", "must", "should", "does", "do", "did", "be", "been", "being"}
 )
-_ENUMERATED = re.compile(r"(?:^|\s)1[.)]\s.*(?:^|\s)2[.)]\s", re.S)
+_FIRST_ITEM = re.compile(r"(?:^|\s)1[.)]\s")
+_SECOND_ITEM = re.compile(r"\s2[.)]\s")
+
+
+def _enumerated(text: str) -> bool:
+    """A numbered list: '1.' (or '1)') and later '2.' (found in linear time)."""
+    first = _FIRST_ITEM.search(text)
+    return first is not None and _SECOND_ITEM.search(text, first.end()) is not None
 
 
 def _looks_like_list(parts: list[str], joined_by_and: bool) -> bool:
@@ -176,7 +188,7 @@ def parse_reference(reference: str, question: str = "") -> ReferenceParse:
     question_keys = {t.key for t in tokenize(question) if t.content and t.number is None}
     question_keys -= _choice_keys(question)
     text = _protect(reference.strip())
-    enumerated = bool(_ENUMERATED.search(text))
+    enumerated = _enumerated(text)
     raw_points: list[tuple[str, list[str], bool, bool, int]] = []  # text, parens, optional, item, sentence
     sentence_no = 0
     examples_only = False

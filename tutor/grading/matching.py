@@ -15,6 +15,7 @@ from tutor.grading.text import (
     EXACT,
     TYPO,
     Token,
+    WordIndex,
     is_acronym_candidate,
     numbers_equal,
     stem,
@@ -63,16 +64,36 @@ class Alignment:
         return any(m.how == "typo" for pc in self.points for m in pc.matches)
 
 
+_NUMBER = ("number", "")
+
+
 class _Matcher:
-    """Finds the best answer word for reference words, with per-call caches."""
+    """Finds the best answer word for reference words, with per-call caches.
+
+    Only answer words that can match at all are tried (`WordIndex`), so the cost grows
+    with the plausible pairs, not with answer words x reference words.
+    """
 
     def __init__(self, answer: list[Token]) -> None:
         self.answer = [t for t in answer if t.content]
         self.cache: dict[tuple[str, str], WordMatch | None] = {}
+        self.index = WordIndex(self.answer)
+        # One number token per written form: a repeat never beats its first occurrence.
+        numbers = {(t.text, t.number, t.percent): t for t in reversed(self.answer) if t.number is not None}
+        self.numbers = sorted(numbers.values(), key=lambda t: t.index)
         self.bigrams = [
             (a, b, a.text + b.text) for a, b in zip(self.answer, self.answer[1:])
             if a.number is None and b.number is None and a.clause == b.clause
         ]
+        self.bigrams_by_first: dict[str, list[tuple[Token, Token, str]]] = {}
+        for bigram in self.bigrams:
+            self.bigrams_by_first.setdefault(bigram[2][0], []).append(bigram)
+
+    def _candidates(self, ref: Token) -> list[Token]:
+        found = self.index.candidates(ref.text, ref.key)
+        if ref.number is None:
+            return found
+        return sorted({id(t): t for t in found + self.numbers}.values(), key=lambda t: t.index)
 
     def best(self, ref: Token) -> WordMatch | None:
         cache_key = (ref.text, ref.key)
@@ -80,7 +101,7 @@ class _Matcher:
             found = self.cache[cache_key]
             return WordMatch(ref, found.answer, found.strength, found.how) if found else None
         best: WordMatch | None = None
-        for token in self.answer:
+        for token in self._candidates(ref):
             if token.number is not None or ref.number is not None:
                 if token.number is not None and ref.number is not None and numbers_equal(token, ref):
                     best = WordMatch(ref, token, EXACT, "number")
@@ -95,7 +116,7 @@ class _Matcher:
                 if strength >= EXACT:
                     break
         if (best is None or best.strength < TYPO) and ref.number is None and len(ref.text) >= 5:
-            for first, _second, joined in self.bigrams:
+            for first, _second, joined in self.bigrams_by_first.get(ref.text[0], ()):
                 if joined == ref.text or (
                     joined[0] == ref.text[0] and OSA.distance(joined, ref.text, score_cutoff=1) <= 1
                 ):
@@ -110,42 +131,62 @@ def _acronym_matches(reference: list[Token], answer: list[Token], matcher: "_Mat
     found: dict[int, WordMatch] = {}
     words = [t for t in reference if t.number is None and t.text.isalpha()]
     answer_words = [t for t in answer if t.content and t.number is None and t.text.isalpha()]
-    for token in answer_words:
-        if not is_acronym_candidate(token) or _has_word_match(token, words):
+    word_index = WordIndex(words)
+    word_initials = "".join(w.text[0] for w in words)
+    # A later token of the same text covers the same words and would overwrite: keep the last.
+    last_of_each = sorted({t.text: t for t in answer_words}.values(), key=lambda t: t.index)
+    for token in last_of_each:
+        if not is_acronym_candidate(token):
             continue
-        for letters in {token.text, token.text.rstrip("s")}:
-            size = len(letters)
-            if size < 2:
-                continue
-            for start in range(len(words) - size + 1):
-                run = words[start: start + size]
-                if "".join(w.text[0] for w in run) == letters:
-                    for word in run:
-                        found[id(word)] = WordMatch(word, token, ACRONYM, "acronym")
+        runs = [(start, len(letters)) for letters in {token.text, token.text.rstrip("s")} if len(letters) >= 2
+                for start in _occurrences(word_initials, letters)]
+        if not runs or _has_word_match(token, word_index):
+            continue
+        for start, size in runs:
+            for word in words[start: start + size]:
+                found[id(word)] = WordMatch(word, token, ACRONYM, "acronym")
+    answer_initials = "".join(w.text[0] for w in answer_words)
     for word in words:
         if not is_acronym_candidate(word):
             continue
         letters = word.text.rstrip("s") if len(word.text) > 2 else word.text
         for candidate in {word.text, letters}:
             size = len(candidate)
-            for start in range(len(answer_words) - size + 1):
+            for start in _occurrences(answer_initials, candidate):
                 run = answer_words[start: start + size]
-                if "".join(w.text[0] for w in run) == candidate and len({w.clause for w in run}) == 1:
+                if len({w.clause for w in run}) == 1:
                     found[id(word)] = WordMatch(word, run[0], ACRONYM, "acronym")
                     break
     # a compound reference word written apart in the reference ("bio-informatics") vs joined
+    last_by_text: dict[str, Token] = {}
+    last_by_stem: dict[str, Token] = {}
+    for token in answer_words:
+        last_by_text[token.text] = token
+        last_by_stem[stem(token.text)] = token
     for first, second in zip(words, words[1:]):
         joined = first.text + second.text
-        for token in answer_words:
-            if token.text == joined or stem(token.text) == stem(joined):
-                found[id(first)] = WordMatch(first, token, COMPOUND, "compound")
-                found[id(second)] = WordMatch(second, token, COMPOUND, "compound")
+        matches = [t for t in (last_by_text.get(joined), last_by_stem.get(stem(joined))) if t is not None]
+        if matches:
+            token = max(matches, key=lambda t: t.index)
+            found[id(first)] = WordMatch(first, token, COMPOUND, "compound")
+            found[id(second)] = WordMatch(second, token, COMPOUND, "compound")
     return found
 
 
-def _has_word_match(token: Token, words: list[Token]) -> bool:
+def _occurrences(text: str, part: str) -> list[int]:
+    """Every start of ``part`` in ``text``, overlapping ones included."""
+    starts: list[int] = []
+    start = text.find(part)
+    while start >= 0:
+        starts.append(start)
+        start = text.find(part, start + 1)
+    return starts
+
+
+def _has_word_match(token: Token, words: WordIndex) -> bool:
     return any(
-        word_match(token.text, word.text, token.key, word.key)[0] >= SOLID for word in words
+        word_match(token.text, word.text, token.key, word.key)[0] >= SOLID
+        for word in words.candidates(token.text, token.key)
     )
 
 

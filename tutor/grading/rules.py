@@ -4,13 +4,15 @@ The reference is split into key points; each is covered when the answer has its 
 (stems, everyday synonyms, typos, abbreviations, acronyms). Vetoes override coverage:
 an empty/"idk" answer, an injection attempt, added or removed negation, an antonym in
 place of a reference word, a wrong number, swapped roles, sweeping extra claims.
-Deterministic and fast (no model).
+Deterministic and fast (no model): what is compared is bounded (`MAX_COMPARED_WORDS`,
+`MAX_COMPARED_CHARS`, `MAX_ALTERNATIVE_WORDS`), so one grade stays well under a second
+whatever is pasted; a verdict on a cut text says so in its feedback.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tutor.grading.base import ASK_LEARNER_NOTE, GradeRequest, GradeResult
 from tutor.grading.checks import (
@@ -33,6 +35,22 @@ from tutor.grading.text import Token, fold, tokenize
 
 #: Confidence below this puts a verdict in the ask-the-learner band.
 ASK_LEARNER_BELOW = 0.6
+
+#: Answers, references and questions are compared on their first this many words (the
+#: longest bundled card has 244); past that, a grade would take seconds, not milliseconds.
+MAX_COMPARED_WORDS = 300
+#: ... and on their first this many characters (a pasted 100,000-character "word", or
+#: text without spaces: Chinese, Japanese, Thai).
+MAX_COMPARED_CHARS = 3000
+#: Accepted alternatives are compared in order until their words add up to this.
+MAX_ALTERNATIVE_WORDS = 2 * MAX_COMPARED_WORDS
+#: Injection attempts are looked for in this much of the answer: more than a model is
+#: ever shown (`sanitise_answer` keeps 1,500 characters), so none slips past the veto.
+INJECTION_SCAN_CHARS = 8000
+
+_WORD = re.compile(r"\S+")
+_LONG_SPACE = re.compile(r"\s{17,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 
 _IDK_SET = frozenset(re.sub(r"[\s.!?,;:()\-–—'\"…]+", " ", fold(p)).strip() for p in IDK_PHRASES)
 _IDK_BY_LENGTH = tuple(sorted((p for p in _IDK_SET if len(p) >= 3), key=len, reverse=True))
@@ -83,36 +101,44 @@ class RulesGrader:
 
     def grade(self, request: GradeRequest) -> GradeResult:
         """Grade one answer (never raises for any text input)."""
-        answer = request.answer or ""
-        if is_idk(answer):
+        full_answer = request.answer or ""
+        request, cuts = bounded(request)
+        if is_idk(request.answer):
             return GradeResult(
                 score=0, feedback="No answer given.", grader=self.name, confidence=0.99,
                 missing=tuple(p.text for p in parse_reference(request.reference, request.question).required),
                 notes=("idk",),
             )
-        reasons = find_injection(answer)
+        reasons = find_injection(_squeeze(_CONTROL.sub(" ", full_answer))[:INJECTION_SCAN_CHARS])
         if reasons:
             return GradeResult(
                 score=0, grader=self.name, confidence=0.99, notes=("injection",),
                 feedback=f"The answer tries to instruct the grader ({reasons[0]}); it is scored 0.",
             )
+        result = self._grade_bounded(request)
+        if cuts:
+            result = replace(result, feedback=f"{result.feedback} ({'; '.join(cuts)})")
+        return result
+
+    def _grade_bounded(self, request: GradeRequest) -> GradeResult:
+        answer = request.answer
         best: Verdict | None = None
-        best_ref = request.reference
-        for reference in (request.reference, *request.alternatives):
+        best_is_alternative = False
+        for position, reference in enumerate((request.reference, *request.alternatives)):
             if not reference or not reference.strip():
                 continue
             verdict = self.assess(request.question, reference, answer)
-            if reference is not request.reference and verdict.coverage >= 0.8 and not verdict.findings:
+            if position and verdict.coverage >= 0.8 and not verdict.findings:
                 verdict.score = 5
             if best is None or verdict.score > best.score:
-                best, best_ref = verdict, reference
+                best, best_is_alternative = verdict, position > 0
         if best is None:
             return GradeResult(score=0, feedback="The card has no reference answer.", grader=self.name,
                                confidence=0.2, needs_learner=True, notes=(ASK_LEARNER_NOTE,))
         confidence = self._confidence(best)
         needs_learner = confidence < ASK_LEARNER_BELOW
         notes = tuple(sorted({f.kind for f in best.findings}))
-        if best_ref is not request.reference and best.score >= 3:
+        if best_is_alternative and best.score >= 3:
             notes += ("alternative",)  # a real match of an accepted answer: final (policy veto)
         if needs_learner:
             notes += (ASK_LEARNER_NOTE,)
@@ -188,6 +214,50 @@ class RulesGrader:
         if verdict.findings:
             return 0.8
         return min(0.95, 0.5 + abs(verdict.margin) * 1.6)
+
+
+def _squeeze(text: str) -> str:
+    """Runs of more than 16 whitespace characters made 2 (a newline kept): patterns that
+    scan spaces take time growing with the square of a run, and none of them tells 16
+    spaces from 16,000."""
+    return _LONG_SPACE.sub(lambda m: "\n\n" if "\n" in m.group() else "  ", text)
+
+
+def cut_text(text: str) -> tuple[str, str]:
+    """The first `MAX_COMPARED_WORDS` words (at most `MAX_COMPARED_CHARS` characters) of
+    ``text``, whitespace runs squeezed, and what it was cut to ('' when nothing was cut)."""
+    text = _squeeze(text)
+    end = 0
+    for count, match in enumerate(_WORD.finditer(text, 0, MAX_COMPARED_CHARS + 1), start=1):
+        end = match.end()
+        if count == MAX_COMPARED_WORDS:
+            break
+    limit = f"{MAX_COMPARED_WORDS} words"
+    if end > MAX_COMPARED_CHARS:
+        space = text.rfind(" ", 0, MAX_COMPARED_CHARS)
+        end = space if space > MAX_COMPARED_CHARS // 2 else MAX_COMPARED_CHARS
+        limit = f"{MAX_COMPARED_CHARS:,} characters"
+    return text[:end], (limit if text[end:].strip() else "")
+
+
+def bounded(request: GradeRequest) -> tuple[GradeRequest, list[str]]:
+    """The part of ``request`` the rules compare, and what was cut (said in the feedback)."""
+    cuts: list[str] = []
+    fields: dict[str, str] = {}
+    for name in ("answer", "reference", "question"):
+        fields[name], limit = cut_text(getattr(request, name) or "")
+        if limit and name != "question":
+            cuts.append(f"only the first {limit} of the {name} were compared")
+    alternatives: list[str] = []
+    budget = MAX_ALTERNATIVE_WORDS
+    for alternative in request.alternatives:
+        text, _ = cut_text(alternative)
+        budget -= len(text.split())
+        if budget < 0:
+            cuts.append(f"only the first {len(alternatives)} accepted answers were compared")
+            break
+        alternatives.append(text)
+    return GradeRequest(fields["question"], fields["reference"], fields["answer"], tuple(alternatives)), cuts
 
 
 def _coverage(parse: ReferenceParse, alignment: Alignment) -> tuple[float, float, bool]:

@@ -6,6 +6,7 @@ grader stays within a few milliseconds per answer.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -84,12 +85,75 @@ _PLUS_WORDS = re.compile(r"(?<=[a-z])\s*\+\s*(?=[a-z]{2,})")
 _AMP = re.compile(r"\s*&\s*")
 
 
+# --------------------------------------------------------------------------- scripts
+#
+# Words of every script are words. Scripts written without spaces (Chinese, Japanese,
+# Thai, Lao, Khmer, Myanmar, Tibetan) give one token per run of their letters; such a
+# token matches a reference word it contains ("首都是北京" holds "北京"). Accents and the
+# optional vowel points of Arabic and Hebrew are removed, but not the vowel signs and
+# viramas of Indic and South-East Asian scripts (they spell the word) nor the voicing
+# marks of kana (か/が).
+
+#: Letters of the scripts written without spaces between words.
+_JOINED = ("\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u3040-\u30ff"
+           "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f")
+_JOINED_CHAR = re.compile(f"[{_JOINED}]")
+#: Chinese characters and kana: one of them carries a syllable, so fewer slips are forgiven.
+_IDEOGRAPHIC = re.compile("[\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+                          "\uf900-\ufaff\U00020000-\U0003134f]")
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def _mark_class() -> str:
+    """A regex class of the combining marks (Mn, Mc, Me) of the blocks that have them;
+    Python's \\w does not match them, so 'दिल्ली' would fall apart into 'द', 'ल', 'ल'."""
+    marks = [c for start, end in ((0x0300, 0x1DFF), (0x20D0, 0x20FF), (0x302A, 0x302F), (0x3099, 0x309A),
+                                  (0xA66F, 0xA69F), (0xA800, 0xABFF), (0xFE20, 0xFE2F))
+             for c in range(start, end + 1) if unicodedata.category(chr(c))[0] == "M"]
+    ranges: list[list[int]] = []
+    for c in marks:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "".join(f"\\u{a:04x}" + (f"-\\u{b:04x}" if b > a else "") for a, b in ranges)
+
+
+_MARKS = _mark_class()
+
+
+def _kept_mark(char: str) -> bool:
+    """Marks that spell the word: Indic and South-East Asian vowel signs and viramas, kana voicing."""
+    return "\u0900" <= char <= "\u109f" or "\u1780" <= char <= "\u17ff" or char in "\u3099\u309a"
+
+
+_GREEK_WORD = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff][\u0300-\u036f\u0370-\u03ff\u1f00-\u1fff]+")
+
+
+def _plain(text: str) -> str:
+    """`_CHAR_MAP` applied, except inside Greek words: a lone 'λ' is 'lambda', 'Αθήνα' stays Greek."""
+    if not _GREEK_WORD.search(text):
+        return text.translate(_CHAR_MAP)
+    parts: list[str] = []
+    last = 0
+    for match in _GREEK_WORD.finditer(text):
+        parts += [text[last:match.start()].translate(_CHAR_MAP), match.group()]
+        last = match.end()
+    parts.append(text[last:].translate(_CHAR_MAP))
+    return "".join(parts)
+
+
 def fold(text: str) -> str:
-    """Lowercase, accents removed, typographic marks made plain, contractions expanded."""
-    text = text.translate(_CHAR_MAP)
+    """Case folded, accents removed, typographic marks made plain, contractions expanded.
+
+    Compatibility forms are unified (NFKC: half-width katakana, ligatures, full-width
+    letters) and 'ß' is 'ss'.
+    """
+    text = _plain(text)
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.translate(_CHAR_MAP).lower()
+    text = "".join(c for c in text if not (unicodedata.combining(c) and not _kept_mark(c)))
+    text = unicodedata.normalize("NFC", text)
+    text = _plain(text).casefold()
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     return text
@@ -137,6 +201,8 @@ _VOWELS = set("aeiou")
 def stem(word: str) -> str:
     """A light stem: plurals and -ed/-ing removed, British spelling folded, final e dropped."""
     w = word
+    if not w.isascii():
+        return _script_stem(w)
     if len(w) <= 2 or not w.isalpha():
         return w
     if len(w) > 7:
@@ -167,6 +233,19 @@ def stem(word: str) -> str:
     if w.endswith("y") and len(w) > 3:
         w = w[:-1] + "i"
     return w
+
+
+_ARABIC_LETTERS = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a", "\u0640": ""})
+
+
+def _script_stem(word: str) -> str:
+    """The key of a word in another script: itself, except that Arabic drops the article
+    al- and writes taa marbuta as haa and alif maqsura as yaa (common spelling variants)."""
+    if "\u0600" <= word[:1] <= "\u06ff":
+        word = word.translate(_ARABIC_LETTERS)
+        if word.startswith("\u0627\u0644") and len(word) > 4:
+            word = word[2:]
+    return word
 
 
 def _build_groups() -> dict[str, frozenset[int]]:
@@ -217,9 +296,12 @@ _TOKEN_RE = re.compile(
     r"|(?<![\w./])(?:1[0-2]|[1-9])/(?:1[0-2]|[2-9])(?![\d/])"
     r"|(?<![\w.])-?\d+(?:\.\d+)?%?(?![a-z0-9]))"
     r"|(?P<alnum>\d+(?:\.\d+)?[a-z][a-z0-9]*)"
-    r"|(?P<word>[a-z][a-z0-9]*(?:'[a-z]+)?)"
+    r"|(?P<word>[a-z][a-z0-9]*+(?:'[a-z]++)?(?![^\W\x00-\x7f]|[" + _MARKS + r"]))"
+    r"|(?P<joined>[" + _JOINED + r"]+)"
+    r"|(?P<uword>(?:(?![" + _JOINED + r"])[^\W\d_]|[" + _MARKS + r"])"
+    r"(?:(?![" + _JOINED + r"])[^\W_]|[" + _MARKS + r"])*)"
     r"|(?P<sym>[/=<>^]|->|<-)"
-    r"|(?P<brk>[.;:!?,()\[\]\n\"]|\s-\s)"
+    r"|(?P<brk>[.;:!?,()\[\]\n\"\u3001\u3002\u060c\u061f\u0964\u0965]|\s-\s)"
 )
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
 _ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv|xvi{1,3}|xix|xx)$")
@@ -254,6 +336,8 @@ def _parse_number(raw: str) -> tuple[float, bool] | None:
             value = float(body)
     except ValueError:
         return None
+    if not math.isfinite(value):
+        return None  # a 400-digit "number" is not one
     return value, percent
 
 
@@ -279,6 +363,8 @@ def _tokens(text: str) -> list[Token]:
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup or ""
         value = match.group(kind)
+        if kind in ("joined", "uword"):
+            kind = "word"  # a word of another script: never shorthand, a number word or an ordinal
         if kind == "alnum":
             ordinal = _ORDINAL.match(value)
             unit = re.match(r"^(\d+(?:\.\d+)?)([a-z]+)$", value)
@@ -428,6 +514,34 @@ def _family(a: str, b: str) -> bool:
 _DERIVATIONAL_OR_EMPTY = _DERIVATIONAL | {""}
 
 
+_ORIENTED_PREFIXES = tuple(dict.fromkeys(
+    pair for first, second in ANTONYM_PREFIXES for pair in ((first, second), (second, first))))
+_ORIENTED_SUFFIXES = tuple(dict.fromkeys(
+    pair for first, second in ANTONYM_SUFFIXES for pair in ((first, second), (second, first))))
+
+
+@lru_cache(maxsize=65536)
+def _opposite_keys(word: str) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
+    """Keys under which ``word`` is the first / the second word of a prefix or suffix antonym
+    pair ('hypo'+'glycaemia' / 'hyper'+'glycaemia'): two words are such opposites exactly when
+    the first's keys meet the second's, so a pair costs a set test, not a loop over affixes."""
+    first: set[tuple[str, ...]] = set()
+    second: set[tuple[str, ...]] = set()
+    for x, y in _ORIENTED_PREFIXES:
+        if word.startswith(x) and len(word) - len(x) >= 3:
+            rest = word[len(x):]
+            first.update({("p", x, y, rest), ("p~", x, y, stem(rest))})
+        if word.startswith(y):
+            rest = word[len(y):]
+            second.update({("p", x, y, rest), ("p~", x, y, stem(rest))})
+    for x, y in _ORIENTED_SUFFIXES:
+        if word.endswith(x) and len(word) - len(x) >= 3:
+            first.add(("s", x, y, word[: -len(x)]))
+        if word.endswith(y):
+            second.add(("s", x, y, word[: -len(y)]))
+    return frozenset(first), frozenset(second)
+
+
 @lru_cache(maxsize=65536)
 def antonyms(a: str, b: str) -> bool:
     """True when two words (surface or stem) are opposites: listed pairs or prefixes/suffixes."""
@@ -435,33 +549,61 @@ def antonyms(a: str, b: str) -> bool:
         return False
     if b in _ANTONYMS.get(a, ()) or stem(b) in _ANTONYMS.get(stem(a), ()):
         return True
-    for first, second in ANTONYM_PREFIXES:
-        for x, y in ((first, second), (second, first)):
-            if a.startswith(x) and b.startswith(y):
-                rest_a, rest_b = a[len(x):], b[len(y):]
-                if len(rest_a) >= 3 and (rest_a == rest_b or stem(rest_a) == stem(rest_b)):
-                    return True
-    for first, second in ANTONYM_SUFFIXES:
-        for x, y in ((first, second), (second, first)):
-            if a.endswith(x) and b.endswith(y) and len(a) - len(x) >= 3:
-                if a[: -len(x)] == b[: -len(y)]:
-                    return True
-    return False
+    return not _opposite_keys(a)[0].isdisjoint(_opposite_keys(b)[1])
+
+
+@lru_cache(maxsize=65536)
+def _negation_keys(word: str) -> tuple[frozenset[tuple[str, str, str]], frozenset[tuple[str, str, str]]]:
+    """Keys under which ``word`` is a negated form (prefix + rest) / a word that can be negated;
+    `negated_form` is a meeting of the two, as in `_opposite_keys`."""
+    negated: set[tuple[str, str, str]] = set()
+    plain: set[tuple[str, str, str]] = set()
+    for prefix in NEGATING_PREFIXES:
+        if word.startswith(prefix):
+            rest = word[len(prefix):]
+            negated.add((prefix, "word", rest))
+            if len(rest) >= 5:
+                negated.add((prefix, "stem", stem(rest)))
+        if len(word) >= (6 if prefix in LONG_REST_PREFIXES else 5) and (
+                prefix not in ADJECTIVE_ONLY_PREFIXES or word.endswith(ADJECTIVE_ENDINGS)):
+            plain.update({(prefix, "word", word), (prefix, "stem", stem(word))})
+    return frozenset(negated), frozenset(plain)
 
 
 @lru_cache(maxsize=65536)
 def negated_form(a: str, b: str) -> bool:
     """True when ``a`` is ``b`` with a negating prefix (unlabeled / labeled), or the reverse."""
-    for longer, shorter in ((a, b), (b, a)):
-        for prefix in NEGATING_PREFIXES:
-            if not longer.startswith(prefix) or len(shorter) < (6 if prefix in LONG_REST_PREFIXES else 5):
-                continue
-            if prefix in ADJECTIVE_ONLY_PREFIXES and not shorter.endswith(ADJECTIVE_ENDINGS):
-                continue
-            rest = longer[len(prefix):]
-            if rest == shorter or (len(rest) >= 5 and stem(rest) == stem(shorter)):
-                return True
-    return False
+    negated_a, plain_a = _negation_keys(a)
+    negated_b, plain_b = _negation_keys(b)
+    return not (negated_a.isdisjoint(plain_b) and negated_b.isdisjoint(plain_a))
+
+
+class OppositeIndex:
+    """Words indexed by what `antonyms` and `negated_form` compare, so the few words that can
+    be the opposite of a given word are found without testing every pair."""
+
+    def __init__(self, words: list[str]) -> None:
+        self._where: dict[tuple[object, ...], set[int]] = {}
+        for position, word in enumerate(words):
+            keys: list[tuple[object, ...]] = [("word", word), ("stem", stem(word))]
+            keys += [("opposite", k) for k in _opposite_keys(word)[1]]
+            negated, plain = _negation_keys(word)
+            keys += [("negated", k) for k in negated] + [("plain", k) for k in plain]
+            for key in keys:
+                self._where.setdefault(key, set()).add(position)
+
+    def candidates(self, word: str) -> list[int]:
+        """Positions of the words that may be an antonym or a negated form of ``word``
+        (a superset: confirm with `antonyms` / `negated_form`), in order."""
+        keys: list[tuple[object, ...]] = [("word", w) for w in _ANTONYMS.get(word, ())]
+        keys += [("stem", w) for w in _ANTONYMS.get(stem(word), ())]
+        keys += [("opposite", k) for k in _opposite_keys(word)[0]]
+        negated, plain = _negation_keys(word)
+        keys += [("plain", k) for k in negated] + [("negated", k) for k in plain]
+        found: set[int] = set()
+        for key in keys:
+            found.update(self._where.get(key, ()))
+        return sorted(found)
 
 
 @lru_cache(maxsize=131072)
@@ -472,13 +614,21 @@ def word_match(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
     """
     if a_key == b_key or a == b:
         return EXACT, "exact"
-    if antonyms(a, b):
+    strength, how = _resemblance(a, b, a_key, b_key)
+    if strength and antonyms(a, b):  # asked only of words that otherwise match: most do not
         return 0.0, ""
+    return strength, how
+
+
+def _resemblance(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
+    """`word_match` before the antonym veto."""
     groups_a = _SYNONYMS.get(a_key)
     if groups_a and groups_a & _SYNONYMS.get(b_key, frozenset()):
         return SYNONYM, "synonym"
+    if not (a.isascii() and b.isascii()):
+        return _script_match(a, b, a_key, b_key)
     alpha = a.isalpha() and b.isalpha()
-    if alpha and _family(a, b):
+    if alpha and a[:4] == b[:4] and _family(a, b):
         return FAMILY, "family"
     if not alpha:
         return _digit_abbreviation(a, b)
@@ -487,10 +637,10 @@ def word_match(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
     shorter = min(len(a), len(b))
     edits = _allowed_edits(shorter)
     if edits and abs(len(a) - len(b)) <= edits + 1:
-        if (OSA.distance(a, b, score_cutoff=edits) <= edits
-                or OSA.distance(a_key, b_key, score_cutoff=edits) <= edits
-                or OSA.distance(sound(a), sound(b), score_cutoff=edits) <= edits):
-            return TYPO, "typo"
+        # the words, their stems, their sounds: often the same pair, compared once
+        for x, y in dict.fromkeys(((a, b), (a_key, b_key), (sound(a), sound(b)))):
+            if OSA.distance(x, y, score_cutoff=edits) <= edits:
+                return TYPO, "typo"
     if shorter == 3 and len(a) == len(b) == 3 and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
         return TYPO, "typo"
     if 3 <= len(a) <= len(b) - 2 and b.startswith(a) and a not in STOPWORDS:
@@ -499,6 +649,90 @@ def word_match(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
         if _subsequence(a, b):
             return ABBREVIATION * 0.95, "abbreviation"
     return 0.0, ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What `_script_match` needs to know about a word of another script."""
+
+    joined: bool
+    """A run of a spaceless script (Chinese, Japanese, Thai...)."""
+    hangul: bool
+    spelling: str
+    """The letters a slip changes: Hangul syllables split into jamo ('서을' is one jamo off '서울')."""
+    edits: int
+    """Slips forgiven: as for English by letters, fewer for Chinese characters and kana
+    (each one a syllable)."""
+
+
+@lru_cache(maxsize=65536)
+def _shape(word: str) -> _Shape:
+    hangul = bool(_HANGUL.search(word))
+    spelling = unicodedata.normalize("NFD", word) if hangul else word
+    if _IDEOGRAPHIC.search(word):
+        edits = 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+    else:
+        edits = _allowed_edits(len(spelling))
+    return _Shape(bool(_JOINED_CHAR.match(word)), hangul, spelling, edits)
+
+
+#: Answer runs of a spaceless script up to this long are searched for a misspelt reference word.
+_FUZZY_RUN = 64
+
+
+def _script_match(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
+    """`word_match` for words that are not plain ASCII (answer ``a``, reference ``b``)."""
+    shape_a, shape_b = _shape(a), _shape(b)
+    joined = shape_a.joined and shape_b.joined
+    if len(b) >= 2 and ((joined and b in a) or (shape_b.hangul and a.startswith(b))):
+        return EXACT, "exact"  # the word inside a run ("首都是北京"), or with a particle ("서울입니다")
+    x, y = shape_a.spelling, shape_b.spelling
+    edits = shape_b.edits
+    if edits and a[:1] == b[:1] and abs(len(x) - len(y)) <= edits and (
+            OSA.distance(x, y, score_cutoff=edits) <= edits
+            or OSA.distance(_shape(a_key).spelling, _shape(b_key).spelling, score_cutoff=edits) <= edits):
+        return TYPO, "typo"
+    if joined and edits and len(b) < len(a) <= _FUZZY_RUN:
+        for start in range(len(a) - len(b) + 1):
+            if OSA.distance(a[start: start + len(b)], b, score_cutoff=edits) <= edits:
+                return TYPO, "typo"
+    return 0.0, ""
+
+
+def match_buckets(text: str, key: str, *, query: bool = False) -> tuple[tuple[str, str], ...]:
+    """The buckets a word falls in. `word_match` gives 0 to two words that share none (not
+    the key or text, a synonym group, the first letter, the first sound, for a spaceless
+    script a pair of characters), so matchers look for a word's partners in its buckets
+    only: a grade costs the plausible pairs, not answer words x reference words.
+
+    A run of a spaceless script is filed under each pair of characters it holds; a word
+    looked up (``query``) under its first eight pairs, one of which a run holding the word
+    with a slip or two still has (two swapped middle characters of a four-character word
+    aside)."""
+    buckets = [("key", key), ("text", text), ("first", text[:1]), ("sound", sound(text)[:1])]
+    buckets.extend(("group", str(group)) for group in _SYNONYMS.get(key, ()))
+    if _JOINED_CHAR.match(text):
+        pairs = min(len(text) - 1, 8) if query else len(text) - 1
+        buckets.extend(("pair", text[i: i + 2]) for i in range(pairs))
+    return tuple(buckets)
+
+
+class WordIndex:
+    """Tokens bucketed by `match_buckets`, to find the ones that may match a word."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self._buckets: dict[tuple[str, str], list[int]] = {}
+        for position, token in enumerate(tokens):
+            for bucket in dict.fromkeys(match_buckets(token.text, token.key)):
+                self._buckets.setdefault(bucket, []).append(position)
+
+    def candidates(self, text: str, key: str) -> list[Token]:
+        """The tokens that share a bucket with the word, in their original order."""
+        found: set[int] = set()
+        for bucket in match_buckets(text, key, query=True):
+            found.update(self._buckets.get(bucket, ()))
+        return [self.tokens[position] for position in sorted(found)]
 
 
 _SOUND_RULES = tuple(
@@ -523,12 +757,20 @@ def _subsequence(short: str, long: str) -> bool:
     return all(char in it for char in short)
 
 
+_LETTERS_DIGITS = re.compile(r"^([a-z]+)(\d+)$")
+
+
+@lru_cache(maxsize=65536)
+def _letters_digits(word: str) -> tuple[str, str] | None:
+    match = _LETTERS_DIGITS.match(word)
+    return (match.group(1), match.group(2)) if match else None
+
+
 def _digit_abbreviation(a: str, b: str) -> tuple[float, str]:
     """'b1' for 'beta1': same digits, the letters a prefix of the other's letters."""
-    ma = re.match(r"^([a-z]+)(\d+)$", a)
-    mb = re.match(r"^([a-z]+)(\d+)$", b)
-    if ma and mb and ma.group(2) == mb.group(2):
-        la, lb = ma.group(1), mb.group(1)
+    ma, mb = _letters_digits(a), _letters_digits(b)
+    if ma and mb and ma[1] == mb[1]:
+        la, lb = ma[0], mb[0]
         if la != lb and (lb.startswith(la) or la.startswith(lb)):
             return ABBREVIATION, "abbreviation"
     return 0.0, ""
@@ -539,6 +781,8 @@ def numbers_equal(answer: Token, reference: Token) -> bool:
     a, r = answer.number, reference.number
     if a is None or r is None:
         return False
+    if a == r:
+        return True
     candidates = [r]
     if answer.percent != reference.percent:
         candidates += [r * 100, r / 100]
@@ -558,6 +802,7 @@ def numbers_equal(answer: Token, reference: Token) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def _significant(text: str) -> int:
     """Significant figures written in a number ('9.5 trillion' -> 2); 0 when unknown."""
     body = text.split()[0].rstrip("%").replace(",", "").lstrip("-")
@@ -569,6 +814,7 @@ def _significant(text: str) -> int:
     return len(digits) if " " in text or "." in body else 0
 
 
+@lru_cache(maxsize=65536)
 def _decimals(text: str) -> int | None:
     body = text.rstrip("%").replace(",", "")
     if "/" in body or not re.match(r"^-?\d+(\.\d+)?$", body):
@@ -583,4 +829,4 @@ def initials(tokens: list[Token]) -> str:
 
 def is_acronym_candidate(token: Token) -> bool:
     """A short all-letter token that may be an acronym (cnn, lr, nlp, vs plural cnns)."""
-    return 2 <= len(token.text) <= 7 and token.text.isalpha() and token.number is None
+    return 2 <= len(token.text) <= 7 and token.text.isascii() and token.text.isalpha() and token.number is None
