@@ -93,6 +93,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.decks:
             raise ExamError("--history takes no DECK")
         with open_store(settings) as store:
+            if store.recovery_message:
+                print(f"tutor: {store.recovery_message}", file=sys.stderr)
             print("\n".join(history_lines(store.exams())))
         return 0
     out = Path(args.out).expanduser() if args.out else None

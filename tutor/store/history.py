@@ -6,9 +6,11 @@ history since the previous fold: ``["r", row]`` a review was added, ``["u", id]`
 the last review was undone, ``["a", row]`` a review was amended, ``["reset"]``
 everything before is replaced by the rows that follow (written once after the
 file lost its end). ``S`` is the journal sequence number the fold covers.
-``study.json`` records how many bytes of this file are committed, so bytes past
-that (a fold cut short by a crash) are ignored and cut off on open; the journal
-still holds those changes.
+``study.json`` records how many bytes of this file are committed. Lines past that
+are a fold that was written but never committed (tutor stopped before rewriting
+``study.json``): the journal still holds their changes, so opening adopts them
+(`read_region` tells which). Repair only ever appends to this file; the one
+exception, an unfinished last line, is cut off after the file was copied aside.
 """
 
 from __future__ import annotations
@@ -48,8 +50,54 @@ def complete_size(path: Path) -> int:
     return data.rfind(b"\n") + 1
 
 
+def file_size(path: Path) -> int:
+    """Size of ``path`` in bytes (0 when missing)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+@dataclass
+class Region:
+    """The part of the history file past its committed length."""
+
+    at_line_start: bool
+    """The committed length ends a line (else the committed part itself was damaged)."""
+    seqs: list[int] = field(default_factory=list)
+    """The sequence number of each complete line, in order."""
+    readable: bool = True
+    """Every complete line is a fold line."""
+    end: int = 0
+    """Where the last complete line ends (the committed length when there is none)."""
+    torn: int = 0
+    """Bytes of an unfinished last line after ``end``."""
+
+
+def read_region(path: Path, start: int) -> Region:
+    """Read the lines of ``path`` from byte ``start`` (the committed length) on."""
+    with open(path, "rb") as handle:
+        handle.seek(max(0, start - 1))
+        data = handle.read()
+    at_line_start = start == 0 or data[:1] == b"\n"
+    data = data[1:] if start else data
+    last = data.rfind(b"\n") + 1
+    region = Region(at_line_start=at_line_start, end=start + last, torn=len(data) - last)
+    for line in data[:last].split(b"\n")[:-1]:
+        try:
+            entry = decode_line(line)
+            seq, events = entry["seq"], entry["events"]
+            if isinstance(seq, bool) or not isinstance(seq, int) or not isinstance(events, list):
+                raise ValueError("malformed history line")
+        except (ValueError, KeyError):
+            region.readable = False
+            continue
+        region.seqs.append(seq)
+    return region
+
+
 def cut_to(path: Path, size: int) -> None:
-    """Drop everything after ``size`` bytes (uncommitted history)."""
+    """Drop everything after ``size`` bytes (the caller has kept a copy, or wrote them itself)."""
     fd = os.open(path, os.O_WRONLY)
     try:
         os.ftruncate(fd, size)

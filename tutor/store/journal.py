@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ JOURNAL_FORMAT = 1
 #: How far ahead of the last line the file is grown with zeros.
 GROW_BYTES = 256 * 1024
 _datasync = getattr(os, "fdatasync", os.fsync)
+#: What the start of a line looks like: a write cut short leaves a prefix of this.
+_LINE_START = re.compile(rb"[0-9a-f]{0,8}\Z|[0-9a-f]{8} (\{.*)?\Z", re.DOTALL)
 
 
 def encode_line(entry: dict[str, Any]) -> bytes:
@@ -55,8 +58,15 @@ class JournalContents:
     entries: list[dict[str, Any]] = field(default_factory=list)
     damaged: int = 0
     """Complete lines that could not be read."""
+    damaged_at: list[int] = field(default_factory=list)
+    """Their line numbers (0 is the header's place)."""
+    anchor: tuple[int, int] | None = None
+    """(line number, sequence number) of the header or the first readable entry: each
+    later line holds the next number, so a damaged line's number can be worked out."""
     torn_bytes: int = 0
-    """Bytes of an unfinished last line (a write cut short)."""
+    """Bytes of an unfinished last line (a write cut short, or garbage)."""
+    torn_garbage: bool = False
+    """The unfinished last line is not the start of a journal line: damage, not a torn write."""
     good_size: int = 0
     """Length of the file up to the end of its last complete line."""
     size: int = 0
@@ -74,17 +84,53 @@ def read_journal(path: Path) -> JournalContents:
     end = data.rfind(b"\n") + 1
     contents.good_size = end
     contents.torn_bytes = len(data) - end
+    contents.torn_garbage = bool(contents.torn_bytes) and not _LINE_START.match(data[end:])
     for number, line in enumerate(data[:end].split(b"\n")[:-1]):
         try:
             entry = decode_line(line)
         except ValueError:
             contents.damaged += 1
+            contents.damaged_at.append(number)
             continue
         if number == 0 and "journal" in entry:
             contents.header = entry
+            seq = entry.get("base")
         else:
             contents.entries.append(entry)
+            seq = entry.get("seq")
+        if contents.anchor is None and isinstance(seq, int) and not isinstance(seq, bool):
+            contents.anchor = (number, seq)
     return contents
+
+
+def header_base(path: Path) -> int:
+    """The ``base`` in the header of the journal at ``path`` (0 when it has none); reads
+    the first line only."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.read(4096).split(b"\n", 1)
+    except FileNotFoundError:
+        return 0
+    try:
+        base = decode_line(first[0]).get("base", 0) if len(first) == 2 else 0
+    except ValueError:
+        return 0
+    return base if isinstance(base, int) and not isinstance(base, bool) else 0
+
+
+def damaged_seqs(contents: JournalContents) -> list[int | None]:
+    """The sequence number each damaged line held (None where nothing tells; the header's
+    place, line 0, holds no change and is left out)."""
+    seqs: list[int | None] = []
+    for number in contents.damaged_at:
+        if number == 0:
+            continue
+        if contents.anchor is None:
+            seqs.append(None)
+        else:
+            line, seq = contents.anchor
+            seqs.append(seq + number - line)
+    return seqs
 
 
 class JournalWriter:

@@ -23,7 +23,7 @@ from tutor.store.codec import (
     state_from_doc,
 )
 from tutor.store.errors import StoreError
-from tutor.store.history import cut_to, load_history
+from tutor.store.history import LoadedHistory, load_history
 from tutor.store.schema import META_ID, META_TABLE, SCHEMA_VERSION, migrate, schema_of
 from tutor.store.storage import AtomicJSONStorage
 
@@ -123,24 +123,40 @@ def decode_snapshot(path: Path, data: dict[str, Any], schema: int) -> Snapshot:
     return snapshot
 
 
-def snapshot_from_history(history: Path) -> tuple[Snapshot, int]:
+def implausible(snapshot: Snapshot) -> str:
+    """Why a readable snapshot cannot be one tutor wrote ('' when it can).
+
+    A fold writes the newest reviews and the state of every card they name, so a
+    file that records reviews but holds none, or lacks the state of a card its own
+    reviews name, was emptied or cut down by something else.
+    """
+    if snapshot.history_rows and not snapshot.recent:
+        return f"no reviews although it records {snapshot.history_rows}"
+    missing = {row[CARD] for row in snapshot.recent} - snapshot.states.keys()
+    if missing:
+        return f"no state for {len(missing)} of the cards its reviews name"
+    return ""
+
+
+def snapshot_from_history(history: Path) -> tuple[Snapshot, LoadedHistory]:
     """Without a usable ``study.json``: card states rebuilt from the whole review history.
 
-    Returns the snapshot and how many history lines or events could not be used.
-    Exam records are not in the history, so they are not recovered.
+    Returns the snapshot (every review in ``recent``) and what reading the history
+    found. Exam records are not in the history; the caller adds them.
     """
     loaded = load_history(history)
-    if history.exists() and history.stat().st_size > loaded.size:
-        cut_to(history, loaded.size)
     snapshot = Snapshot(seq=loaded.last_seq, recent=loaded.rows, history_bytes=loaded.size,
                         history_rows=len(loaded.rows))
     for row in loaded.rows:
-        snapshot.states[row[CARD]] = state_after(row)
+        try:
+            snapshot.states[row[CARD]] = state_after(row)
+        except (ValueError, TypeError):
+            loaded.broken_events += 1  # the card keeps the state of its previous review
         snapshot.next_review_id = row[ID] + 1
         if row[TIME] > snapshot.last_by_deck.get(row[DECK], ""):
             snapshot.last_by_deck[row[DECK]] = row[TIME]
     snapshot.monotonic = in_time_order(loaded.rows)
-    return snapshot, loaded.damaged_lines + loaded.broken_events
+    return snapshot, loaded
 
 
 def in_time_order(rows: list[list[Any]]) -> bool:

@@ -21,11 +21,16 @@ the journal; the full history is read only when something asks for it (a card's
 history, a report), so opening does not slow down as the history grows.
 
 Opening also repairs what a crash or damage left: a journal line cut short is
-dropped (that change was never confirmed); history bytes past the committed
-length are cut off (the journal still has them); a damaged ``study.json`` is
-replaced by the backup plus both journals, or, without a usable backup, card
-states are rebuilt from the review history. `recovery_message` says in one line
-what happened and what, if anything, was lost.
+dropped (that change was never confirmed); a fold appended to the history but
+never committed is adopted (the journal says what it holds). When ``study.json``
+is damaged, implausible (no ``_meta``, no reviews or card states although it
+records some), out of date, or does not fit the history, every way of rebuilding
+is tried - ``study.json``, the backup, the review history, each plus both
+journals - and the one keeping the most answers wins. Nothing is deleted or cut
+short before it is kept whole as ``<name>.damaged-<time>`` (`set_aside`);
+``reviews.jsonl`` is otherwise only appended to. `recovery_message` says in one
+line what was wrong, how many answers were kept, what was lost (journal lines
+that could not be read included) and what was set aside.
 
 Threads: every write (``record_review(s)``, ``undo_last_review``, ``amend_review``,
 ``save_exam``, ``update_exam``, ``delete_exam``, ``checkpoint``, ``close``) must come
@@ -76,22 +81,27 @@ from tutor.store.history import (
     apply_event,
     complete_size,
     cut_to,
+    file_size,
     load_history,
+    read_region,
 )
 from tutor.store.journal import (
     JOURNAL_FORMAT,
     JournalContents,
     JournalWriter,
+    damaged_seqs,
     encode_line,
+    header_base,
     read_journal,
 )
 from tutor.store.lock import ProfileLock
-from tutor.store.recovery import Recovery
+from tutor.store.recovery import Recovery, set_aside
 from tutor.store.schema import META_ID, META_TABLE, SCHEMA_VERSION
 from tutor.store.snapshot import (
     Damaged,
     KeyedTable,
     Snapshot,
+    implausible,
     in_time_order,
     newer_schema_error,
     read_snapshot,
@@ -108,6 +118,30 @@ LOCK_NAME = "study.lock"
 RECENT_ROWS = 1000
 #: A session folds the journal into the files after this many changes.
 FOLD_LIMIT = 1000
+#: What each way of opening is called in messages.
+SOURCE_FILES = {"": FILE_NAME, "backup": BACKUP_NAME, "review history": HISTORY_NAME}
+
+
+@dataclasses.dataclass
+class _Plan:
+    """One way to open the store: a snapshot, and how the history file fits it."""
+
+    source: str
+    """'' (``study.json``), 'backup' or 'review history' (rebuilt from ``reviews.jsonl``)."""
+    snapshot: Snapshot
+    exams_base: int
+    """The snapshot's exam records are as of this sequence number; later exam entries replay."""
+    adopt: int = -1
+    """Journal entries up to this number are in the history already (a fold never committed)."""
+    history_end: int = -1
+    """The history's committed length once adopted (or rebuilt)."""
+    history: str = ""
+    """'' it fits; 'cut': lines past the snapshot's length are set aside and cut off;
+    'reset': the file is rewritten from memory (appended: a reset and every review)."""
+    note: str = ""
+    """Why the history did not fit."""
+    next_review_id: int = 1
+    """Review ids below this were given out (to reviews since undone): never reuse them."""
 
 
 class StudyStore:
@@ -151,6 +185,11 @@ class StudyStore:
         self._last_by_deck: dict[str, str] = {}
         self._monotonic = True
         self._dirty_cards: set[str] = set()
+        self._aside: list[str] = []
+        """Files set aside by the repair at open ('NAME as NEW-NAME'; '' when none was)."""
+        self._previous: JournalContents | None = None
+        self._backup_problem = ""
+        self._exams_from = ""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -186,88 +225,261 @@ class StudyStore:
         return None if self.recovery is None else self.recovery.message(self.profile)
 
     def _open(self) -> None:
-        """Load the newest usable generation, replay the journal, repair and report."""
+        """Load the most complete generation, replay the journal, repair and report.
+
+        The usual open reads ``study.json`` and the journal only. When they do not
+        account for the other files (``study.json`` damaged, implausible or older than
+        the journal, the history holding lines the journal does not explain), every
+        way of rebuilding is tried - from ``study.json``, from the backup, from the
+        review history - and the one keeping the most answers wins. Nothing is deleted
+        or cut short before it was set aside as ``<name>.damaged-<time>``.
+        """
         self._remove_stale_temp_files()
+        self._aside, self._previous = [], None
+        self._backup_problem = self._exams_from = ""
         current = read_journal(self.folder / JOURNAL_NAME)
         self._check_journal_schema(current)
-        snapshot, damage, restored_from, previous, lost = self._load_generation(current)
-        self._install(snapshot)
-        history = self.folder / HISTORY_NAME
-        if (history.stat().st_size if history.exists() else 0) < self._history_bytes:
-            lost += self._repair_short_history()
-            damage = damage or f"{HISTORY_NAME} is shorter than recorded"
-        lost += self._replay(snapshot.seq, current, previous)
-        migrated = snapshot.schema < SCHEMA_VERSION and not damage
-        main = self.folder / FILE_NAME
+        folded = (_header_base(current) > 0 or (self.folder / BACKUP_NAME).exists()
+                  or (self.folder / PREVIOUS_JOURNAL_NAME).exists())
+        main, main_problem = self._read_generation(self.path, folded, tutor_files=folded or (
+            current.size > 0 or file_size(self.folder / HISTORY_NAME) > 0))
+        if main is None and not main_problem:
+            main = Snapshot()  # a new profile
+        stale = None
+        if main is not None and (_header_base(current) > main.seq or header_base(
+                self.folder / PREVIOUS_JOURNAL_NAME) > main.seq):
+            # Every fold writes study.json before it starts the next journal.
+            main_problem = f"{FILE_NAME}: out of date (older than the last save)"
+            stale, main = main, None
+        plan, reason = None, ""
+        if main is not None:
+            plan = self._plan_for("", main, current)
+            if plan.history:  # the history does not fit: compare with the other ways
+                plan, reason = None, plan.note
+        if plan is not None:
+            lost, consistent = self._run(plan, current, keep=plan.adopt < 0)
+            if not consistent:
+                plan, reason = None, f"{JOURNAL_NAME}: changes that do not fit {HISTORY_NAME}"
+        if plan is None:
+            plan, lost = self._choose(main, stale, current)
+        damage = self._damage(plan, main_problem or reason)
+        self._fix_history(plan)
+        if plan.source or main_problem:
+            self._aside.append(set_aside(self.path))
+        if self._backup_problem:
+            self._aside.append(set_aside(self.folder / BACKUP_NAME))
+        journal_damage, journal_lost, unreadable = self._journal_damage(current)
+        damage = ", ".join(part for part in (damage, journal_damage) if part)
+        lost += journal_lost
+        torn = bool(current.torn_bytes) and not current.torn_garbage
+        aside = tuple(name for name in self._aside if name)
         if damage or lost:
-            self.recovery = Recovery(damage or f"{JOURNAL_NAME}: unreadable lines", restored_from,
-                                     lost, bool(current.torn_bytes))
-            if main.exists() and restored_from:
-                self._set_aside(main, "damaged")
-        elif current.torn_bytes:
-            self.recovery = Recovery("", "", 0, True)
+            self.recovery = Recovery(
+                damage or "saved changes are in neither study.json nor the journal",
+                plan.source, lost, torn, kept_answers=self.review_count(), set_aside=aside,
+                unreadable_journal=unreadable, exams_from=self._exams_from)
+        elif torn or aside:  # an unfinished write (to the journal or the history)
+            self.recovery = Recovery("", "", 0, True, set_aside=aside)
+        schema = plan.snapshot.schema
+        migrated = not plan.source and schema < SCHEMA_VERSION and not damage
         if migrated:
-            self._set_aside(main, f"schema{snapshot.schema}", keep=True)
-        if damage or lost or migrated or self._journal_entries >= self.fold_limit:
+            self._set_aside(self.path, f"schema{schema}", keep=True)
+        if (damage or lost or migrated or aside or plan.adopt >= 0
+                or self._journal_entries >= self.fold_limit):
             self._journal = JournalWriter(self.folder / JOURNAL_NAME,
                                           truncate_to=current.good_size)
-            self._fold(keep_backup=not restored_from)
+            self._fold(keep_backup=not plan.source)
         elif current.good_size == 0:
             self._start_journal()
         else:
             self._journal = JournalWriter(self.folder / JOURNAL_NAME,
                                           truncate_to=current.good_size)
 
-    def _load_generation(self, current: JournalContents) -> tuple[
-            Snapshot, str, str, JournalContents, int]:
-        """``study.json``, else its backup, else a rebuild from the history.
+    def _read_generation(self, path: Path, folded: bool,
+                         tutor_files: bool = True) -> tuple[Snapshot | None, str]:
+        """One ``study.json`` (or backup) if it is usable, else None and why not.
 
-        Returns the snapshot, what was damaged ('' if nothing), where it was restored
-        from, the previous journal (read only when needed) and the changes lost.
+        Missing, it is damage only once a fold has written it (``folded``): before the
+        first fold a profile has just a journal, perhaps a history line. A file without
+        tutor's ``_meta`` is a plain TinyDB file to migrate only in a folder without
+        ``tutor_files``; beside them it is damage (an emptied or replaced file), never
+        a reason to drop the history.
         """
-        main, backup = self.folder / FILE_NAME, self.folder / BACKUP_NAME
-        previous_path = self.folder / PREVIOUS_JOURNAL_NAME
+        if not path.exists():
+            return None, f"{path.name} is missing" if folded else ""
+        try:
+            snapshot = read_snapshot(path)
+        except Damaged as exc:
+            return None, f"{path.name}: {exc}"
+        if snapshot.schema == 0 and tutor_files:
+            return None, f"{path.name}: no tutor data in it (no _meta table)"
+        reason = implausible(snapshot)
+        if reason:
+            return None, f"{path.name}: {reason}"
+        return snapshot, ""
+
+    def _previous_journal(self) -> JournalContents:
+        """``study.journal.prev``, read the first time it is needed."""
+        if self._previous is None:
+            self._previous = read_journal(self.folder / PREVIOUS_JOURNAL_NAME)
+            self._check_journal_schema(self._previous)
+        return self._previous
+
+    def _plan_for(self, source: str, snapshot: Snapshot, current: JournalContents) -> _Plan:
+        """How ``snapshot`` fits the history file: as is, adopting a fold it never
+        committed, or not at all (``cut``: lines it does not explain; ``reset``: the
+        file lost its end and is rewritten from memory)."""
+        plan = _Plan(source, snapshot, exams_base=snapshot.seq)
         history = self.folder / HISTORY_NAME
-        damage, snapshot = "", None
-        if main.exists():
-            try:
-                snapshot = read_snapshot(main)
-            except Damaged as exc:
-                damage = f"{FILE_NAME}: {exc}"
-        elif backup.exists() or previous_path.exists() or _header_base(current) > 0:
-            damage = f"{FILE_NAME} is missing"
-        if not damage:
-            snapshot = snapshot or Snapshot()
-            if history.exists() and history.stat().st_size > snapshot.history_bytes:
-                cut_to(history, snapshot.history_bytes)  # a fold that never committed
-            return snapshot, "", "", JournalContents(), 0
-        previous = read_journal(previous_path)
-        self._check_journal_schema(previous)
-        if backup.exists():
-            try:
-                snapshot = read_snapshot(backup)
-            except Damaged:
-                snapshot = None
-            if snapshot is not None:
-                if history.exists() and history.stat().st_size > snapshot.history_bytes:
-                    cut_to(history, snapshot.history_bytes)
-                return snapshot, damage, "backup", previous, 0
-        rebuilt, lost = snapshot_from_history(history)
-        return rebuilt, damage, "review history", previous, lost
+        size, committed = file_size(history), snapshot.history_bytes
+        if size < committed:
+            plan.history = "reset"
+            plan.note = f"{HISTORY_NAME} is shorter than recorded"
+        elif size > committed:
+            region = read_region(history, committed)
+            seqs = self._journal_seqs(current, after=snapshot.seq)
+            top = max(region.seqs, default=snapshot.seq)
+            explained = (region.at_line_start and region.readable
+                         and all(seq > snapshot.seq for seq in region.seqs)
+                         and top - snapshot.seq <= len(seqs)
+                         and all(seq in seqs for seq in range(snapshot.seq + 1, top + 1)))
+            if explained:  # a fold that never committed: the journal holds its changes
+                plan.adopt, plan.history_end = top, region.end
+            else:
+                plan.history = "cut"
+                plan.note = f"{HISTORY_NAME} holds lines {SOURCE_FILES[source]} does not record"
+        return plan
 
-    def _repair_short_history(self) -> int:
-        """The history file lost its end: keep what it has, rewrite the rest from memory.
+    def _journal_seqs(self, current: JournalContents, after: int) -> set[int]:
+        """Sequence numbers after ``after`` that the journals hold."""
+        entries = list(current.entries)
+        if after < _header_base(current) or self._previous is not None:
+            entries += self._previous_journal().entries
+        return {entry["seq"] for entry in entries
+                if isinstance(entry.get("seq"), int) and entry["seq"] > after}
 
-        Appends (at the next fold) a ``reset`` and every review known, so the file
-        is whole again; returns how many reviews are gone for good.
+    def _choose(self, main: Snapshot | None, stale: Snapshot | None,
+                current: JournalContents) -> tuple[_Plan, int]:
+        """Try every way to rebuild; keep the one with the most answers (the first on ties).
+
+        ``stale`` is a readable ``study.json`` older than the journal: not a way to
+        rebuild, but its exam records may be the newest there are.
         """
+        self._previous_journal()
+        plans = []
+        if main is not None:
+            plans.append(self._plan_for("", main, current))
+        backup, problem = self._read_generation(self.folder / BACKUP_NAME, True)
+        self._backup_problem = problem if (self.folder / BACKUP_NAME).exists() else ""
+        if backup is not None:
+            plans.append(self._plan_for("backup", backup, current))
+        rebuilt, loaded = snapshot_from_history(self.folder / HISTORY_NAME)
+        donor = max((s for s in (main, stale, backup) if s is not None),
+                    key=lambda s: s.seq, default=None)
+        rebuilt.exams = dict(donor.exams) if donor is not None else {}
+        history_plan = _Plan("review history", rebuilt,
+                             exams_base=donor.seq if donor is not None else 0,
+                             history_end=loaded.size,
+                             next_review_id=donor.next_review_id if donor is not None else 1)
+        if loaded.damaged_lines or loaded.broken_events:
+            history_plan.history = "reset"  # keep the file whole, but readable from here on
+        plans.append(history_plan)
+        best, best_count = plans[-1], -1
+        for plan in plans:
+            _, consistent = self._run(plan, current, keep=False)
+            if not consistent:  # a fold it would adopt does not replay: do not adopt it
+                plan.adopt, plan.history = -1, "cut"
+                self._run(plan, current, keep=False)
+            count = len(self._tail) + self._tail_start
+            if count > best_count:
+                best, best_count = plan, count
+        lost, _ = self._run(best, current, keep=False)
+        if best.source == "review history":
+            self._exams_from = self._exams_source(donor, backup, current)
+        return best, lost
+
+    def _exams_source(self, donor: Snapshot | None, backup: Snapshot | None,
+                      current: JournalContents) -> str:
+        """Where a rebuild's exam records came from: 'study.json', 'backup', 'journal'
+        (the journals reach back to the first change) or '' (older ones are lost)."""
+        if donor is not None and donor.exams:
+            return "backup" if donor is backup else "study.json"
+        previous = self._previous_journal()
+        first = previous if previous.header is not None else current
+        whole = (first.header is not None and _header_base(first) == 0
+                 and not previous.damaged and not current.damaged)
+        return "journal" if whole or donor is not None else ""
+
+    def _run(self, plan: _Plan, current: JournalContents, *, keep: bool) -> tuple[int, bool]:
+        """Install ``plan``'s snapshot (a copy unless ``keep``) and replay the journals.
+
+        Returns the changes lost, and False when a journal entry the history already
+        holds (an adopted fold) could not be replayed.
+        """
+        self._install(plan.snapshot if keep else copy.deepcopy(plan.snapshot))
+        lost = 0
+        if plan.source == "review history":
+            self._dirty_cards = set(self._states)  # the cards table is written anew
+        if plan.history and plan.source != "review history":
+            loaded = load_history(self.folder / HISTORY_NAME, self._history_bytes)
+            missing = self._merge_history(loaded)
+            lost += missing
+            if plan.history == "cut" and (missing or loaded.damaged_lines
+                                          or loaded.broken_events
+                                          or loaded.size != self._history_bytes):
+                plan.history = "reset"  # the committed part is damaged too
+        previous = self._previous if self._previous is not None else JournalContents()
+        if plan.exams_base < plan.snapshot.seq or _header_base(current) > plan.snapshot.seq:
+            previous = self._previous_journal()
+        replay_lost, consistent = self._replay(plan.snapshot.seq, current, previous,
+                                               exams_base=plan.exams_base, adopt=plan.adopt)
+        if plan.history == "reset":
+            self._pending = [["reset"]] + [["r", row] for row in self._tail]
+        self._next_review_id = max(self._next_review_id, plan.next_review_id)
+        return lost + replay_lost, consistent
+
+    def _damage(self, plan: _Plan, problem: str) -> str:
+        """What was wrong, for the recovery message ('' when nothing was)."""
+        parts = [problem or plan.note]
+        if self._backup_problem and plan.source != "backup":
+            parts.append(self._backup_problem)
+        return ", ".join(part for part in parts if part)
+
+    def _fix_history(self, plan: _Plan) -> None:
+        """Make the history file fit ``plan``: cut only what was first set aside."""
         history = self.folder / HISTORY_NAME
-        missing = self._load_history()
-        if history.exists():
-            cut_to(history, complete_size(history))
-        self._history_bytes = history.stat().st_size if history.exists() else 0
-        self._pending = [["reset"]] + [["r", row] for row in self._tail]
-        return missing
+        size = file_size(history)
+        if plan.history == "cut":
+            end = plan.snapshot.history_bytes
+        elif plan.history == "reset":
+            end = complete_size(history)
+        elif plan.adopt >= 0 or plan.source == "review history":
+            end = plan.history_end
+        else:
+            return
+        if size > end:
+            self._aside.append(set_aside(history, copy=True))
+            cut_to(history, end)
+        self._history_bytes = end
+
+    def _journal_damage(self, current: JournalContents) -> tuple[str, int, bool]:
+        """What the journal lost: (description, changes lost beyond the replay's count,
+        whether it was unreadable as a whole). A damaged or cut journal is copied aside."""
+        parts = []
+        if current.damaged:
+            parts.append(f"{current.damaged} unreadable line{'s' if current.damaged != 1 else ''}")
+        if current.torn_garbage:
+            parts.append(f"{current.torn_bytes} unreadable bytes at its end")
+        if current.damaged or current.torn_bytes:
+            self._aside.append(set_aside(self.folder / JOURNAL_NAME, copy=True))
+        previous = self._previous
+        if previous is not None and (previous.damaged or previous.torn_garbage):
+            self._aside.append(set_aside(self.folder / PREVIOUS_JOURNAL_NAME, copy=True))
+        if not parts:
+            return "", 0, False
+        unreadable = current.header is None and not current.entries
+        unknown = sum(1 for seq in damaged_seqs(current) if seq is None)
+        return f"{JOURNAL_NAME}: {' and '.join(parts)}", 0 if unreadable else unknown, unreadable
 
     def _install(self, snapshot: Snapshot) -> None:
         self._db = TinyDB(storage=AtomicJSONStorage, path=self.path,
@@ -285,24 +497,67 @@ class StudyStore:
         self._pending = []
         self._by_card = None
         self._dirty_cards = set()
+        self.history_problem = ""
 
-    def _replay(self, base: int, current: JournalContents, previous: JournalContents) -> int:
-        """Apply journal entries newer than ``base``; return how many changes are lost."""
+    def _replay(self, base: int, current: JournalContents, previous: JournalContents, *,
+                exams_base: int | None = None, adopt: int = -1) -> tuple[int, bool]:
+        """Apply journal entries newer than ``base``, and exam entries newer than
+        ``exams_base``; entries up to ``adopt`` are already in the history file.
+
+        Returns how many changes are lost (missing, unreadable with a known number, or
+        not applicable) and whether every adopted entry applied. A number missing up to
+        ``exams_base`` is not counted: the exam records as of then are kept, and the
+        history holds every review folded by then.
+        """
+        low = base if exams_base is None else min(base, exams_base)
+        floor = base if exams_base is None else max(base, exams_base)
         entries: dict[int, dict[str, Any]] = {}
         for entry in previous.entries + current.entries:
             seq = entry.get("seq")
-            if isinstance(seq, int) and not isinstance(seq, bool) and seq > base:
+            if isinstance(seq, int) and not isinstance(seq, bool) and seq > low:
                 entries[seq] = entry
-        target = max([base, _header_base(current), *entries])
+        damaged = [seq for seq in damaged_seqs(current) + damaged_seqs(previous)
+                   if seq is not None]
+        target = max([floor, _header_base(current), *(s for s in entries if s > base),
+                      *damaged])
         failed = 0
+        consistent = True
+        adopted = adopt < 0
         for seq in sorted(entries):
+            entry = entries[seq]
+            if seq <= base and entry.get("op") != "exam":
+                continue
+            if not adopted and seq > adopt:
+                self._pending = []  # the history file already holds these
+                adopted = True
             try:
-                self._apply(entries[seq])
+                self._apply(entry)
             except (ValueError, TypeError, KeyError, IndexError):
                 failed += 1
-        self._seq = target
+                consistent = consistent and seq > adopt
+        if not adopted:
+            self._pending = []
+        self._seq = max(target, *self._exams, 0)  # a new exam's id is the next number
         self._journal_entries = len(current.entries)
-        return (target - base - len(entries)) + failed
+        replayed = sum(1 for seq in entries if seq > floor)
+        return max(0, target - floor - replayed) + failed, consistent
+
+    def _repair_short_history(self) -> int:
+        """The history file lost its end: keep what it has, rewrite the rest from memory.
+
+        Appends (at the next fold) a ``reset`` and every review known, so the file
+        is whole again; returns how many reviews are gone for good. An unfinished
+        last line is cut off only after the file was set aside.
+        """
+        missing = self._load_history()
+        history = self.folder / HISTORY_NAME
+        complete = complete_size(history)
+        if file_size(history) > complete:
+            self._aside.append(set_aside(history, copy=True))
+            cut_to(history, complete)
+        self._history_bytes = complete
+        self._pending = [["reset"]] + [["r", row] for row in self._tail]
+        return missing
 
     def _load_history(self) -> int:
         """Read the whole history so ``_tail`` holds every review; return reviews missing."""
@@ -644,12 +899,13 @@ class StudyStore:
         history = self.folder / HISTORY_NAME
         actual = history.stat().st_size if history.exists() else 0
         if actual > self._history_bytes:
-            cut_to(history, self._history_bytes)  # a fold that failed after appending
+            cut_to(history, self._history_bytes)  # this process's append that failed halfway
         elif actual < self._history_bytes:
             self._repair_short_history()  # the file was cut short behind our back
-        size = self._history_bytes
         if self._pending:
-            size = append_fold(history, self._seq, self._pending)
+            self._history_bytes = append_fold(history, self._seq, self._pending)
+            self._pending = []  # in the file now, committed by the write below
+        size = self._history_bytes
         total = self._tail_start + len(self._tail)
         recent = self._tail[-self.recent_rows:]
         db = self._db
@@ -678,8 +934,6 @@ class StudyStore:
         if not keep_backup:
             # After a repair the file just written is the only good generation.
             replace_with_link(self.path, self.folder / BACKUP_NAME)
-        self._history_bytes = size
-        self._pending = []
         self._dirty_cards.clear()
         if not self._complete:
             self._tail = list(recent)

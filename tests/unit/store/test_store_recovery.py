@@ -41,13 +41,14 @@ def test_a_damaged_main_file_is_restored_from_the_backup_and_journal(tmp_path: P
     before = build(folder)
     main = folder / "study.json"
     raw = main.read_bytes()
-    main.write_bytes({
+    damaged = {
         "garbage": b"\x00\xffnot json at all",
         "truncated": raw[: len(raw) // 2],
         "empty": b"",
         "not-tinydb": b"[1, 2, 3]",
         "bad-card": raw.replace(b'"box":', b'"box":"two","x":', 1),
-    }[damage])
+    }[damage]
+    main.write_bytes(damaged)
     with StudyStore(folder) as store:
         message = store.recovery_message
         assert message is not None and "\n" not in message
@@ -56,7 +57,8 @@ def test_a_damaged_main_file_is_restored_from_the_backup_and_journal(tmp_path: P
         assert store.recovery is not None and store.recovery.lost_changes == 0
         assert {"states": store.states(), "reviews": store.reviews(),
                 "exams": store.exams()} == before
-    assert (folder / "study.json.damaged").exists()
+    [aside] = folder.glob("study.json.damaged-*")  # timed: an earlier one is never replaced
+    assert aside.read_bytes() == damaged
     with StudyStore(folder) as store:
         assert store.recovery_message is None  # repaired for good
 
@@ -114,17 +116,22 @@ def test_a_damaged_journal_line_is_reported_as_lost(tmp_path: Path) -> None:
         assert [r.card_id for r in store.reviews()] == ["c0", "c2"]
 
 
-def test_history_written_by_a_fold_that_did_not_finish_is_cut_off(tmp_path: Path) -> None:
+def test_history_lines_no_journal_explains_are_set_aside_then_cut_off(tmp_path: Path) -> None:
     folder = tmp_path / "p"
     before = build(folder, sessions=2)
     history = folder / "reviews.jsonl"
-    size = history.stat().st_size
-    with history.open("ab") as handle:  # appended, but study.json never recorded it
+    committed = history.read_bytes()
+    with history.open("ab") as handle:  # appended, but neither study.json nor a journal has it
         handle.write(encode_line({"seq": 999, "events": [["u", 1]]}))
-    with StudyStore(folder) as store:
-        assert store.recovery_message is None
+    original = history.read_bytes()
+    with StudyStore(folder) as store:  # (until issue 16 this line was cut off without a copy)
+        message = store.recovery_message or ""
+        assert "reviews.jsonl holds lines study.json does not record" in message
+        assert "nothing was lost" in message and "set aside reviews.jsonl as" in message
         assert store.reviews() == before["reviews"]
-    assert history.stat().st_size == size
+    assert history.read_bytes() == committed
+    [aside] = folder.glob("reviews.jsonl.damaged-*")
+    assert aside.read_bytes() == original
 
 
 def test_a_history_file_shorter_than_recorded_is_reported(tmp_path: Path) -> None:
@@ -141,8 +148,12 @@ def test_a_history_file_shorter_than_recorded_is_reported(tmp_path: Path) -> Non
     with StudyStore(folder, recent_rows=2) as store:
         message = store.recovery_message or ""
         assert "reviews.jsonl is shorter than recorded" in message
-        assert "4 saved changes could not be recovered" in message
-        assert store.review_count() == 5  # 3 from the first fold + the 2 recent ones
+        # The backup's 2 recent reviews and the previous journal's 3 are more than
+        # study.json's 2: until issue 16 only study.json was used, and 4 were lost.
+        assert "restored the last good backup" in message
+        assert "1 saved change could not be recovered" in message
+        assert store.review_count() == 8  # 3 from the first fold, 2 + 3 from the backup
+        assert [r.id for r in store.reviews()] == [1, 2, 3, 5, 6, 7, 8, 9]
         assert len(store.states()) == 3
 
 
