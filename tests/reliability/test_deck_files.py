@@ -219,10 +219,11 @@ def test_one_card_id_in_two_decks_is_refused_not_shared(tmp_path: Path) -> None:
     library = load_library([tmp_path])
 
     ids = [card.id for deck in library.decks for card in deck.cards]
-    assert len(ids) == len(set(ids)) == 3
-    assert library.find("one").card("shared0001").front == "one?"
+    # Neither copy is studied: a deck that sorts first must not take over the other's schedule.
+    assert sorted(ids) == ["own0000001", "own0000002"]
+    assert [c.id for c in library.find("one").cards] == ["own0000001"]
     assert [c.id for c in library.find("two").cards] == ["own0000002"]
-    assert any("shared0001" in e and "one.deck" in e and "two.deck" in e for e in library.errors)
+    assert sum("shared0001" in e and "one.deck" in e and "two.deck" in e for e in library.errors) == 2
     # Nothing is rewritten: the learner decides which card keeps the history.
     assert (tmp_path / "two.deck").read_text(encoding="utf-8") == second
 
@@ -336,3 +337,12 @@ def test_any_deck_keeps_every_line_through_ids_and_an_edit(tmp_path_factory, lin
         edited = parse_deck(path.read_text(encoding="utf-8")).deck.cards
         assert [(c.id, c.front, c.back) for c in edited] == [
             (c.id, c.front, c.back) for c in deck.cards]
+
+
+def test_export_says_which_ids_it_replaced(tmp_path: Path) -> None:
+    """A replaced id unlinks that card's history: the learner is told, never silently."""
+    deck = tmp_path / "ids.deck"
+    deck.write_text("---\nid: dup01\nQ: a?\nA: 1\n---\nid: dup01\nQ: b?\nA: 2\n", encoding="utf-8")
+    done = run_cli("export", str(deck), "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert "dup01" in done.stderr and "new id" in done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from tutor.commands.import_deck import emit
@@ -54,4 +55,6 @@ def _one_deck(name: str, settings: Settings) -> Deck:
     if len(library.decks) > 1:
         keys = ", ".join(deck.key for deck in library.decks)
         raise DeckError(f"'{name}' holds {len(library.decks)} decks ({keys}); name one of them")
+    for line in library.errors + library.warnings:  # e.g. an id replaced, a card left out
+        print(f"tutor: {line}", file=sys.stderr)
     return library.decks[0]

@@ -237,8 +237,9 @@ def _decks(name: str | None, settings: Settings,
     library = load_library([folder for folder in settings.deck_paths if folder.is_dir()])
     if library.errors:
         count = len(library.errors)
-        print(f"tutor: note: {count} deck file{'s' if count != 1 else ''} could not be loaded;"
-              " their cards are reported from the history only", file=sys.stderr)
+        print(f"tutor: note: {count} deck problem{'s' if count != 1 else ''} ({library.errors[0]}"
+              f"{'; …' if count > 1 else ''}); the cards concerned are reported from the history"
+              " only", file=sys.stderr)
     if name is None:
         return library, None
     found = library.find(name)

@@ -73,28 +73,34 @@ def load_library(paths: list[Path], strict: bool = False) -> DeckLibrary:
 
 
 def claim_ids(decks: list[Deck]) -> list[str]:
-    """Leave out each card whose id an earlier deck of ``decks`` has; one line for each.
+    """Leave out every card whose id another deck of ``decks`` also has; one line for each.
 
     The study history is keyed by card id alone (that is what lets a card keep its
     history when its deck file is renamed), so two decks sharing an id would share
-    one schedule. Tutor cannot tell which deck's card the history belongs to, so it
-    rewrites neither file: the card stays in its file, out of the session, until the
-    learner deletes one of the two ``id:`` lines (that card then gets a new id).
+    one schedule. Tutor cannot tell which deck's card the history belongs to (keeping
+    the first file's card let a newly added deck that sorts first take over another
+    card's schedule), so both cards stay out of the session and neither file is
+    rewritten, until the learner deletes one of the two ``id:`` lines (that card then
+    gets a new id and the other keeps the history).
     """
-    owners: dict[str, Deck] = {}
+    holders: dict[str, list[Deck]] = {}
+    for deck in decks:
+        for card in deck.cards:
+            if card.id and deck not in holders.setdefault(card.id, []):
+                holders[card.id].append(deck)
     problems: list[str] = []
     for deck in decks:
         kept = []
         for card in deck.cards:
-            owner = owners.setdefault(card.id, deck) if card.id else deck
-            if owner is deck:
+            others = [other for other in holders.get(card.id, []) if other is not deck]
+            if not card.id or not others:
                 kept.append(card)
                 continue
             origin = deck.origin if isinstance(deck.origin, DeckFile) else None
             line = origin.line_of(card) if origin is not None else None
             where = f" (line {line})" if line else ""
             problems.append(
-                f"{_file_name(deck)}: card {card.id}{where} left out: {_file_name(owner)} has"
+                f"{_file_name(deck)}: card {card.id}{where} left out: {_file_name(others[0])} has"
                 " a card with the same id, and one id cannot have two study histories (delete"
                 " one of the two 'id:' lines; that card then gets a new id)")
         deck.cards[:] = kept
