@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --progress-bar off -e '.[test]'
+	$(BIN)/python -m tutor.grading.modelpack
 	touch $(STAMP)
 
 bench: $(STAMP)

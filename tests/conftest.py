@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 DEV_SET = SHARED / "eval" / "grading_dev.jsonl"
+#: The user cache where `make` assembled the default model (found before HOME is moved).
+MODEL_CACHE = os.environ.get("TUTOR_CACHE_DIR") or str(
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tutor")
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +26,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TUTOR_CONFIG", str(home / "config" / "config.toml"))
     monkeypatch.setenv("TUTOR_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("TUTOR_CACHE_DIR", MODEL_CACHE)
     return home
 
 
