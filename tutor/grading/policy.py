@@ -8,7 +8,9 @@
 4. When a refiner fails (load error, timeout, garbled reply) the rules verdict stands, with
    a note saying why.
 5. Low confidence, or rules and model disagreeing on pass/fail, sets ``needs_learner`` so
-   the UI asks the learner to decide.
+   the UI asks the learner to decide - except for a *calibrated* refiner (one whose verdict
+   already weighs the rules' signals, `LocalModelGrader`): its own confidence decides, and
+   a disagreement is only noted.
 """
 
 from __future__ import annotations
@@ -64,6 +66,14 @@ class GradingPolicy:
         else:
             self.refiners.append(grader)
 
+    def prepare(self, question: str, reference: str) -> None:
+        """Let the refiners get ready for this card while the learner types (blocking: call
+        it from a worker). Refiners without a ``prepare`` are skipped."""
+        for refiner in self.refiners:
+            prepare = getattr(refiner, "prepare", None)
+            if callable(prepare):
+                prepare(question, reference)
+
     def provisional(self, request: GradeRequest) -> GradeResult:
         """The instant rules verdict (never raises, never loads a model)."""
         return self.rules.grade(request)
@@ -80,7 +90,8 @@ class GradingPolicy:
             except GradingError as exc:
                 failures.append(f"{refiner.name}: {exc}")
                 continue
-            return self._combine(first, verdict, failures)
+            return self._combine(first, verdict, failures,
+                                 calibrated=bool(getattr(refiner, "calibrated", False)))
         reason = "; ".join(failures) if failures else "no refiner answered"
         return replace(first, notes=first.notes + (f"{reason}; rules verdict kept",))
 
@@ -89,14 +100,16 @@ class GradingPolicy:
         return self.refine(request, self.provisional(request))
 
     @staticmethod
-    def _combine(rules: GradeResult, verdict: GradeResult, failures: list[str]) -> GradeResult:
+    def _combine(rules: GradeResult, verdict: GradeResult, failures: list[str], *,
+                 calibrated: bool = False) -> GradeResult:
         notes = list(verdict.notes) + [f"{f}; next grader used" for f in failures]
         needs_learner = verdict.needs_learner
         confidence = verdict.confidence
         if verdict.correct != rules.correct:
             notes.append(f"rules said {rules.score}, {verdict.grader} said {verdict.score}")
-            needs_learner = True
-            confidence = min(confidence, 0.5)
+            if not calibrated:
+                needs_learner = True
+                confidence = min(confidence, 0.5)
         if needs_learner and ASK_LEARNER_NOTE not in notes:
             notes.append(ASK_LEARNER_NOTE)
         return replace(

@@ -1,0 +1,136 @@
+"""`GradingHead`: one small fitted model that turns the judge's log-odds and the rules'
+signals into the verdict (whether the answer is correct, and its 0-5 score).
+
+Inputs (`head_features`): the model judge's log-odds that the answer is correct, and what
+the rules measured - the coverage score before and after their checks, key-point
+coverage, main-point coverage, precision, a spelling slip, and each check that fired
+(contradiction, number, swapped roles or order, padding, substitution, formula). The
+checks are inputs here, not verdicts: the head learned how much each is worth next to
+the model. Empty / "I don't know" answers, injection attempts and accepted alternatives
+never reach it (they stay vetoes in `GradingPolicy`).
+
+Outputs: a logistic model gives p(correct); a ridge regression gives the score, kept on
+the side of the pass mark that p(correct) chose, so score, ``correct`` and the box move
+always agree. Both are fitted on the team's corpus and chosen on its held-out subjects by
+``training/train_head.py`` (``make train-grader``), which writes ``models/grader-head.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tutor.errors import ModelError
+from tutor.grading.base import MAX_SCORE, PASS_SCORE
+
+if TYPE_CHECKING:
+    from tutor.grading.rules import Verdict
+
+DEFAULT_HEAD_PATH = Path(__file__).resolve().parent.parent.parent / "models" / "grader-head.json"
+HEAD_FORMAT = 1
+#: The judge's log-odds are clipped to this range (beyond it the model is just sure).
+LOG_ODDS_CLIP = 8.0
+
+#: Check kinds the rules report, grouped as the head sees them.
+CHECK_GROUPS: dict[str, frozenset[str]] = {
+    "contradiction": frozenset({"negation", "antonym"}),
+    "number": frozenset({"number"}),
+    "swap": frozenset({"swap", "order"}),
+    "padding": frozenset({"padding"}),
+    "substitution": frozenset({"substitution"}),
+    "formula": frozenset({"formula"}),
+}
+FEATURES: tuple[str, ...] = (
+    "log_odds", "rules_base", "rules_score", "coverage", "main", "precision", "typo",
+    *(f"check_{name}" for name in CHECK_GROUPS),
+)
+
+
+def head_features(log_odds: float, verdict: Verdict) -> list[float]:
+    """The head's inputs, in `FEATURES` order."""
+    kinds = {finding.kind for finding in verdict.findings}
+    return [
+        max(-LOG_ODDS_CLIP, min(LOG_ODDS_CLIP, log_odds)),
+        verdict.base / MAX_SCORE,
+        verdict.score / MAX_SCORE,
+        verdict.coverage,
+        verdict.main,
+        verdict.precision,
+        1.0 if verdict.typo else 0.0,
+        *(1.0 if kinds & group else 0.0 for group in CHECK_GROUPS.values()),
+    ]
+
+
+@dataclass(frozen=True)
+class HeadVerdict:
+    """What the head decided."""
+
+    score: int
+    p_correct: float
+
+    @property
+    def correct(self) -> bool:
+        """True when the score passes."""
+        return self.score >= PASS_SCORE
+
+
+@dataclass(frozen=True)
+class GradingHead:
+    """A logistic model for p(correct) and a linear one for the score, over `FEATURES`."""
+
+    classifier: tuple[float, ...]
+    """Weights for the standardised features, then the intercept."""
+    regressor: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    info: dict
+
+    def predict(self, features: list[float]) -> HeadVerdict:
+        """The verdict for one feature row."""
+        z = [(x - m) / s for x, m, s in zip(features, self.mean, self.scale)]
+        logit = sum(w * x for w, x in zip(self.classifier, z)) + self.classifier[-1]
+        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+        raw = sum(w * x for w, x in zip(self.regressor, z)) + self.regressor[-1]
+        score = int(round(max(0.0, min(float(MAX_SCORE), raw))))
+        score = max(score, PASS_SCORE) if p >= 0.5 else min(score, PASS_SCORE - 1)
+        return HeadVerdict(score, p)
+
+    def to_json(self) -> dict:
+        """The stored form (``models/grader-head.json``)."""
+        return {"format": HEAD_FORMAT, "features": list(FEATURES), "classifier": list(self.classifier),
+                "regressor": list(self.regressor), "mean": list(self.mean), "scale": list(self.scale),
+                "info": self.info}
+
+    @classmethod
+    def from_json(cls, data: dict) -> GradingHead:
+        """Read the stored form; `ModelError` when it is not one this tutor can use."""
+        try:
+            if data["format"] != HEAD_FORMAT or tuple(data["features"]) != FEATURES:
+                raise ModelError("the grading head was fitted for other features; run make train-grader")
+            n = len(FEATURES)
+            head = cls(tuple(map(float, data["classifier"])), tuple(map(float, data["regressor"])),
+                       tuple(map(float, data["mean"])), tuple(map(float, data["scale"])),
+                       dict(data.get("info", {})))
+        except (KeyError, TypeError, ValueError):
+            raise ModelError("the grading head file is damaged; run make train-grader") from None
+        if (len(head.classifier) != n + 1 or len(head.regressor) != n + 1 or len(head.mean) != n
+                or len(head.scale) != n or any(s <= 0 for s in head.scale)
+                or not all(map(math.isfinite, head.classifier + head.regressor + head.mean))):
+            raise ModelError("the grading head file is damaged; run make train-grader")
+        return head
+
+
+def load_head(path: Path = DEFAULT_HEAD_PATH) -> GradingHead:
+    """The fitted head. Raises `ModelError` with one line."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"no grading head at {path}; run make train-grader") from None
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read the grading head {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ModelError("the grading head file is damaged; run make train-grader")
+    return GradingHead.from_json(data)
