@@ -1,0 +1,105 @@
+"""The default grader's speed and memory: the model judge with its prompt cache.
+
+Measures, on dev-set answers of up to ``--max-tokens`` answer tokens:
+
+* load: model file to memory plus the prompt's prefix (system + worked examples);
+* after Enter: `prepare(question, reference)` first (done while the learner types), then
+  the timed grade evaluates only the answer and the closing tokens - the study screen's path;
+* cold: a card not prepared (question, reference and answer evaluated) - `tutor grade`'s path;
+* the whole `LocalModelGrader.grade` (rules signals + judge + head) after prepare;
+* resident memory after loading.
+
+Agreement figures come from ``training/train_head.py`` (they are stored in
+``models/grader-head.json``); this script prints them beside the timings.
+
+    python bench/judge.py [--threads 2] [--cards 30] [--gpu-layers 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tutor.grading.base import GradeRequest  # noqa: E402
+from tutor.grading.head import DEFAULT_HEAD_PATH  # noqa: E402
+from tutor.grading.judge import LlamaJudge, answer_pieces  # noqa: E402
+from tutor.grading.local_model import LocalModelGrader  # noqa: E402
+from tutor.grading.modelpack import ensure_model  # noqa: E402
+
+DEV_SET = ROOT.parent / "shared" / "eval" / "grading_dev.jsonl"
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def line(name: str, values: list[float]) -> str:
+    return (f"{name:34} n={len(values):3}  median {statistics.median(values) * 1000:7.0f} ms"
+            f"  p95 {p95(values) * 1000:7.0f} ms  max {max(values) * 1000:7.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--gpu-layers", type=int, default=0)
+    parser.add_argument("--cards", type=int, default=30, help="dev cards to time")
+    parser.add_argument("--max-tokens", type=int, default=40, help="longest answer timed, in tokens")
+    args = parser.parse_args()
+    items = [json.loads(x) for x in DEV_SET.read_text(encoding="utf-8").splitlines() if x.strip()]
+    path = ensure_model(progress=True)
+
+    started = time.perf_counter()
+    judge = LlamaJudge(path, threads=args.threads, gpu_layers=args.gpu_layers)
+    judge.load()
+    load_s = time.perf_counter() - started
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    cards: dict[tuple[str, str], list[dict]] = {}
+    for item in items:
+        tokens = judge._llm.tokenize(answer_pieces(item["answer"])[0][0].encode(), add_bos=False)
+        if item["answer"].strip() and len(tokens) - 20 <= args.max_tokens:
+            cards.setdefault((item["question"], item["reference"]), []).append(item)
+    chosen = list(cards.items())[: args.cards]
+
+    grader = LocalModelGrader(path, label="bench")
+    grader._judge = judge
+    warm, cold, whole = [], [], []
+    for (question, reference), answers in chosen:
+        for item in answers[:2]:
+            judge.log_odds("Another card?", "another reference", "x")  # evict this card
+            started = time.perf_counter()
+            judge.log_odds(question, reference, item["answer"])
+            cold.append(time.perf_counter() - started)
+            judge.log_odds("Another card?", "another reference", "x")
+            judge.prepare(question, reference)
+            started = time.perf_counter()
+            judge.log_odds(question, reference, item["answer"])
+            warm.append(time.perf_counter() - started)
+            judge.prepare(question, reference)
+            started = time.perf_counter()
+            grader.grade(GradeRequest(question, reference, item["answer"]))
+            whole.append(time.perf_counter() - started)
+
+    print(f"model {path.name}, {args.threads} threads, {args.gpu_layers} GPU layers")
+    print(f"load (file + prompt prefix)        {load_s:6.2f} s   resident memory {rss_mb:.0f} MB")
+    print(line("after Enter (card prepared)", warm))
+    print(line("cold (card not prepared)", cold))
+    print(line("LocalModelGrader.grade, prepared", whole))
+    if DEFAULT_HEAD_PATH.exists():
+        figures = json.loads(DEFAULT_HEAD_PATH.read_text(encoding="utf-8"))["info"].get("figures", {})
+        for name, f in figures.items():
+            print(f"agreement {name:10} n={f['n']:4}  head {f['accuracy']:.3f} (MAE {f['mae']:.2f})"
+                  f"  rules {f['rules_accuracy']:.3f} (MAE {f['rules_mae']:.2f})")
+
+
+if __name__ == "__main__":
+    main()
