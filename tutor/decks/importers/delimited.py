@@ -313,7 +313,7 @@ def read_anki_header(text: str) -> AnkiHeader:
             columns = match.group(2)
         elif key == "html":
             header.html = value.lower() == "true"
-        elif key.endswith(" column") and value.isdigit() and int(value) >= 1:
+        elif key.endswith(" column") and value.isdecimal() and int(value) >= 1:
             column = int(value) - 1
             kind = key[: -len(" column")].strip()
             if kind == "tags":
