@@ -137,6 +137,107 @@ _RECURSIVE = (
 )
 
 
+# ------------------------------------------------------------------ item 6: cloze and regexes
+
+
+def test_cloze_markers_are_parsed_in_linear_time(tmp_path: Path) -> None:
+    unclosed = "{{c1::" * 100_000
+    with within(2.0):
+        assert not has_cloze(unclosed)
+        assert not has_cloze("x" + unclosed + "}")
+    with within(2.0):
+        front, back = cloze_card("{{c1::a}} " + unclosed, html=True)
+    assert back == "a" and front.startswith("[...] {{c1::{{c1::") and len(front) > 500_000
+    closed = "{{c1::" * 50_000 + "deep" + "}}" * 50_000
+    with within(2.0):
+        assert cloze_card(closed, html=False) == ("[...]", "deep")
+
+    csv_file = tmp_path / "cloze.csv"  # 20,000 markers: a field under csv's 128 KiB default
+    csv_file.write_text(f'"{"{{c1::" * 20_000}",back\nq2,a2\n', encoding="utf-8")
+    with within(2.0):
+        result = import_file(csv_file, "csv")
+    assert [c.front[:12] for c in result.cards] == ["{{c1::{{c1::", "q2"]
+
+    package = _package(tmp_path / "cloze.apkg", _collection([("{{c1::" * 20_000 + "\x1fb", "")]))
+    assert package.stat().st_size < 5_000
+    with within(2.0):
+        result = import_file(package)
+    assert len(result.cards) == 1 and result.cards[0].front.startswith("{{c1::{{c1::")
+
+
+@pytest.mark.parametrize(
+    ("text", "front", "back"),
+    [
+        ("The capital of {{c1::France}} is {{c2::Paris::city}}.",
+         "The capital of [...] is [city].", "France\nParis"),
+        ("{{c1::a::b::c}} end", "[b::c] end", "a"),
+        ("{{c1::outer {{c2::inner}} text}} after", "[...] after", "outer inner text"),
+        ("{{c1::outer {{c2::inner::h2}} text::hint}}", "[hint]", "outer inner text"),
+        ("open {{c1::never closed, {{c2::closed}}", "open {{c1::never closed, [...]", "closed"),
+        ("stray }} then {{c3::x}}}", "stray }} then [...]}", "x"),
+        ("{{c1::<b>bold</b>}}<br>line", "[...]\nline", "bold"),
+        ("empty {{c1::}} deletion", "empty [...] deletion", ""),
+    ],
+)
+def test_cloze_forms(text: str, front: str, back: str) -> None:
+    assert has_cloze(text)
+    assert cloze_card(text) == (front, back)
+
+
+def test_unclosed_cloze_is_not_a_cloze() -> None:
+    for text in ("{{c1::open", "{{c1:: a ::hint", "{{c::x}}", "}} {{c1"):
+        assert not has_cloze(text), text
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        ("lines", "Abc" * 30_000),  # a term, then an '(ABBREVIATION)' later on the line
+        ("lines", "Ab" * 50_000),
+        ("lines", "a(" * 100_000),  # a formula: a call closed later on the line
+        ("lines", "What" + " " * 200_000 + "is it"),  # a question's trailing '(note)'
+        ("lines", "(" * 200_000 + "x"),  # parentheticals dropped to spot repeats
+        ("markdown heading", "a" + " " * 200_000 + "b"),
+        ("csv field", "<br" * 200_000),  # does the field hold HTML?
+        ("csv field", "[sound:" * 100_000 + "<b>x</b>"),
+        ("html", "<a " * 100_000),
+        ("html", "<!--" * 100_000),
+    ],
+    ids=lambda value: value if len(value) < 30 else repr(value[:8]),
+)
+def test_pathological_lines_take_linear_time(where: str, text: str) -> None:
+    """One long line built to make a backtracking pattern retry from every position."""
+    run = {
+        "lines": lambda t: import_text(f"What is a cell?\nThe unit of life.\n{t}\nanswer\n",
+                                       "lines"),
+        "markdown heading": lambda t: import_text(f"## Topic\n### {t}\nanswer\n", "markdown"),
+        "csv field": lambda t: import_text(f'q,"{t}"\nq2,a2\n', "csv"),
+        "html": html_to_text,
+    }[where]
+    with within(3.0):
+        run(text)
+
+
+def test_the_old_patterns_still_decide_the_same() -> None:
+    assert boundaries.has_abbreviated_term("Deoxyribonucleic acid (DNA)")
+    assert boundaries.has_abbreviated_term("Graphics processing units (GPUs)")
+    assert not boundaries.has_abbreviated_term("(DNA) first")
+    assert not boundaries.has_abbreviated_term("Deoxyribonucleic acid\n(DNA)")
+    assert boundaries.looks_like_formula("f(x) = 2") and boundaries.looks_like_formula("max(a)")
+    assert boundaries.looks_like_formula("2 * n") and not boundaries.looks_like_formula("f(x")
+    assert boundaries.is_question("What is it? (see ch. 2)")
+    assert not boundaries.is_question("It is (really?) true")
+    assert boundaries.normalise_line("Mitosis (cell division) phases (x") == "mitosis phases x"
+    assert heading_text("Title ##") == "Title" and heading_text("C#") == "C#"
+    assert html_to_text("a <!-- <b>note</b> --> b<br>c &lt; d") == "a b\nc < d"
+    assert html_to_text("1 < 2 and 3 > 2") == "1 < 2 and 3 > 2"
+    markdown = import_text("# Cells\n## Basics ##\n### What is a cell?   ##\nThe unit of life.\n"
+                           "###\tC# or F#?\nC#\n", "markdown")
+    assert [(c.front, c.back, c.topic) for c in markdown.cards] == [
+        ("What is a cell?", "The unit of life.", "Basics"), ("C# or F#?", "C#", "Basics"),
+    ]
+
+
 # ------------------------------------------------------------------ found on the way
 
 
