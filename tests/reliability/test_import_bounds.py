@@ -238,6 +238,61 @@ def test_the_old_patterns_still_decide_the_same() -> None:
     ]
 
 
+# ------------------------------------------------------------------ item 7: crafted SQLite
+
+
+def test_a_recursive_notes_view_is_refused_not_run(tmp_path: Path) -> None:
+    view = _RECURSIVE.format(
+        name="notes", columns="n AS id, 1 AS mid, 'q' || char(31) || 'a' AS flds, '' AS tags"
+    )
+    package = _package(tmp_path / "view.apkg", _collection(view))
+    assert package.stat().st_size < 10_000
+    start = time.perf_counter()
+    assert_one_line_error(tutor("import", str(package), "--json", timeout=60), "damaged", "notes")
+    assert time.perf_counter() - start < 20
+
+
+def test_views_named_like_anki_tables_are_never_read(tmp_path: Path) -> None:
+    """A ``cards`` view is skipped like a missing table: the notes are still read, the
+    view's rows (here: a recursive view, then one naming another deck) are not."""
+    recursive = _RECURSIVE.format(name="cards", columns="n AS nid, 1 AS did, n AS ord")
+    package = _package(tmp_path / "recursive.apkg",
+                       _collection([("q\x1fa", "")], cards_sql=recursive))
+    start = time.perf_counter()
+    proc = tutor("import", str(package), "--json", timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert [c["front"] for c in json.loads(proc.stdout)["cards"]] == ["q"]
+    assert time.perf_counter() - start < 20
+
+    lying = "CREATE VIEW cards AS SELECT 1 AS nid, 7 AS did, 0 AS ord"
+    database = _collection([("q\x1fa", "")], cards_sql=lying,
+                           col_sql="CREATE TABLE col (id integer, models text, decks text)")
+    connection = sqlite3.connect(":memory:")
+    connection.deserialize(database)
+    connection.execute("INSERT INTO col VALUES (1, '{}', ?)",
+                       (json.dumps({"1": {"name": "Real"}, "7": {"name": "Viewed"}}),))
+    connection.commit()
+    package = _package(tmp_path / "lying.apkg", connection.serialize())
+    proc = tutor("import", str(package))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "cards:    1" in proc.stdout and "Viewed" not in proc.stdout
+
+
+def test_every_collection_query_runs_under_a_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real table too slow to read (here: the limit set to nothing) stops the import
+    with one line, rather than running on."""
+    rows = [(f"q{i}\x1fa{i}", "bio") for i in range(20_000)]
+    package = _package(tmp_path / "slow.apkg", _collection(rows))
+    monkeypatch.setattr(apkg, "MAX_QUERY_SECONDS", 0.0)
+    with pytest.raises(DeckError, match="took over 0 s; it was stopped") as caught:
+        import_file(package)
+    assert "\n" not in str(caught.value)
+    monkeypatch.undo()
+    assert len(import_file(package).cards) == 20_000
+
+
 # ------------------------------------------------------------------ found on the way
 
 

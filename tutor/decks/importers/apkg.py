@@ -22,6 +22,7 @@ import io
 import json
 import re
 import sqlite3
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -44,6 +45,13 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: A collection database larger than this is refused (media files do not count).
 MAX_COLLECTION_BYTES = 256 * 1024 * 1024
+#: Reading a collection stops after this long: a query of a crafted database (a
+#: recursive view, say) could otherwise run for ever and fill the disk.
+MAX_QUERY_SECONDS = 30.0
+#: A collection with more notes than this is refused.
+MAX_NOTES = 500_000
+#: The longest text or blob a query may produce.
+MAX_VALUE_BYTES = 64 * 1024 * 1024
 TOPIC_FIELD = "topic"
 ID_FIELD = "tutorid"
 NEW_FORMAT_HINT = (
@@ -128,22 +136,66 @@ class _NoteType:
     """Field names in order."""
 
 
+class _Collection:
+    """An Anki collection opened in memory, read only through real tables and under a
+    time limit (a progress handler interrupts any query past `MAX_QUERY_SECONDS`)."""
+
+    def __init__(self, database: bytes) -> None:
+        self.connection = sqlite3.connect(":memory:")
+        self.connection.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+        self.deadline = time.monotonic() + MAX_QUERY_SECONDS
+        self.tables: set[str] = set()
+        """Names of the collection's real tables: a view or virtual table of the same
+        name is never queried."""
+        try:
+            self.connection.set_progress_handler(self.too_long, 10_000)
+            self.connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+            self.connection.deserialize(database)
+            self.connection.execute("PRAGMA query_only = ON")
+            self.tables = {
+                str(table) for (table,) in self.connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    " AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'"
+                )
+            }
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def too_long(self) -> bool:
+        return time.monotonic() > self.deadline
+
+    def rows(self, table: str, query: str) -> list[tuple]:
+        """The rows of ``query`` over ``table``; `sqlite3.DatabaseError` when ``table``
+        is not a real table of the collection."""
+        if table not in self.tables:
+            raise sqlite3.DatabaseError(f"it has no table '{table}'")
+        return self.connection.execute(query).fetchall()
+
+
 def _read_collection(database: bytes, name: str) -> ImportResult:
     if not database.startswith(SQLITE_MAGIC):
         raise DeckError(f"{name}: the Anki collection inside is not an SQLite database")
-    connection = sqlite3.connect(":memory:")
-    connection.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+    collection = None
     try:
-        connection.deserialize(database)
-        note_types = _note_types(connection)
-        deck_names, note_decks = _decks(connection)
-        rows = connection.execute(
-            "SELECT id, mid, flds, tags FROM notes ORDER BY id"
-        ).fetchall()
+        collection = _Collection(database)
+        note_types = _note_types(collection)
+        deck_names, note_decks = _decks(collection)
+        rows = collection.rows(
+            "notes", f"SELECT id, mid, flds, tags FROM notes ORDER BY id LIMIT {MAX_NOTES + 1}"
+        )
     except _DB_ERRORS as exc:
+        if collection is not None and collection.too_long():
+            raise DeckError(
+                f"{name}: reading the Anki collection took over {MAX_QUERY_SECONDS:.0f} s; "
+                "it was stopped (the package may be crafted to never finish)"
+            ) from None
         raise DeckError(f"{name}: the Anki collection is damaged ({exc})") from None
     finally:
-        connection.close()
+        if collection is not None:
+            collection.connection.close()
+    if len(rows) > MAX_NOTES:
+        raise DeckError(f"{name}: the Anki collection holds over {MAX_NOTES:,} notes; refused")
     result = ImportResult(cards=[], format="apkg", encoding="binary")
     used_decks = {note_decks[row[0]] for row in rows if row[0] in note_decks}
     if len(used_decks) == 1:
@@ -163,11 +215,12 @@ def _read_collection(database: bytes, name: str) -> ImportResult:
     return result
 
 
-def _note_types(connection: sqlite3.Connection) -> dict[str, _NoteType]:
+def _note_types(collection: _Collection) -> dict[str, _NoteType]:
     """Note types by id (their field names, in order)."""
     types: dict[str, _NoteType] = {}
     try:
-        (models_json,) = connection.execute("SELECT models FROM col").fetchone() or ("",)
+        (models_json,) = next(iter(collection.rows("col", "SELECT models FROM col LIMIT 1")),
+                              ("",))
         models = json.loads(models_json or "{}")
     except _DB_ERRORS:
         models = {}
@@ -183,8 +236,8 @@ def _note_types(connection: sqlite3.Connection) -> dict[str, _NoteType]:
     if types:
         return types
     try:  # schema 15+ keeps note types in their own tables
-        for ntid, field_name in connection.execute(
-            "SELECT ntid, name FROM fields ORDER BY ntid, ord"
+        for ntid, field_name in collection.rows(
+            "fields", "SELECT ntid, name FROM fields ORDER BY ntid, ord"
         ):
             types.setdefault(str(ntid), _NoteType([])).fields.append(str(field_name))
     except _DB_ERRORS:
@@ -192,26 +245,28 @@ def _note_types(connection: sqlite3.Connection) -> dict[str, _NoteType]:
     return types
 
 
-def _decks(connection: sqlite3.Connection) -> tuple[dict[int, str], dict[int, int]]:
+def _decks(collection: _Collection) -> tuple[dict[int, str], dict[int, int]]:
     """Deck names by id, and the deck of each note (that of its first card)."""
     names: dict[int, str] = {}
     try:
-        (decks_json,) = connection.execute("SELECT decks FROM col").fetchone() or ("",)
+        (decks_json,) = next(iter(collection.rows("col", "SELECT decks FROM col LIMIT 1")),
+                             ("",))
         decks = json.loads(decks_json or "{}")
         if isinstance(decks, dict):
             for deck_id, deck in decks.items():
-                if isinstance(deck, dict) and str(deck_id).lstrip("-").isdigit():
+                if isinstance(deck, dict) and str(deck_id).lstrip("-").isdecimal():
                     names[int(deck_id)] = str(deck.get("name", ""))
     except _DB_ERRORS:
         pass
     if not names:
         try:
-            names = {int(i): str(n) for i, n in connection.execute("SELECT id, name FROM decks")}
+            rows = collection.rows("decks", "SELECT id, name FROM decks")
+            names = {int(i): str(n) for i, n in rows}
         except _DB_ERRORS:
             names = {}
     note_decks: dict[int, int] = {}
     try:
-        for note_id, deck_id in connection.execute("SELECT nid, did FROM cards ORDER BY ord"):
+        for note_id, deck_id in collection.rows("cards", "SELECT nid, did FROM cards ORDER BY ord"):
             note_decks.setdefault(note_id, deck_id)
     except _DB_ERRORS:
         pass
