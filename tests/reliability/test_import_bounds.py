@@ -293,6 +293,52 @@ def test_every_collection_query_runs_under_a_time_limit(
     assert len(import_file(package).cards) == 20_000
 
 
+# ------------------------------------------------------------------ item 8: special files
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("source", "args", "words"),
+    [
+        ("/dev/zero", (), ("device",)),
+        ("/dev/urandom", (), ("device",)),
+        ("/dev/zero", ("--format", "csv"), ("device",)),
+        ("/dev/urandom", ("--format", "apkg"), ("device",)),
+        ("fifo.csv", (), ("FIFO",)),
+        ("fifo.apkg", (), ("FIFO",)),
+        ("fifo.txt", ("--format", "apkg"), ("FIFO",)),
+        ("folder", (), ("folder",)),
+    ],
+)
+def test_import_refuses_devices_fifos_and_folders(
+    tmp_path: Path, source: str, args: tuple[str, ...], words: tuple[str, ...]
+) -> None:
+    if not source.startswith("/"):
+        path = tmp_path / source
+        _fifo(path) if source.startswith("fifo") else path.mkdir()
+        source = str(path)
+    assert_one_line_error(tutor("import", source, *args, timeout=30), source, *words)
+
+
+def test_deck_files_that_are_devices_or_fifos_are_refused(tmp_path: Path) -> None:
+    fifo = _fifo(tmp_path / "pipe.deck")
+    for source in ("/dev/zero", str(fifo)):
+        assert_one_line_error(tutor("export", source, "--format", "csv", timeout=30),
+                              source, "not a deck file")
+    with within(2.0), pytest.raises(DeckError, match="FIFO"):
+        read_text(fifo)
+    with within(2.0), pytest.raises(DeckError, match="device"):
+        read_text(Path("/dev/zero"))
+    big = tmp_path / "big.deck"
+    big.write_bytes(b"x" * 2_000)
+    with pytest.raises(DeckError, match="refused"):
+        read_text(big, max_bytes=1_000)
+
+
 # ------------------------------------------------------------------ found on the way
 
 

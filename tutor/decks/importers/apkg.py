@@ -39,6 +39,7 @@ from tutor.decks.importers.delimited import (
     topic_from_tags,
 )
 from tutor.decks.model import Card
+from tutor.decks.textio import open_regular
 from tutor.errors import DeckError
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -78,10 +79,12 @@ def import_apkg(data: bytes, name: str = "the file") -> ImportResult:
 
 
 def import_apkg_file(path: Path) -> ImportResult:
-    """Cards from an .apkg file on disk (only the collection is read, not the media)."""
+    """Cards from an .apkg file on disk (only the collection is read, not the media).
+
+    A device, FIFO or folder is refused before anything is read from it."""
     path = Path(path)
     try:
-        with path.open("rb") as handle:
+        with open_regular(path, "Anki package") as handle:
             if not is_zip(handle.read(4)):
                 raise DeckError(f"{path} is not an Anki package (.apkg files are zip archives)")
             handle.seek(0)
