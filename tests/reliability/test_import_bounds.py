@@ -339,6 +339,23 @@ def test_deck_files_that_are_devices_or_fifos_are_refused(tmp_path: Path) -> Non
         read_text(big, max_bytes=1_000)
 
 
+# ------------------------------------------------------------------ item 13: long CSV fields
+
+
+@pytest.mark.parametrize("fmt", ["auto", "csv"])
+def test_a_quoted_csv_field_over_128_kib_is_read_whole(tmp_path: Path, fmt: str) -> None:
+    long_back = "word, more\n" * 15_000  # 165 kB, commas and newlines inside quotes
+    path = tmp_path / "long.csv"
+    path.write_text(f'q1,"{long_back}"\nq2,a2\n', encoding="utf-8")
+    proc = tutor("import", str(path), "--format", fmt, "--json")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    data = json.loads(proc.stdout)
+    assert [c["front"] for c in data["cards"]] == ["q1", "q2"]
+    assert data["cards"][0]["back"] == long_back.strip() and data["warnings"] == []
+    summary = tutor("import", str(path), "--format", fmt).stdout
+    assert "format:   csv" in summary and "cards:    2" in summary
+
+
 # ------------------------------------------------------------------ found on the way
 
 

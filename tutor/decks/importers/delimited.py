@@ -359,6 +359,7 @@ def split_quoted(text: str, separator: str, first_line: int = 1) -> Tokenized:
     reading stops and that row's line is recorded in ``bad_quotes``.
     """
     out = Tokenized()
+    _allow_fields_up_to(len(text))
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=separator, quotechar='"',
         doublequote=True, skipinitialspace=True, strict=True,
@@ -371,6 +372,13 @@ def split_quoted(text: str, separator: str, first_line: int = 1) -> Tokenized:
     except csv.Error:
         out.bad_quotes.append(first_line + consumed)
     return out
+
+
+def _allow_fields_up_to(length: int) -> None:
+    """Let `csv` read a field as long as the whole text: its default limit (128 KiB)
+    made a long but valid quoted field look like broken quoting, and its text was lost."""
+    if csv.field_size_limit() < length:
+        csv.field_size_limit(length)
 
 
 def split_plain(text: str, separator: str, first_line: int = 1) -> Tokenized:
