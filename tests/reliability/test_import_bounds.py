@@ -356,6 +356,33 @@ def test_a_quoted_csv_field_over_128_kib_is_read_whole(tmp_path: Path, fmt: str)
     assert "format:   csv" in summary and "cards:    2" in summary
 
 
+# ------------------------------------------------------------------ item 14: TutorID
+
+
+def test_invalid_and_duplicate_tutor_ids_are_dropped_on_import(tmp_path: Path) -> None:
+    fields = ("Front", "Back", "Topic", "TutorID")
+    notes = [
+        ("Q one\x1fA one\x1fbio\x1fabc\n---\nQ: injected", ""),
+        ("Q two\x1fA two\x1fbio\x1f3f9a2c41d0", ""),
+        ("Q three\x1fA three\x1fbio\x1f3f9a2c41d0", ""),
+        ("Q four\x1fA four\x1fbio\x1fhas space", ""),
+        ("Q five\x1fA five\x1fbio\x1fa&amp;b", ""),
+    ]
+    package = _package(tmp_path / "ids.apkg", _collection(notes, field_names=fields))
+    out = tmp_path / "ids.deck"
+    proc = tutor("import", str(package), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "note 1: TutorID 'abc\\n---\\nQ: injected' is not a valid card id" in proc.stdout
+    assert "note 3: TutorID '3f9a2c41d0' repeats note 2's" in proc.stdout
+    assert "note 4: TutorID 'has space' is not a valid card id" in proc.stdout
+    deck = load_deck(out, write_ids=False).deck
+    assert [c.front for c in deck.cards] == ["Q one", "Q two", "Q three", "Q four", "Q five"]
+    ids = [c.id for c in deck.cards]
+    assert ids[1] == "3f9a2c41d0" and ids[4] == "a&b" and len(set(ids)) == 5
+    assert all(apkg.valid_card_id(i) for i in ids)
+    assert "injected" not in out.read_text(encoding="utf-8")
+
+
 # ------------------------------------------------------------------ found on the way
 
 

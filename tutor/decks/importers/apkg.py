@@ -53,6 +53,8 @@ MAX_QUERY_SECONDS = 30.0
 MAX_NOTES = 500_000
 #: The longest text or blob a query may produce.
 MAX_VALUE_BYTES = 64 * 1024 * 1024
+#: The longest card id taken from a ``TutorID`` field.
+MAX_ID_LENGTH = 100
 TOPIC_FIELD = "topic"
 ID_FIELD = "tutorid"
 NEW_FORMAT_HINT = (
@@ -204,6 +206,7 @@ def _read_collection(database: bytes, name: str) -> ImportResult:
     if len(used_decks) == 1:
         result.title = deck_names.get(next(iter(used_decks)), "").split("::")[-1].strip()
     several_decks = len(used_decks) > 1
+    id_notes: dict[str, int] = {}
     for number, (note_id, model_id, fields_text, tags_text) in enumerate(rows, start=1):
         note_type = note_types.get(str(model_id))
         deck = deck_names.get(note_decks.get(note_id, -1), "") if several_decks else ""
@@ -211,11 +214,37 @@ def _read_collection(database: bytes, name: str) -> ImportResult:
             number, str(fields_text or ""), str(tags_text or ""), note_type, deck, result
         )
         if card is not None:
+            _check_id(card, number, id_notes, result)
             result.cards.append(card)
     if not result.cards:
         result.warnings.append(ImportWarning("no cards found: the package holds no usable notes"))
     fill_missing_topics(result.cards, result.title)
     return result
+
+
+def valid_card_id(value: str) -> bool:
+    """True for an id a native deck keeps as written on its ``id:`` line: one line of
+    1-100 printable characters without spaces (tutor's own are 10 hex digits)."""
+    return 0 < len(value) <= MAX_ID_LENGTH and value.isprintable() and " " not in value
+
+
+def _check_id(card: Card, number: int, id_notes: dict[str, int], result: ImportResult) -> None:
+    """Drop a ``TutorID`` that is not a valid id or repeats an earlier note's, with a
+    warning: the card gets a fresh id when the deck is written."""
+    if not card.id:
+        return
+    shown = repr(card.id[:40] + ("…" if len(card.id) > 40 else ""))
+    if not valid_card_id(card.id):
+        why = "is not a valid card id"
+    elif card.id in id_notes:
+        why = f"repeats note {id_notes[card.id]}'s"
+    else:
+        id_notes[card.id] = number
+        return
+    result.warnings.append(
+        ImportWarning(f"note {number}: TutorID {shown} {why}; a new id is given")
+    )
+    card.id = ""
 
 
 def _note_types(collection: _Collection) -> dict[str, _NoteType]:
@@ -306,7 +335,7 @@ def _card_from_note(
     tags = [t for t in tags_text.split() if t.lower() not in SYSTEM_TAGS]
     topic = " ".join(html_to_text(named.get(TOPIC_FIELD, "")).split())
     topic = topic or topic_from_tags(tags) or " ".join(deck.split("::")[-1].split())
-    card_id = named.get(ID_FIELD, "").strip()
+    card_id = field_text(named.get(ID_FIELD, "")).strip()
     return Card(front=front, back=back, topic=topic, tags=tags, id=card_id)
 
 
