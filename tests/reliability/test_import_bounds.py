@@ -29,6 +29,7 @@ from tutor.decks.importers.delimited import cloze_card, has_cloze, html_to_text
 from tutor.decks.importers.files import import_file
 from tutor.decks.importers.markdown import heading_text
 from tutor.decks.native import load_deck, parse_deck
+from tutor.decks.sanitize import clean_text
 from tutor.decks.textio import read_text
 from tutor.errors import DeckError
 
@@ -381,6 +382,84 @@ def test_invalid_and_duplicate_tutor_ids_are_dropped_on_import(tmp_path: Path) -
     assert ids[1] == "3f9a2c41d0" and ids[4] == "a&b" and len(set(ids)) == 5
     assert all(apkg.valid_card_id(i) for i in ids)
     assert "injected" not in out.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ item 15: escapes
+
+
+def _assert_clean(text: str) -> None:
+    for bad in ("\x1b", "\x07", "\x08", "\x9b", "\r"):
+        assert bad not in text, repr(text)
+
+
+def test_escape_sequences_never_reach_the_terminal_from_a_package(tmp_path: Path) -> None:
+    e1, e2 = ESCAPES
+    fields = ("Front", "Back", "Topic")
+    notes = [(f"Fr{e1}ont{e2}\x1fBa{e2}ck\x1fTo{e1}pic", f"ta{e2}g other{e1}tag")]
+    package = _package(tmp_path / "evil.apkg",
+                       _collection(notes, field_names=fields, deck_name=f"Ti{e1}tle{e2}"))
+    as_json = tutor("import", str(package), "--json")
+    assert as_json.returncode == 0, as_json.stderr[-2000:]
+    _assert_clean(as_json.stdout)
+    card = json.loads(as_json.stdout)["cards"][0]
+    assert (card["front"], card["back"], card["topic"]) == ("Front", "Back", "Topic")
+    summary = tutor("import", str(package))
+    assert summary.returncode == 0, summary.stderr[-2000:]
+    _assert_clean(summary.stdout)
+    assert "title:    Title" in summary.stdout and "Topic (1)" in summary.stdout
+    out = tmp_path / "evil.deck"
+    assert tutor("import", str(package), "-o", str(out)).returncode == 0
+    written = out.read_text(encoding="utf-8")
+    _assert_clean(written)
+    assert "tags: tag, othertag" in written
+
+
+def test_escape_sequences_never_reach_the_terminal_from_text(tmp_path: Path) -> None:
+    e1, e2 = ESCAPES
+    path = tmp_path / "evil.tsv"
+    path.write_text(
+        f"#separator:tab\n#deck column:4\n#tags column:3\n"
+        f"Fr{e1}ont\tBa\x08ck{e2}\tTo{e2}pic_x\tDe{e1}ck\n"
+        f"Second\tanswer\tTopic_x\tDe{e1}ck\n",
+        encoding="utf-8",
+    )
+    for args in (("--json",), ()):
+        proc = tutor("import", str(path), *args)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        _assert_clean(proc.stdout)
+    cards = json.loads(tutor("import", str(path), "--json").stdout)["cards"]
+    assert [(c["front"], c["back"], c["topic"]) for c in cards] == [
+        ("Front", "Back", "Topic x"), ("Second", "answer", "Topic x"),
+    ]
+    assert "title:    Deck" in tutor("import", str(path)).stdout
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("a\x1b[2Jb", "ab"),
+        ("a\x1b]0;evil\x07b", "ab"),
+        ("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b", "alinkb"),
+        ("a\x9b31mred\x9b0m", "ared"),
+        ("a\x1b(Bb\x1bc", "ab"),
+        ("unterminated \x1b]0;title\nnext line", "unterminated 0;title\nnext line"),
+        ("tab\tand\nnewline kept, \r\x00\x08\x7f\x85 not", "tab\tand\nnewline kept,  not"),
+        ("é ü 中文 ✓", "é ü 中文 ✓"),
+    ],
+)
+def test_clean_text(raw: str, shown: str) -> None:
+    assert clean_text(raw) == shown
+
+
+def test_a_native_deck_parses_without_escape_sequences() -> None:
+    e1, e2 = ESCAPES
+    text = (f"title: My{e1} deck{e2}\n---\ntopic: bio{e2}\ntags: a{e1}, b\n"
+            f"Q: What{e1} is it?\nA: An{e2} answer\tkept\n")
+    deck = parse_deck(text).deck
+    shown = [deck.title, *(f for c in deck.cards for f in (c.front, c.back, c.topic, *c.tags))]
+    for value in shown:
+        _assert_clean(value)
+    assert shown == ["My deck", "What is it?", "An answer\tkept", "bio", "a", "b"]
 
 
 # ------------------------------------------------------------------ found on the way

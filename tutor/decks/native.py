@@ -37,6 +37,7 @@ from pathlib import Path
 
 from tutor.atomic import atomic_write_text
 from tutor.decks.model import DEFAULT_TOPIC, Card, Deck
+from tutor.decks.sanitize import clean_text
 from tutor.decks.textio import read_text
 from tutor.errors import DeckError
 
@@ -84,7 +85,7 @@ def parse_deck(text: str, title: str = "Untitled deck") -> ParseResult:
     """Parse native deck text. Never raises on content: problems become warnings."""
     deck = Deck(title=title)
     warnings: list[str] = []
-    lines = text.split("\n")
+    lines = clean_text(text).split("\n")  # no escape sequences reach a terminal
     blocks: list[tuple[int, list[str]]] = []
     current: list[str] | None = None
     start = 0

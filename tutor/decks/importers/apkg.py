@@ -10,6 +10,12 @@ and one named ``TutorID`` keeps the card id of a deck that tutor exported. Notes
 without either get the name of their sub-deck when the package has several decks,
 else a topic from `tutor.decks.topics`.
 
+A package is untrusted input: only a regular file is opened; the collection is read
+only through its real tables (a view or virtual table named ``notes`` or ``cards`` is
+never queried), under a time limit, a note limit and a value-size limit; a
+``TutorID`` that is not a valid id, or repeats another note's, is dropped with a
+warning; and every text is stripped of escape sequences and control characters.
+
 Only ``collection.anki21`` and ``collection.anki2`` can be read: the newer
 ``collection.anki21b`` is zstd-compressed and needs Anki itself (export again with
 "Support older Anki versions" ticked).
@@ -29,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from tutor.decks.importers.base import ImportResult, ImportWarning
+from tutor.decks.importers.base import ImportResult, ImportWarning, sanitize_result
 from tutor.decks.importers.delimited import (
     SYSTEM_TAGS,
     cloze_card,
@@ -219,7 +225,7 @@ def _read_collection(database: bytes, name: str) -> ImportResult:
     if not result.cards:
         result.warnings.append(ImportWarning("no cards found: the package holds no usable notes"))
     fill_missing_topics(result.cards, result.title)
-    return result
+    return sanitize_result(result)
 
 
 def valid_card_id(value: str) -> bool:
