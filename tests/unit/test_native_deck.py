@@ -95,7 +95,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
     assert [p.name for p in folder.iterdir()] == ["t.deck"]
 
 
-line = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=30)
+line = st.text(st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t", blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=30)
 block = st.lists(line, min_size=1, max_size=4).map(lambda ls: "\n".join(ls).strip())
 
 

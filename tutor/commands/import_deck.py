@@ -14,6 +14,7 @@ from tutor.decks.importers.base import ImportResult
 from tutor.decks.importers.files import ImportedFile, format_names, read_import
 from tutor.decks.model import Deck, slugify
 from tutor.decks.native import SUFFIX, format_deck
+from tutor.decks.sanitize import clean_text
 from tutor.errors import DeckError
 from tutor.settings import Settings
 
@@ -93,7 +94,7 @@ def summary(source: Path, imported: ImportedFile) -> str:
     else:
         how = "as requested"
     lines = [
-        f"file:     {source}",
+        f"file:     {clean_text(str(source))}",
         f"format:   {result.format} ({how})",
         f"encoding: {_encoding_label(result.encoding)}",
     ]

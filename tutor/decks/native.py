@@ -48,6 +48,7 @@ from pathlib import Path
 
 from tutor.atomic import atomic_write_bytes
 from tutor.decks.model import DEFAULT_TOPIC, Card, Deck, valid_card_id
+from tutor.decks.sanitize import clean_text
 from tutor.decks.textio import MAX_DECK_BYTES, decode_bytes, read_text
 from tutor.errors import DeckError
 from tutor.fileread import UnreadableFile, read_limited
@@ -153,7 +154,7 @@ def _trim_block(lines: list[str]) -> str:
 def parse_deck(text: str, title: str = "Untitled deck") -> ParseResult:
     """Parse native deck text. Never raises on content: problems become warnings."""
     result = ParseResult(Deck(title=title))
-    lines = text.split("\n")
+    lines = clean_text(text).split("\n")  # no escape sequences reach a terminal
     blocks: list[int] = []
     for index, line in enumerate(lines):
         if _SEPARATOR.match(line):

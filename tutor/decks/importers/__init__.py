@@ -8,7 +8,7 @@ parses with the named format, or the detected one for ``"auto"``.
 
 from __future__ import annotations
 
-from tutor.decks.importers.base import ImportResult, ImportWarning, TextImporter
+from tutor.decks.importers.base import ImportResult, ImportWarning, TextImporter, sanitize_result
 from tutor.decks.importers.brainscape import BrainscapeImporter
 from tutor.decks.importers.delimited import CsvImporter, TsvImporter
 from tutor.decks.importers.knowt import KnowtImporter
@@ -53,6 +53,9 @@ def detect_format(text: str) -> tuple[str, float]:
 def import_text(text: str, format: str = "auto") -> ImportResult:  # noqa: A002 - CLI name
     """Cards from ``text`` in ``format`` (a key of `IMPORTERS`, or ``"auto"`` to detect it).
 
+    Every text in the result is free of escape sequences and control characters
+    (`sanitize_result`).
+
     Raises `DeckError` for an unknown format name, or when ``"auto"`` finds no format
     that matches (the message lists the formats tried).
     """
@@ -67,7 +70,7 @@ def import_text(text: str, format: str = "auto") -> ImportResult:  # noqa: A002 
     importer = IMPORTERS.get(name)
     if importer is None:
         raise DeckError(f"unknown format '{format}' (known: {', '.join(IMPORTERS)}, auto)")
-    return importer.parse(text)
+    return sanitize_result(importer.parse(text))
 
 
 __all__ = [

@@ -10,6 +10,12 @@ and one named ``TutorID`` keeps the card id of a deck that tutor exported. Notes
 without either get the name of their sub-deck when the package has several decks,
 else a topic from `tutor.decks.topics`.
 
+A package is untrusted input: only a regular file is opened; the collection is read
+only through its real tables (a view or virtual table named ``notes`` or ``cards`` is
+never queried), under a time limit, a note limit and a value-size limit; a
+``TutorID`` that is not a valid id, or repeats another note's, is dropped with a
+warning; and every text is stripped of escape sequences and control characters.
+
 Only ``collection.anki21`` and ``collection.anki2`` can be read: the newer
 ``collection.anki21b`` is zstd-compressed and needs Anki itself (export again with
 "Support older Anki versions" ticked).
@@ -22,13 +28,14 @@ import io
 import json
 import re
 import sqlite3
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from tutor.decks.importers.base import ImportResult, ImportWarning
+from tutor.decks.importers.base import ImportResult, ImportWarning, sanitize_result
 from tutor.decks.importers.delimited import (
     SYSTEM_TAGS,
     cloze_card,
@@ -38,12 +45,22 @@ from tutor.decks.importers.delimited import (
     topic_from_tags,
 )
 from tutor.decks.model import Card
+from tutor.decks.textio import open_regular
 from tutor.errors import DeckError
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: A collection database larger than this is refused (media files do not count).
 MAX_COLLECTION_BYTES = 256 * 1024 * 1024
+#: Reading a collection stops after this long: a query of a crafted database (a
+#: recursive view, say) could otherwise run for ever and fill the disk.
+MAX_QUERY_SECONDS = 30.0
+#: A collection with more notes than this is refused.
+MAX_NOTES = 500_000
+#: The longest text or blob a query may produce.
+MAX_VALUE_BYTES = 64 * 1024 * 1024
+#: The longest card id taken from a ``TutorID`` field.
+MAX_ID_LENGTH = 100
 TOPIC_FIELD = "topic"
 ID_FIELD = "tutorid"
 NEW_FORMAT_HINT = (
@@ -70,10 +87,12 @@ def import_apkg(data: bytes, name: str = "the file") -> ImportResult:
 
 
 def import_apkg_file(path: Path) -> ImportResult:
-    """Cards from an .apkg file on disk (only the collection is read, not the media)."""
+    """Cards from an .apkg file on disk (only the collection is read, not the media).
+
+    A device, FIFO or folder is refused before anything is read from it."""
     path = Path(path)
     try:
-        with path.open("rb") as handle:
+        with open_regular(path, "Anki package") as handle:
             if not is_zip(handle.read(4)):
                 raise DeckError(f"{path} is not an Anki package (.apkg files are zip archives)")
             handle.seek(0)
@@ -128,27 +147,72 @@ class _NoteType:
     """Field names in order."""
 
 
+class _Collection:
+    """An Anki collection opened in memory, read only through real tables and under a
+    time limit (a progress handler interrupts any query past `MAX_QUERY_SECONDS`)."""
+
+    def __init__(self, database: bytes) -> None:
+        self.connection = sqlite3.connect(":memory:")
+        self.connection.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+        self.deadline = time.monotonic() + MAX_QUERY_SECONDS
+        self.tables: set[str] = set()
+        """Names of the collection's real tables: a view or virtual table of the same
+        name is never queried."""
+        try:
+            self.connection.set_progress_handler(self.too_long, 10_000)
+            self.connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+            self.connection.deserialize(database)
+            self.connection.execute("PRAGMA query_only = ON")
+            self.tables = {
+                str(table) for (table,) in self.connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    " AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'"
+                )
+            }
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def too_long(self) -> bool:
+        return time.monotonic() > self.deadline
+
+    def rows(self, table: str, query: str) -> list[tuple]:
+        """The rows of ``query`` over ``table``; `sqlite3.DatabaseError` when ``table``
+        is not a real table of the collection."""
+        if table not in self.tables:
+            raise sqlite3.DatabaseError(f"it has no table '{table}'")
+        return self.connection.execute(query).fetchall()
+
+
 def _read_collection(database: bytes, name: str) -> ImportResult:
     if not database.startswith(SQLITE_MAGIC):
         raise DeckError(f"{name}: the Anki collection inside is not an SQLite database")
-    connection = sqlite3.connect(":memory:")
-    connection.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+    collection = None
     try:
-        connection.deserialize(database)
-        note_types = _note_types(connection)
-        deck_names, note_decks = _decks(connection)
-        rows = connection.execute(
-            "SELECT id, mid, flds, tags FROM notes ORDER BY id"
-        ).fetchall()
+        collection = _Collection(database)
+        note_types = _note_types(collection)
+        deck_names, note_decks = _decks(collection)
+        rows = collection.rows(
+            "notes", f"SELECT id, mid, flds, tags FROM notes ORDER BY id LIMIT {MAX_NOTES + 1}"
+        )
     except _DB_ERRORS as exc:
+        if collection is not None and collection.too_long():
+            raise DeckError(
+                f"{name}: reading the Anki collection took over {MAX_QUERY_SECONDS:.0f} s; "
+                "it was stopped (the package may be crafted to never finish)"
+            ) from None
         raise DeckError(f"{name}: the Anki collection is damaged ({exc})") from None
     finally:
-        connection.close()
+        if collection is not None:
+            collection.connection.close()
+    if len(rows) > MAX_NOTES:
+        raise DeckError(f"{name}: the Anki collection holds over {MAX_NOTES:,} notes; refused")
     result = ImportResult(cards=[], format="apkg", encoding="binary")
     used_decks = {note_decks[row[0]] for row in rows if row[0] in note_decks}
     if len(used_decks) == 1:
         result.title = deck_names.get(next(iter(used_decks)), "").split("::")[-1].strip()
     several_decks = len(used_decks) > 1
+    id_notes: dict[str, int] = {}
     for number, (note_id, model_id, fields_text, tags_text) in enumerate(rows, start=1):
         note_type = note_types.get(str(model_id))
         deck = deck_names.get(note_decks.get(note_id, -1), "") if several_decks else ""
@@ -156,18 +220,45 @@ def _read_collection(database: bytes, name: str) -> ImportResult:
             number, str(fields_text or ""), str(tags_text or ""), note_type, deck, result
         )
         if card is not None:
+            _check_id(card, number, id_notes, result)
             result.cards.append(card)
     if not result.cards:
         result.warnings.append(ImportWarning("no cards found: the package holds no usable notes"))
     fill_missing_topics(result.cards, result.title)
-    return result
+    return sanitize_result(result)
 
 
-def _note_types(connection: sqlite3.Connection) -> dict[str, _NoteType]:
+def valid_card_id(value: str) -> bool:
+    """True for an id a native deck keeps as written on its ``id:`` line: one line of
+    1-100 printable characters without spaces (tutor's own are 10 hex digits)."""
+    return 0 < len(value) <= MAX_ID_LENGTH and value.isprintable() and " " not in value
+
+
+def _check_id(card: Card, number: int, id_notes: dict[str, int], result: ImportResult) -> None:
+    """Drop a ``TutorID`` that is not a valid id or repeats an earlier note's, with a
+    warning: the card gets a fresh id when the deck is written."""
+    if not card.id:
+        return
+    shown = repr(card.id[:40] + ("…" if len(card.id) > 40 else ""))
+    if not valid_card_id(card.id):
+        why = "is not a valid card id"
+    elif card.id in id_notes:
+        why = f"repeats note {id_notes[card.id]}'s"
+    else:
+        id_notes[card.id] = number
+        return
+    result.warnings.append(
+        ImportWarning(f"note {number}: TutorID {shown} {why}; a new id is given")
+    )
+    card.id = ""
+
+
+def _note_types(collection: _Collection) -> dict[str, _NoteType]:
     """Note types by id (their field names, in order)."""
     types: dict[str, _NoteType] = {}
     try:
-        (models_json,) = connection.execute("SELECT models FROM col").fetchone() or ("",)
+        (models_json,) = next(iter(collection.rows("col", "SELECT models FROM col LIMIT 1")),
+                              ("",))
         models = json.loads(models_json or "{}")
     except _DB_ERRORS:
         models = {}
@@ -183,8 +274,8 @@ def _note_types(connection: sqlite3.Connection) -> dict[str, _NoteType]:
     if types:
         return types
     try:  # schema 15+ keeps note types in their own tables
-        for ntid, field_name in connection.execute(
-            "SELECT ntid, name FROM fields ORDER BY ntid, ord"
+        for ntid, field_name in collection.rows(
+            "fields", "SELECT ntid, name FROM fields ORDER BY ntid, ord"
         ):
             types.setdefault(str(ntid), _NoteType([])).fields.append(str(field_name))
     except _DB_ERRORS:
@@ -192,26 +283,28 @@ def _note_types(connection: sqlite3.Connection) -> dict[str, _NoteType]:
     return types
 
 
-def _decks(connection: sqlite3.Connection) -> tuple[dict[int, str], dict[int, int]]:
+def _decks(collection: _Collection) -> tuple[dict[int, str], dict[int, int]]:
     """Deck names by id, and the deck of each note (that of its first card)."""
     names: dict[int, str] = {}
     try:
-        (decks_json,) = connection.execute("SELECT decks FROM col").fetchone() or ("",)
+        (decks_json,) = next(iter(collection.rows("col", "SELECT decks FROM col LIMIT 1")),
+                             ("",))
         decks = json.loads(decks_json or "{}")
         if isinstance(decks, dict):
             for deck_id, deck in decks.items():
-                if isinstance(deck, dict) and str(deck_id).lstrip("-").isdigit():
+                if isinstance(deck, dict) and str(deck_id).lstrip("-").isdecimal():
                     names[int(deck_id)] = str(deck.get("name", ""))
     except _DB_ERRORS:
         pass
     if not names:
         try:
-            names = {int(i): str(n) for i, n in connection.execute("SELECT id, name FROM decks")}
+            rows = collection.rows("decks", "SELECT id, name FROM decks")
+            names = {int(i): str(n) for i, n in rows}
         except _DB_ERRORS:
             names = {}
     note_decks: dict[int, int] = {}
     try:
-        for note_id, deck_id in connection.execute("SELECT nid, did FROM cards ORDER BY ord"):
+        for note_id, deck_id in collection.rows("cards", "SELECT nid, did FROM cards ORDER BY ord"):
             note_decks.setdefault(note_id, deck_id)
     except _DB_ERRORS:
         pass
@@ -248,7 +341,7 @@ def _card_from_note(
     tags = [t for t in tags_text.split() if t.lower() not in SYSTEM_TAGS]
     topic = " ".join(html_to_text(named.get(TOPIC_FIELD, "")).split())
     topic = topic or topic_from_tags(tags) or " ".join(deck.split("::")[-1].split())
-    card_id = named.get(ID_FIELD, "").strip()
+    card_id = field_text(named.get(ID_FIELD, "")).strip()
     return Card(front=front, back=back, topic=topic, tags=tags, id=card_id)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from tutor.decks.model import Card
+from tutor.decks.model import DEFAULT_TOPIC, Card
+from tutor.decks.sanitize import clean_text
 
 
 @dataclass
@@ -41,6 +42,31 @@ class ImportResult:
             "cards": [{"front": c.front, "back": c.back, "topic": c.topic} for c in self.cards],
             "warnings": [str(w) for w in self.warnings],
         }
+
+
+def sanitize_result(result: ImportResult) -> ImportResult:
+    """``result`` with escape sequences and control characters removed from every text
+    it will show (title, card fields, warnings): imported text is printed to terminals,
+    where ``\\x1b[2J`` would clear the screen. Changes ``result`` in place; a card left
+    without a front is dropped with a warning, one left without a topic gets the default.
+    """
+    result.title = clean_text(result.title)
+    for warning in result.warnings:
+        warning.message = clean_text(warning.message)
+    kept: list[Card] = []
+    for card in result.cards:
+        card.front, card.back = clean_text(card.front), clean_text(card.back)
+        card.topic = clean_text(card.topic) or (card.topic and DEFAULT_TOPIC)
+        card.id = clean_text(card.id)
+        card.tags = [tag for tag in map(clean_text, card.tags) if tag]
+        card.alternatives = [alt for alt in map(clean_text, card.alternatives) if alt]
+        if card.front.strip():
+            kept.append(card)
+        else:
+            result.warnings.append(ImportWarning("a card's front held only control characters; "
+                                                 "skipped"))
+    result.cards = kept
+    return result
 
 
 class TextImporter(Protocol):

@@ -61,7 +61,9 @@ LIST_PROMPT = re.compile(
 BULLET = re.compile(r"^\s*([-–—•*·▪◦‣○●►✓✔]+)\s*(?=\S)")
 NUMBERED = re.compile(r"^\s*(\(?\d{1,2}[.)]|\(?[a-hA-H][.)]|[ivx]{1,4}[.)])\s+\S")
 TERM_DEFINITION = re.compile(r"^[^:?]{1,40}:\s+\S")
-FORMULA = re.compile(r"[=^]|\w\(.*\)|[*/+]\s*\w")
+#: Signs of a formula or code (``x = 1``, ``a^2``, ``2 * n``); `looks_like_formula` adds calls.
+FORMULA = re.compile(r"[=^]|[*/+]\s*\w")
+_CALL = re.compile(r"\w\(")
 UNFINISHED_END = re.compile(
     r"([,;:(&+/\-–—]|\b(and|or|the|a|an|of|to|with|for|in|on|by|as|is|are|from|that|like"
     r"|such as|e\.g\.?|eg|i\.e\.?|ie|aka|incl\.?|including))$",
@@ -87,10 +89,11 @@ DECLARATIVE_VERBS = frozenset(
     "is are was were has have had helps help uses use means makes make can will should"
     " would could does do gives allows causes becomes contains".split()
 )
-ABBREVIATED_TERM = re.compile(r"[A-Za-z]{3,}.*\(([A-Z][A-Za-z0-9-]*[A-Z0-9]s?)\)")
+#: ``(DNA)``, ``(GPUs)``: an abbreviation in brackets; see `has_abbreviated_term`.
+ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9-]*[A-Z0-9]s?)\)")
+_THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w'’.-]*")
 _PARENTHETICAL = re.compile(r"\([^)]*\)")
-_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 #: Rounds of re-scoring with the card context from the previous split.
@@ -231,8 +234,50 @@ def is_list_item(text: str) -> bool:
 
 def is_question(text: str) -> bool:
     """Ends with a question mark (allowing a closing quote or a trailing '(note)')."""
-    text = _TRAILING_NOTE.sub("", text)
+    text = _without_trailing_note(text)
     return text.rstrip(" )\"'”’»").endswith(("?", "？"))
+
+
+# The helpers below do by hand what a pattern with ``.*`` or ``\s*`` before a bracket
+# did: such a pattern retries from every position, taking quadratic (or cubic) time
+# on a long line of unclosed brackets, letters or spaces.
+
+
+def _without_trailing_note(text: str) -> str:
+    """``text`` without a final ``(note)`` (no brackets inside) and the space before it."""
+    stripped = text.rstrip()
+    if not stripped.endswith(")"):
+        return text
+    opening = stripped.rfind("(")
+    if opening == -1 or stripped.find(")", opening) != len(stripped) - 1:
+        return text
+    return stripped[:opening].rstrip()
+
+
+def _without_parentheticals(text: str) -> str:
+    """Each ``(…)`` replaced by a space (a ``(`` with no ``)`` after it stays)."""
+    end = text.rfind(")") + 1
+    return _PARENTHETICAL.sub(" ", text[:end]) + text[end:]
+
+
+def looks_like_formula(text: str) -> bool:
+    """``=``, ``^``, an operator before a word, or a call ``f(…)`` closed on its line."""
+    if FORMULA.search(text):
+        return True
+    for line in text.split("\n"):
+        call = _CALL.search(line)
+        if call and ")" in line[call.end():]:
+            return True
+    return False
+
+
+def has_abbreviated_term(text: str) -> bool:
+    """A word of three letters or more, then later on its line an ``(ABBREVIATION)``."""
+    for line in text.split("\n"):
+        letters = _THREE_LETTERS.search(line)
+        if letters and ABBREVIATION.search(line, letters.end()):
+            return True
+    return False
 
 
 def asks(text: str) -> float:
@@ -284,7 +329,7 @@ def is_title_case(text: str) -> bool:
 
 def normalise_line(text: str) -> str:
     """Lower case, no parentheticals or punctuation: the form used to spot repeats."""
-    text = _PARENTHETICAL.sub(" ", text.lower())
+    text = _without_parentheticals(text.lower())
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
@@ -362,7 +407,7 @@ def local_features(
         add(("short term or heading", weight * (0.4 if style.lowercase_fronts else 1.0)))
         if is_title_case(text) and not style.lowercase_fronts:
             add(("title case", 0.5))
-        if ABBREVIATED_TERM.search(text):
+        if has_abbreviated_term(text):
             add(("a term with its abbreviation", 0.5))
         following = lines[index + 1: index + 3]
         if len(following) == 2 and all(is_list_item(line.stripped) for line in following):
@@ -388,7 +433,7 @@ def local_features(
         add(("ends with ':'", -1.5))
     elif TERM_DEFINITION.match(text) and not is_question(text):
         add(("'term: definition' line", -2.0))
-    if FORMULA.search(text) and not is_question(text) and not ask:
+    if looks_like_formula(text) and not is_question(text) and not ask:
         add(("formula or code", -1.0))
     if not any(ch.isalpha() for ch in text):
         add(("no words", -2.0))

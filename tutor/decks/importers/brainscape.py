@@ -293,7 +293,7 @@ def _skip_widget(lines: list[NumberedLine], index: int) -> int:
         if not candidate:
             index += 1
             continue
-        if candidate.isdigit():
+        if candidate.isdecimal():  # not isdigit: int("²") fails
             if int(candidate) != expected or expected > 5:
                 return index
             expected += 1

@@ -56,13 +56,16 @@ _ANKI_HEADER = re.compile(
 )
 #: How much of a file `sniff` looks at.
 SNIFF_CHARS = 64 * 1024
+#: ``[^<>]``/``[^[\]]`` rather than ``[^>]``/``[^\]]``: a tag or sound reference never
+#: runs past the next one, so a file of unclosed ``<br`` or ``[sound:`` is read in linear
+#: time (each one used to scan to the end of the text).
 _HTML_HINT = re.compile(
-    r"<(br|div|p|span|b|i|u|li|ul|ol|img|font|sub|sup|strong|em|hr|table|tr|td|code|pre)\b[^>]*>"
+    r"<(br|div|p|span|b|i|u|li|ul|ol|img|font|sub|sup|strong|em|hr|table|tr|td|code|pre)\b[^<>]*>"
     r"|</[a-zA-Z][a-zA-Z0-9]*\s*>"
     r"|&(nbsp|amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});",
     re.IGNORECASE,
 )
-_SOUND = re.compile(r"\[sound:[^\]]*\]")
+_SOUND = re.compile(r"\[sound:[^[\]]*\]")
 
 
 # --------------------------------------------------------------------------- HTML
@@ -77,7 +80,8 @@ class _TextExtractor(HTMLParser):
 
     ``<br>`` is a line break; the edge of a block (``div``, ``p``, ``li``…) starts a
     new line unless one has just started, so ``<div>a</div><div>b</div>`` is two
-    lines and ``<div><br></div>`` a blank one.
+    lines and ``<div><br></div>`` a blank one. The text is kept as a list of pieces:
+    rebuilding one string at every tag took time quadratic in the number of tags.
     """
 
     _BLOCKS = {
@@ -88,17 +92,35 @@ class _TextExtractor(HTMLParser):
 
     def __init__(self, keep_newlines: bool) -> None:
         super().__init__(convert_charrefs=True)
-        self.text = ""
+        self.pieces: list[str] = []
+        """The text so far, in non-empty pieces."""
         self.skipping = 0
         self.space = _HTML_SPACE_KEEP_NEWLINES if keep_newlines else _HTML_SPACE
 
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+    def _at_line_start(self) -> bool:
+        return not self.pieces or self.pieces[-1].endswith("\n")
+
+    def _strip_trailing_spaces(self) -> None:
+        while self.pieces:
+            last = self.pieces[-1].rstrip(" ")
+            if last:
+                self.pieces[-1] = last
+                return
+            self.pieces.pop()
+
     def _block_edge(self) -> None:
-        if self.text.rstrip(" ") and not self.text.rstrip(" ").endswith("\n"):
-            self.text = self.text.rstrip(" ") + "\n"
+        self._strip_trailing_spaces()
+        if not self._at_line_start():
+            self.pieces.append("\n")
 
     def _tag(self, tag: str) -> None:
         if tag == "br":
-            self.text = self.text.rstrip(" ") + "\n"
+            self._strip_trailing_spaces()
+            self.pieces.append("\n")
         elif tag in self._BLOCKS:
             self._block_edge()
 
@@ -121,9 +143,10 @@ class _TextExtractor(HTMLParser):
         if self.skipping:
             return
         data = self.space.sub(" ", data)
-        if self.text.endswith("\n") or not self.text:
+        if self._at_line_start():
             data = data.lstrip(" ")
-        self.text += data
+        if data:
+            self.pieces.append(data)
 
 
 def html_to_text(markup: str, keep_newlines: bool = False) -> str:
@@ -137,13 +160,48 @@ def html_to_text(markup: str, keep_newlines: bool = False) -> str:
     """
     extractor = _TextExtractor(keep_newlines)
     try:
-        extractor.feed(_SOUND.sub("", markup))
+        extractor.feed(_closed_tags(_SOUND.sub("", markup)))
         extractor.close()
         text = extractor.text
     except Exception:  # noqa: BLE001 - HTMLParser may trip on odd markup; keep raw text
         text = markup
     lines = [line.strip(" ").replace("\xa0", " ").rstrip() for line in text.split("\n")]
     return tidy_lines("\n".join(lines))
+
+
+def _closed_tags(markup: str) -> str:
+    """``markup`` without comments, and with every ``<`` that no ``>`` closes before the
+    next ``<`` written as ``&lt;`` (it is text, as a browser would show it).
+
+    HTMLParser rescans to the end of the text for each unclosed ``<``: 50 KB of ``<a ``
+    took over 10 seconds. Here each ``<`` it sees ends at the next ``>``; the scan is
+    linear (the next ``>`` and ``-->`` are looked up again only once passed).
+    """
+    if "<" not in markup:
+        return markup
+    out: list[str] = []
+    position, closing, comment_end = 0, 0, 0  # -1: there is no further one
+    while True:
+        opening = markup.find("<", position)
+        if opening < 0:
+            out.append(markup[position:])
+            return "".join(out)
+        out.append(markup[position:opening])
+        if markup.startswith("<!--", opening):
+            if 0 <= comment_end < opening + 4:
+                comment_end = markup.find("-->", opening + 4)
+            if comment_end >= 0:
+                position = comment_end + 3
+                continue
+        if 0 <= closing <= opening:
+            closing = markup.find(">", opening + 1)
+        after = markup.find("<", opening + 1)
+        if closing < 0 or 0 <= after < closing:
+            out.append("&lt;")
+            position = opening + 1
+        else:
+            out.append(markup[opening:closing + 1])
+            position = closing + 1
 
 
 def tidy_lines(text: str) -> str:
@@ -165,27 +223,92 @@ def looks_like_html(text: str) -> bool:
 
 # --------------------------------------------------------------------------- cloze
 
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+#: The tokens of a cloze note: an opening ``{{cN::`` and a closing ``}}``. Deletions
+#: are found by matching these like brackets, in linear time (the pattern with lazy
+#: groups used before took cubic time on unclosed ``{{c1::`` markers).
+_CLOZE_TOKEN = re.compile(r"\{\{c\d+::|\}\}")
+
+
+@dataclass
+class _Deletion:
+    """A deletion being read: its answer so far, and its hint once ``::`` is seen."""
+
+    answer: list[str] = field(default_factory=list)
+    hint: list[str] | None = None
+
+    def add_text(self, text: str) -> None:
+        if self.hint is None and "::" in text:
+            before, after = text.split("::", 1)
+            self.answer.append(before)
+            self.hint = [after]
+        else:
+            self.add_answer(text)
+
+    def add_answer(self, text: str) -> None:
+        (self.answer if self.hint is None else self.hint).append(text)
+
+
+def _cloze_tokens(text: str) -> list[re.Match[str]]:
+    """The ``{{cN::`` and ``}}`` tokens that pair up; unpaired ones are plain text."""
+    tokens = list(_CLOZE_TOKEN.finditer(text))
+    paired = [False] * len(tokens)
+    open_tokens: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.group() != "}}":
+            open_tokens.append(index)
+        elif open_tokens:
+            paired[open_tokens.pop()] = paired[index] = True
+    return [token for token, keep in zip(tokens, paired) if keep]
+
+
+def _cloze_parts(text: str) -> list[str | tuple[str, str | None]]:
+    """``text`` as plain strings and top-level deletions ``(answer, hint)``. A deletion
+    inside another is part of the outer one's text, shown as its answer."""
+    parts: list[str | tuple[str, str | None]] = []
+    stack: list[_Deletion] = []
+    position = 0
+    for token in _cloze_tokens(text):
+        between = text[position:token.start()]
+        position = token.end()
+        if stack:
+            stack[-1].add_text(between)
+        elif between:
+            parts.append(between)
+        if token.group() != "}}":
+            stack.append(_Deletion())
+            continue
+        done = stack.pop()
+        answer = "".join(done.answer)
+        if stack:
+            stack[-1].add_answer(answer)
+        else:
+            parts.append((answer, None if done.hint is None else "".join(done.hint)))
+    if position < len(text):
+        parts.append(text[position:])
+    return parts
 
 
 def has_cloze(text: str) -> bool:
     """True when ``text`` holds an Anki cloze deletion (``{{c1::…}}``)."""
-    return bool(_CLOZE.search(text))
+    return "{{c" in text and bool(_cloze_tokens(text))
 
 
 def cloze_card(text: str, html: bool = True) -> tuple[str, str]:
     """Front and back of a cloze note: the front hides every deletion as ``[...]``
-    (or ``[hint]``), the back lists the deleted text, one per line."""
+    (or ``[hint]``), the back lists the deleted text, one per line. A deletion inside
+    another is part of the outer one's answer; an unclosed ``{{cN::`` is plain text."""
     clean = html_to_text if html else tidy_lines
+    front: list[str] = []
     answers: list[str] = []
-
-    def hide(match: re.Match[str]) -> str:
-        answers.append(clean(match.group(2)))
-        hint = clean(match.group(3) or "")
-        return f"[{hint}]" if hint else "[...]"
-
-    front = clean(_CLOZE.sub(hide, text))
-    return front, "\n".join(answer for answer in answers if answer)
+    for part in _cloze_parts(text):
+        if isinstance(part, str):
+            front.append(part)
+            continue
+        answer, hint = part
+        answers.append(clean(answer))
+        hint = clean(hint or "")
+        front.append(f"[{hint}]" if hint else "[...]")
+    return clean("".join(front)), "\n".join(answer for answer in answers if answer)
 
 
 # --------------------------------------------------------------------------- tags
@@ -236,6 +359,7 @@ def split_quoted(text: str, separator: str, first_line: int = 1) -> Tokenized:
     reading stops and that row's line is recorded in ``bad_quotes``.
     """
     out = Tokenized()
+    _allow_fields_up_to(len(text))
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=separator, quotechar='"',
         doublequote=True, skipinitialspace=True, strict=True,
@@ -248,6 +372,13 @@ def split_quoted(text: str, separator: str, first_line: int = 1) -> Tokenized:
     except csv.Error:
         out.bad_quotes.append(first_line + consumed)
     return out
+
+
+def _allow_fields_up_to(length: int) -> None:
+    """Let `csv` read a field as long as the whole text: its default limit (128 KiB)
+    made a long but valid quoted field look like broken quoting, and its text was lost."""
+    if csv.field_size_limit() < length:
+        csv.field_size_limit(length)
 
 
 def split_plain(text: str, separator: str, first_line: int = 1) -> Tokenized:
@@ -313,7 +444,7 @@ def read_anki_header(text: str) -> AnkiHeader:
             columns = match.group(2)
         elif key == "html":
             header.html = value.lower() == "true"
-        elif key.endswith(" column") and value.isdigit() and int(value) >= 1:
+        elif key.endswith(" column") and value.isdecimal() and int(value) >= 1:
             column = int(value) - 1
             kind = key[: -len(" column")].strip()
             if kind == "tags":

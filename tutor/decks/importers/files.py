@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.decks.importers import IMPORTERS, detect_format, import_text
 from tutor.decks.importers.apkg import ZIP_MAGIC, import_apkg_file
 from tutor.decks.importers.base import ImportResult, ImportWarning
-from tutor.decks.textio import MAX_DECK_BYTES, decode_bytes
+from tutor.decks.textio import MAX_DECK_BYTES, decode_bytes, open_regular
 from tutor.errors import DeckError
+from tutor.fileread import UnreadableFile, read_limited
 
 #: ``--format`` values besides the text importers' names.
 BINARY_FORMATS = ("apkg",)
@@ -106,25 +108,17 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _probe(path: Path) -> tuple[int, bytes]:
-    """The file's size and first four bytes, with read errors as `DeckError`."""
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise DeckError(f"{path} is a folder, not a deck file")
-        with path.open("rb") as handle:
-            return size, handle.read(4)
-    except DeckError:
-        raise
-    except FileNotFoundError:
-        raise DeckError(f"no such file: {path}") from None
-    except PermissionError:
-        raise DeckError(f"cannot read {path}: permission denied") from None
-    except OSError as exc:
-        raise DeckError(f"cannot read {path}: {exc.strerror or exc}") from None
+    """The file's size and first four bytes; a device, FIFO or folder is refused first."""
+    with open_regular(path, "file to import") as handle:
+        try:
+            return os.fstat(handle.fileno()).st_size, handle.read(4)
+        except OSError as exc:
+            raise DeckError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def _read(path: Path) -> bytes:
+    """At most `MAX_TEXT_BYTES` of the file (it may have grown since `_probe`)."""
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise DeckError(f"cannot read {path}: {exc.strerror or exc}") from None
+        return read_limited(path, MAX_TEXT_BYTES, "text deck")
+    except UnreadableFile as exc:
+        raise DeckError(str(exc)) from None

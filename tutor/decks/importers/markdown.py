@@ -39,22 +39,28 @@ from tutor.decks.importers.base import ImportResult, ImportWarning
 from tutor.decks.importers.delimited import fill_missing_topics
 from tutor.decks.model import DEFAULT_TOPIC, Card
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_CLOSING = re.compile(r"(^|[ \t]+)#+[ \t]*$")
+#: An ATX heading's opening ``#`` run; its text is the rest of the line. (Patterns for
+#: the text and the closing run, ``(.*?)[ \t]*$`` and ``[ \t]+#+[ \t]*$``, took time
+#: quadratic or worse in a line's run of spaces.)
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ESCAPE_NEEDED = re.compile(r"^\s*#|^\\|^\s*\?\s*$")
 
 
 def heading_text(raw: str) -> str:
     """The text of an ATX heading's content (closing ``#`` run removed, trimmed)."""
-    return _CLOSING.sub("", raw.strip(), count=1).strip() if raw else ""
+    text = raw.strip()
+    body = text.rstrip("#")
+    if body != text and (not body or body[-1] in " \t"):
+        text = body
+    return text.strip()
 
 
 def _heading(line: str) -> tuple[int, str] | None:
     match = _HEADING.match(line)
     if not match:
         return None
-    return len(match.group(1)), heading_text(match.group(2) or "")
+    return len(match.group(1)), heading_text(line[match.end(1):])
 
 
 def _fence(line: str) -> str | None:

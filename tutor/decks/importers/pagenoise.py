@@ -151,7 +151,7 @@ def drop_rating_widgets(lines: list[NumberedLine]) -> tuple[list[NumberedLine], 
             if not candidate:
                 index += 1
                 continue
-            if candidate.isdigit():
+            if candidate.isdecimal():  # not isdigit: int("²") fails
                 if int(candidate) != expected or expected > 5:
                     break
                 expected += 1
