@@ -44,7 +44,7 @@ from tutor.decks.importers.delimited import (
     html_to_text,
     topic_from_tags,
 )
-from tutor.decks.model import Card
+from tutor.decks.model import Card, valid_card_id
 from tutor.decks.textio import open_regular
 from tutor.errors import DeckError
 
@@ -59,8 +59,6 @@ MAX_QUERY_SECONDS = 30.0
 MAX_NOTES = 500_000
 #: The longest text or blob a query may produce.
 MAX_VALUE_BYTES = 64 * 1024 * 1024
-#: The longest card id taken from a ``TutorID`` field.
-MAX_ID_LENGTH = 100
 TOPIC_FIELD = "topic"
 ID_FIELD = "tutorid"
 NEW_FORMAT_HINT = (
@@ -226,12 +224,6 @@ def _read_collection(database: bytes, name: str) -> ImportResult:
         result.warnings.append(ImportWarning("no cards found: the package holds no usable notes"))
     fill_missing_topics(result.cards, result.title)
     return sanitize_result(result)
-
-
-def valid_card_id(value: str) -> bool:
-    """True for an id a native deck keeps as written on its ``id:`` line: one line of
-    1-100 printable characters without spaces (tutor's own are 10 hex digits)."""
-    return 0 < len(value) <= MAX_ID_LENGTH and value.isprintable() and " " not in value
 
 
 def _check_id(card: Card, number: int, id_notes: dict[str, int], result: ImportResult) -> None:
