@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,7 +149,10 @@ def _trim_block(lines: list[str]) -> str:
         lines.pop(0)
     while lines and not lines[-1].strip():
         lines.pop()
-    return "\n".join(line.rstrip() for line in lines)
+    # Indentation every line shares, and any before the first word, is layout, not content
+    # (`A:  x` reads as `x`): without this, "A:" followed by an indented line would change
+    # on every write, and no other format keeps it.
+    return textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip()
 
 
 def parse_deck(text: str, title: str = "Untitled deck") -> ParseResult:
