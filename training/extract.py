@@ -11,7 +11,6 @@ pooled from these in `train_probe.py`, so trying other pooling needs no new mode
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -23,41 +22,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "training"))
+
+from data import datasets, file_sha256  # noqa: E402
+
 from tutor.grading.base import GradeRequest  # noqa: E402
 from tutor.grading.modelfile import shipped_model_path  # noqa: E402
 from tutor.grading.probe import PROMPT_VERSION, HiddenStateEncoder, rules_features  # noqa: E402
 from tutor.grading.rules import RulesGrader  # noqa: E402
 
-CORPUS = ROOT / "training" / "corpus.jsonl"
-SPLITS = ROOT / "training" / "splits"
-DEV_SET = ROOT.parent / "shared" / "eval" / "grading_dev.jsonl"
 DEFAULT_CACHE = Path(os.environ.get("TUTOR_PROBE_CACHE", "~/.cache/tutor/probe")).expanduser()
 VETOES = ("idk", "injection")
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    """One JSON object per non-empty line."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def datasets() -> dict[str, list[dict]]:
-    """train / validation (corpus split by held-out subjects) and dev."""
-    corpus = {item["id"]: item for item in read_jsonl(CORPUS)}
-    out = {}
-    for split in ("train", "validation"):
-        ids = [line.strip() for line in (SPLITS / f"{split}.txt").read_text().splitlines() if line.strip()]
-        out[split] = [corpus[i] for i in ids]
-    out["dev"] = read_jsonl(DEV_SET)
-    return out
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def cache_path(cache: Path, name: str, model_sha: str) -> Path:

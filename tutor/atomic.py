@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from tutor.errors import TutorError
-from tutor.fileread import _kind as file_kind
+from tutor.fileread import file_kind
 
 
 class OutputError(TutorError):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import BinaryIO
 
 from tutor.errors import DeckError
+from tutor import fileread
 from tutor.fileread import UnreadableFile, read_limited
 
 #: Files larger than this are refused rather than parsed (a deck is text, not a dump).
@@ -51,27 +50,7 @@ def open_regular(path: Path, what: str = "file") -> BinaryIO:
     For files read in part (an Anki package's zip index and one member), where
     `read_limited` would read all of it. The open does not block on a FIFO.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise DeckError(f"no such {what}: {path}") from None
-    except PermissionError:
-        raise DeckError(f"cannot read {path}: permission denied") from None
-    except OSError as exc:
-        raise DeckError(f"cannot read {path}: {exc.strerror or exc}") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        raise DeckError(f"{path} is {_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}, "
-                        f"not a {what}")
-    return os.fdopen(fd, "rb")
-
-
-_KINDS = {
-    stat.S_IFDIR: "a folder",
-    stat.S_IFCHR: "a device",
-    stat.S_IFBLK: "a device",
-    stat.S_IFIFO: "a pipe (FIFO)",
-    stat.S_IFSOCK: "a socket",
-}
+        return fileread.open_regular(path, what)
+    except UnreadableFile as exc:
+        raise DeckError(str(exc)) from None
