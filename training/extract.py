@@ -11,7 +11,6 @@ pooled from these in `train_probe.py`, so trying other pooling needs no new mode
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
