@@ -167,9 +167,38 @@ def _expand_scientific(match: re.Match[str]) -> str:
     return " " + (f"{value:.8f}".rstrip("0").rstrip(".") or "0") + " "
 
 
+#: A list marker before a word: '1)' or '(3)' after a space; '1.' at the start of a line or
+#: after a colon ('costs 1. then' ends a sentence with a number), a later '2.' after a space.
+_ITEM_MARKER = re.compile(
+    r"(?:(?:^|(?<=[\s:;]))\(?(\d{1,2})\)|(?:^|(?<=\n)|(?<=:))[ \t]*(\d{1,2})\.|(?<=\s)(\d{1,2})\.)"
+    r"(?=[ \t]+[a-z(\"'])", re.MULTILINE)
+
+
+def strip_enumeration(text: str) -> str:
+    """List numbering ('1) determine the limits 2) take logs') made line breaks: markers
+    that count 1, 2, 3... are enumeration, not numbers an answer must state or match.
+    A lone '1.' or a run that does not start at 1 is left alone (it may be the answer)."""
+    if "1" not in text:
+        return text
+    accepted: list[re.Match[str]] = []
+    for match in _ITEM_MARKER.finditer(text):
+        value = int(match.group(1) or match.group(2) or match.group(3))
+        if value == len(accepted) + 1 and (value > 1 or match.group(3) is None):
+            accepted.append(match)
+    if len(accepted) < 2:
+        return text
+    parts: list[str] = []
+    last = 0
+    for match in accepted:
+        parts += [text[last:match.start()], "\n"]
+        last = match.end()
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def normalise(text: str) -> str:
     """`fold` plus shorthand and phrase rewriting (go up -> increases), ready for tokens."""
-    text = fold(text)
+    text = strip_enumeration(fold(text))
     text = _SCIENTIFIC.sub(_expand_scientific, text)
     for pattern, replacement in _SHORTHAND_SLASH:
         text = pattern.sub(replacement, text)

@@ -1,0 +1,43 @@
+"""The rules as a fair fallback: no false vetoes on correct answers, real ones kept (issue 13, item 5).
+
+Cards are invented here, on other subjects than the decks and the dev set, so that each
+rule is general: list numbering is not a number, "prevents X" is restated by "does not
+X", an explanation is not padding, and the sides of a contrast can be swapped.
+"""
+
+import pytest
+
+from tutor.grading.base import GradeRequest
+from tutor.grading.rules import RulesGrader
+
+RULES = RulesGrader()
+
+
+def grade(question: str, reference: str, answer: str):
+    return RULES.grade(GradeRequest(question, reference, answer))
+
+
+# ---------------------------------------------------------------- list numbering
+
+STANDARD_SOLUTION = ("How do you prepare a standard solution?",
+                     "1) weigh the solute 2) dissolve it in a little distilled water "
+                     "3) make up to the mark in a volumetric flask")
+TRIAL_STAGES = ("What are the stages of a criminal trial?",
+                "1. arraignment\n2. jury selection\n3. opening statements\n4. evidence\n5. verdict")
+
+
+@pytest.mark.parametrize("card, answer", [
+    (STANDARD_SOLUTION, "weigh the solid, dissolve it in some distilled water, then pour it into a "
+                        "250 ml volumetric flask and make up to the mark"),
+    (TRIAL_STAGES, "arraignment, then selecting the 12 jurors, opening statements, the evidence "
+                   "and finally the verdict"),
+])
+def test_list_numbering_is_not_a_number_to_match(card, answer) -> None:
+    result = grade(*card, answer)
+    assert result.correct and "number" not in result.notes, result.feedback
+
+
+def test_numbers_inside_a_numbered_list_still_count() -> None:
+    result = grade("How long should an egg boil for a firm yolk?", "1) boil the water 2) cook for 10 minutes",
+                   "boil the water and cook it for 3 minutes")
+    assert not result.correct and "'3' does not match '10'" in result.feedback
