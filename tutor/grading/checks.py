@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from tutor.grading.lexicon import ABSOLUTES, UNIT_FAMILIES
-from tutor.grading.matching import SOLID, Alignment
+from tutor.grading.matching import SOLID, Alignment, WordMatch
 from tutor.grading.text import (
     OppositeIndex,
     Token,
@@ -47,6 +47,10 @@ def negation_conflicts(alignment: Alignment) -> list[Finding]:
     answer_polarity: dict[str, set[bool]] = {}
     for token in alignment.answer_tokens:
         answer_polarity.setdefault(token.key, set()).add(_polarity(token))
+    # 'does not overfit' restates 'prevents overfitting', and the other way round
+    ref_prevented = {t.key for pc in alignment.points for t in pc.point.all_tokens if t.prevented}
+    ref_denied = {t.key for pc in alignment.points for t in pc.point.all_tokens if t.negation_head}
+    answer_prevented = {t.key for t in alignment.answer_tokens if t.prevented}
     findings: list[Finding] = []
     seen: set[str] = set()
     for match in alignment.matched_answer.values():
@@ -57,6 +61,8 @@ def negation_conflicts(alignment: Alignment) -> list[Finding]:
         if len(ref_sides) != 1 or len(answer_sides) != 1:
             continue
         if ref_sides != answer_sides:
+            if _denial_of_prevented(match, ref_prevented, ref_denied, answer_prevented):
+                continue
             seen.add(match.reference.key)
             word = match.reference.text
             if _polarity(match.answer):
@@ -64,6 +70,16 @@ def negation_conflicts(alignment: Alignment) -> list[Finding]:
             else:
                 findings.append(Finding("negation", f"the reference says not '{word}'"))
     return findings
+
+
+def _denial_of_prevented(match: WordMatch, ref_prevented: set[str], ref_denied: set[str],
+                         answer_prevented: set[str]) -> bool:
+    """One side denies what the other says is prevented: 'the network does not *overfit*' for
+    'prevents *overfitting*' (or the reverse). Only a denied event counts: 'it is not for
+    choking' denies a purpose, not the choking that 'relieves choking' stops."""
+    if _polarity(match.answer):
+        return match.answer.negation_head and match.reference.key in ref_prevented
+    return match.answer.key in answer_prevented and match.reference.key in ref_denied
 
 
 def antonym_conflicts(alignment: Alignment, question_keys: set[str]) -> list[Finding]:

@@ -26,6 +26,7 @@ from tutor.grading.lexicon import (
     NEGATION_SKIP,
     NUMBER_WORDS,
     ORDINAL_WORDS,
+    PREVENTION_CUES,
     PHRASES,
     SHORTHAND,
     STOPWORDS,
@@ -286,6 +287,7 @@ def _build_groups() -> dict[str, frozenset[int]]:
 
 
 _SYNONYMS = _build_groups()
+_PREVENTION_STEMS = frozenset(stem(word) for word in PREVENTION_CUES)
 _ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in ANTONYM_PAIRS:
     for _x, _y in ((_a, _b), (_b, _a)):
@@ -313,6 +315,12 @@ class Token:
     negated: bool = False
     clause_negated: bool = False
     """An odd number of negation cues anywhere in this token's clause."""
+    negation_head: bool = False
+    """The word a negation cue stands right before ('does not *overfit*', 'no *overfitting*'):
+    the event itself is denied, not a relation to it ('not *for* choking')."""
+    prevented: bool = False
+    """Said to be kept from happening ('prevents *overfitting*'): a negative meaning that
+    an answer's negation ('does not overfit') restates rather than contradicts."""
 
     @property
     def content(self) -> bool:
@@ -426,14 +434,17 @@ def _tokens(text: str) -> list[Token]:
                    and raw[i - 1][0] == "word" and raw[i - 1][1] not in STOPWORDS}
     tokens: list[Token] = []
     clause = 0
-    pending_negation = 0
+    pending_negation = pending_prevention = 0
+    awaiting_head = False
     cues: dict[int, int] = {}
     for i, (kind, value) in enumerate(raw):
         if kind in ("brk", "sym"):
             if kind == "brk" and value not in ('"',):
                 clause += 1
-                pending_negation = 0
+                pending_negation = pending_prevention = 0
             continue
+        if kind == "word" and (value in _CLAUSE_WORDS or value in _PREVENTION_STOPS):
+            pending_prevention = 0
         if kind == "word" and value in _CLAUSE_WORDS:
             clause += 1
             pending_negation = 0
@@ -458,6 +469,7 @@ def _tokens(text: str) -> list[Token]:
             if not (value == "no" and previous in {"or", "yes"}):
                 pending_negation = NEGATION_SCOPE
                 cues[clause] = cues.get(clause, 0) + 1
+                awaiting_head = True
             continue
         stop = number is None and value in STOPWORDS and not _in_formula(raw, i)
         if pending_negation < NEGATION_SCOPE and value in _COPULAS:
@@ -466,6 +478,15 @@ def _tokens(text: str) -> list[Token]:
         if pending_negation and not stop and value not in NEGATION_SKIP:
             negated = True
             pending_negation -= 1
+        negation_head = awaiting_head and negated
+        if negation_head or (awaiting_head and value not in _NEGATION_HEAD_SKIP):
+            awaiting_head = False
+        prevented = False
+        if kind == "word" and stem(value) in _PREVENTION_STEMS:
+            pending_prevention = PREVENTION_SCOPE
+        elif pending_prevention and not stop and value not in NEGATION_SKIP:
+            prevented = True
+            pending_prevention -= 1
         if (number is not None and value in _UNITS and tokens and tokens[-1].text in _TENS
                 and tokens[-1].clause == clause and i and raw[i - 1][1] in _TENS):
             previous_token = tokens.pop()
@@ -479,7 +500,8 @@ def _tokens(text: str) -> list[Token]:
             text_value = f"{previous_token.text} {value}"
             negated = previous_token.negated
         key = number_key(number) if number is not None else stem(text_value)
-        tokens.append(Token(text_value, key, len(tokens), clause, number, percent, stop, negated))
+        tokens.append(Token(text_value, key, len(tokens), clause, number, percent, stop, negated,
+                            negation_head=negation_head, prevented=prevented))
     if cues:
         tokens = [
             replace(t, clause_negated=True) if cues.get(t.clause, 0) % 2 else t for t in tokens
@@ -488,6 +510,13 @@ def _tokens(text: str) -> list[Token]:
 
 
 _COPULAS = frozenset({"is", "are", "was", "were"})
+#: How many content words after a prevention verb ('prevents the network from overfitting')
+#: it applies to; a means or a time ('by', 'during') ends it sooner.
+PREVENTION_SCOPE = 3
+#: Words that may stand between a negation cue and the word it denies ('does not *ever* overfit').
+_NEGATION_HEAD_SKIP = frozenset({"a", "an", "the", "any", "be", "been", "being", "ever", "really", "always",
+                                 "necessarily", "even", "get", "gets", "have", "has", "do", "does", "did"})
+_PREVENTION_STOPS = frozenset({"by", "through", "via", "with", "using", "during", "in", "at", "for", "when", "while"})
 _MULTIPLIERS = frozenset({"hundred", "thousand", "million", "billion", "trillion", "dozen"})
 _TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
 _UNITS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})

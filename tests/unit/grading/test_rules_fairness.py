@@ -41,3 +41,40 @@ def test_numbers_inside_a_numbered_list_still_count() -> None:
     result = grade("How long should an egg boil for a firm yolk?", "1) boil the water 2) cook for 10 minutes",
                    "boil the water and cook it for 3 minutes")
     assert not result.correct and "'3' does not match '10'" in result.feedback
+
+
+# ---------------------------------------------------------------- prevention and negation
+
+VACCINE = ("What does a vaccine do?",
+           "trains the immune system to recognise a pathogen, which prevents infection")
+FUSE = ("What does a fuse do?", "melts when the current is too high, which stops the circuit from overheating")
+LEVEE = ("What is the role of a levee?", "an embankment along a river that prevents flooding of the land behind it")
+ANTACID = ("What does an antacid do?", "neutralises stomach acid, which relieves heartburn")
+
+
+@pytest.mark.parametrize("card, answer", [
+    (VACCINE, "it teaches the immune system to recognise the pathogen so you do not get infected"),
+    (FUSE, "it melts if the current gets too high so the circuit does not overheat"),
+    (LEVEE, "a raised bank along the river so the land behind it does not flood"),
+    (ANTACID, "it neutralises stomach acid so there is no heartburn"),
+])
+def test_denying_what_the_reference_prevents_agrees_with_it(card, answer) -> None:
+    result = grade(*card, answer)
+    assert result.correct and "negation" not in result.notes, result.feedback
+
+
+@pytest.mark.parametrize("card, answer", [
+    (VACCINE, "a vaccine does not train the immune system, it treats the infection"),
+    (VACCINE, "it trains the immune system to recognise a pathogen but does not prevent infection"),
+    (FUSE, "it does not melt, it stops the circuit from overheating"),
+    (ANTACID, "it neutralises stomach acid but it is not for heartburn"),
+])
+def test_negating_what_the_reference_states_is_still_a_contradiction(card, answer) -> None:
+    result = grade(*card, answer)
+    assert result.score == 0 and "negation" in result.notes, result.feedback
+
+
+def test_preventing_what_the_reference_denies_agrees_with_it() -> None:
+    card = ("What does a circuit breaker ensure?", "that the wiring does not overheat")
+    assert grade(*card, "it prevents the wiring from overheating").score == 5
+    assert "negation" in grade(*card, "the wiring overheats").notes
