@@ -345,9 +345,35 @@ ABSOLUTE_EQUIVALENTS: dict[str, set[str]] = {
 UNSUPPORTED_CLAUSE_WORDS = 3
 
 
-def padding_findings(alignment: Alignment, question_keys: set[str], reference_text: str) -> list[Finding]:
+#: Words that open a clause explaining the one before it ('..., because it processes one
+#: example at a time'): a reason or a consequence of what was said, not a new claim.
+EXPLAINING_OPENERS = frozenset({"because", "since", "whereby"})
+#: A reference with at most this many content words beyond the question's is terse: a
+#: question asking to explain it wants words the reference does not have.
+TERSE_REFERENCE_WORDS = 3
+_EXPLAIN_ASK = re.compile(
+    r"\b(?:explain|describe|why|justify|elaborate|in what way|what happens|how (?:does|do|did|is|are|can|"
+    r"would|will|it))\b", re.IGNORECASE)
+
+
+def asks_for_explanation(question: str, reference: str, question_keys: set[str]) -> bool:
+    """The question asks for an explanation that a terse reference leaves out ('Which function
+    ...? Explain how it works' / 'Softmax.'): what the answer adds is what was asked for."""
+    if not _EXPLAIN_ASK.search(question):
+        return False
+    own = {t.key for t in tokenize(reference) if t.content and t.key not in question_keys}
+    return len(own) <= TERSE_REFERENCE_WORDS
+
+
+def padding_findings(alignment: Alignment, question_keys: set[str], reference_text: str,
+                     explanation_asked: bool = False) -> list[Finding]:
     """Claims added to the reference's words: sweeping words ('always', 'only') or a whole
-    extra clause the reference does not support ('..., and they are renewable')."""
+    extra clause the reference does not support ('..., and they are renewable').
+
+    A clause that explains the one before it ('because ...', 'so ...') is not an added
+    claim, nor is any clause when the question asks for an explanation the reference
+    leaves out (`explanation_asked`).
+    """
     reference_keys = {t.key for t in tokenize(reference_text)}
     reference_words = {t.text for t in tokenize(reference_text)}
     for token in alignment.answer_tokens:
@@ -355,8 +381,12 @@ def padding_findings(alignment: Alignment, question_keys: set[str], reference_te
             if token.negated or reference_words & ABSOLUTE_EQUIVALENTS.get(token.text, set()):
                 continue
             return [Finding("padding", f"'{token.text}' is not in the reference")]
+    if explanation_asked:
+        return []
     clauses: dict[int, list[Token]] = {}
+    openers: dict[int, Token] = {}
     for token in alignment.answer_tokens:
+        openers.setdefault(token.clause, token)
         if token.content and token.key not in question_keys:
             clauses.setdefault(token.clause, []).append(token)
     if len(clauses) < 2:
@@ -367,6 +397,8 @@ def padding_findings(alignment: Alignment, question_keys: set[str], reference_te
         # ('потому что там') must not make an explanation an added claim.
         counted = [t for t in tokens if t.text.isascii()]
         if clause == first or len(counted) < UNSUPPORTED_CLAUSE_WORDS:
+            continue
+        if openers[clause].text in EXPLAINING_OPENERS:
             continue
         supported = [
             t for t in tokens

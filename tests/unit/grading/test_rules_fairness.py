@@ -78,3 +78,33 @@ def test_preventing_what_the_reference_denies_agrees_with_it() -> None:
     card = ("What does a circuit breaker ensure?", "that the wiring does not overheat")
     assert grade(*card, "it prevents the wiring from overheating").score == 5
     assert "negation" in grade(*card, "the wiring overheats").notes
+
+
+# ---------------------------------------------------------------- explanation is not padding
+
+WIND = ("What is a disadvantage of wind power?", "intermittent supply")
+UNICAMERAL = ("What is a disadvantage of a unicameral legislature?", "fewer checks on hasty legislation")
+
+
+@pytest.mark.parametrize("card, answer", [
+    (WIND, "the supply is intermittent because the wind speed varies from day to day"),
+    (UNICAMERAL, "there are fewer checks on hasty legislation since no second chamber reviews the bills"),
+    (("Which gas do plants take in for photosynthesis? Explain how it enters the leaf.", "Carbon dioxide."),
+     "carbon dioxide: it diffuses into the leaf through open stomata down its concentration gradient"),
+    (("Which element did Marie Curie discover first? Explain how she found it.", "Polonium."),
+     "polonium - she separated it from pitchblende ores, whose radioactivity was higher than uranium "
+     "content explained"),
+])
+def test_an_explanation_of_the_reference_is_not_padding(card, answer) -> None:
+    result = grade(*card, answer)
+    assert result.score >= 4 and "padding" not in result.notes, result.feedback
+
+
+@pytest.mark.parametrize("card, answer", [
+    (WIND, "the supply is intermittent, and the turbines release large amounts of carbon dioxide"),
+    (WIND, "the supply is intermittent because turbines only work at night"),
+    (UNICAMERAL, "fewer checks on hasty legislation, and its members are appointed by the monarch for life"),
+])
+def test_the_reference_padded_with_other_claims_is_still_caught(card, answer) -> None:
+    result = grade(*card, answer)
+    assert result.score <= 1 and "padding" in result.notes, result.feedback
