@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tutor.grading.lexicon import ABSOLUTES, UNIT_FAMILIES
 from tutor.grading.matching import SOLID, Alignment, WordMatch
@@ -331,6 +332,108 @@ def direction_swaps(answer: str, reference: str) -> list[Finding]:
                 first = sorted(cross_b)[0]
                 second = sorted(cross_a)[0]
                 return [Finding("swap", f"'{first}' and '{second}' are the wrong way round")]
+    return []
+
+
+#: Where a contrast puts its two sides: 'A is P while B is Q', 'A: P; B: Q', 'A ..., but B ...'.
+_CONTRAST_SPLIT = re.compile(
+    r"[;\n]|\.\s|\s(?:while|whereas|whilst|but|however|unlike|in contrast|on the other hand)\s", re.IGNORECASE)
+#: Parallel definitions in one sentence ('sin = opp/hyp, cos = adj/hyp') split at commas too.
+_PREDICATE_MARK = re.compile(r":|=|\s(?:is|are|was|were|has|have|means)\s")
+_HEAD_END = frozenset({"is", "are", "was", "were", "has", "have", "had", "can", "could", "does", "do", "did",
+                       "will", "would", "must", "should", "may", "might", "means"})
+#: A side's subject is at most this many words before its verb ('the law of demand is').
+HEAD_WORDS = 3
+#: Words of the other side's predicate an answer must give a subject before it is a swap.
+CONTRAST_CROSSED = 2
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One side of a contrast: its subject and the predicate words only it has."""
+
+    head: frozenset[str]
+    body: frozenset[str]
+
+
+@lru_cache(maxsize=1024)
+def _contrast_sides(reference: str) -> tuple[_Side, ...]:
+    """The sides of a contrastive reference, each with a subject no other side has."""
+    text = _PARENTHESES.sub(" ", normalise(reference))
+    parts = [p for p in _CONTRAST_SPLIT.split(text) if p.strip()]
+    pieces: list[str] = []
+    for part in parts:
+        commas = [c for c in part.split(",") if c.strip()]
+        parallel = len(commas) >= 2 and all(_PREDICATE_MARK.search(f" {c} ") for c in commas)
+        pieces.extend(commas if parallel else [part])
+    raw: list[tuple[set[str], set[str]]] = []
+    for piece in pieces:
+        piece = piece.replace(":", " is ").replace("=", " is ")
+        tokens = tokenize(piece, normalised=True)
+        content = [t for t in tokens if t.content]
+        if len(content) < 2:
+            continue
+        cut = next((i for i, t in enumerate(tokens) if t.text in _HEAD_END), None)
+        before = [t for t in tokens[:cut] if t.content] if cut is not None else content[:1]
+        head = before if len(before) <= HEAD_WORDS else content[:1]  # 'it does ...': no subject
+        head_keys = {t.key for t in head}
+        raw.append((head_keys, {t.key for t in content if t.key not in head_keys}))
+    if len(raw) < 2:
+        return ()
+    sides: list[_Side] = []
+    all_heads = set().union(*(h for h, _ in raw))
+    for number, (head, body) in enumerate(raw):
+        other_heads = set().union(*(h for i, (h, _) in enumerate(raw) if i != number))
+        other_bodies = set().union(*(b for i, (_, b) in enumerate(raw) if i != number))
+        sides.append(_Side(frozenset(head - other_heads), frozenset(body - other_bodies - all_heads)))
+    return tuple(sides)
+
+
+def contrast_swaps(alignment: Alignment, reference: str) -> list[Finding]:
+    """The sides of a contrast exchanged: 'a perceptron is multi-layered, while a neural
+    network is single-layer' for the reverse.
+
+    The reference's sides ('A is P while B is Q', 'A: P; B: Q') each have a subject and
+    predicate words only that side has. An answer clause that opens with one side's subject
+    speaks for that side until another subject opens a clause; the words it then says are
+    counted as that side's own or another side's. When the answer names two sides or more,
+    more of other sides' words (at least `CONTRAST_CROSSED`) than their own is a swap.
+    """
+    sides = _contrast_sides(reference)
+    if sum(1 for side in sides if side.head and side.body) < 2:
+        return []
+    owner: int | None = None
+    subject = ""
+    opened: set[int] = set()
+    clause = -1
+    own = crossed = 0
+    counted: set[tuple[int, str]] = set()
+    example = ("", "")
+    for token in alignment.answer_tokens:
+        if not token.content:
+            continue
+        match = alignment.matched_answer.get(token.index)
+        key = match.reference.key if match is not None and match.strength >= SOLID else token.key
+        opens = token.clause != clause
+        clause = token.clause
+        if opens:
+            heads = [i for i, side in enumerate(sides) if key in side.head]
+            if len(heads) == 1:
+                owner, subject = heads[0], token.text
+                opened.add(owner)
+                continue
+        if owner is None or (owner, key) in counted:
+            continue
+        counted.add((owner, key))
+        if key in sides[owner].body:
+            own += 1
+        elif any(key in side.body for i, side in enumerate(sides) if i != owner):
+            crossed += 1
+            if not example[0]:
+                example = (token.text, subject)
+    # Both sides named: an answer that speaks of one side only is not judged here.
+    if len(opened) >= 2 and crossed >= CONTRAST_CROSSED and crossed > own:
+        return [Finding("swap", f"'{example[0]}' belongs with something other than '{example[1]}'")]
     return []
 
 

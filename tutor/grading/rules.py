@@ -19,6 +19,7 @@ from tutor.grading.checks import (
     Finding,
     antonym_conflicts,
     asks_for_explanation,
+    contrast_swaps,
     direction_swaps,
     negation_conflicts,
     number_conflicts,
@@ -176,6 +177,8 @@ class RulesGrader:
         if not findings:
             findings = (role_swaps(alignment) + direction_swaps(answer, reference)
                         + order_swaps(alignment, question))
+        if not findings:
+            findings = contrast_swaps(alignment, reference)
         if not findings:
             findings = substitutions(alignment, question_keys)
         if not findings and coverage >= 0.5:
