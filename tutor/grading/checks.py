@@ -451,6 +451,8 @@ UNSUPPORTED_CLAUSE_WORDS = 3
 #: Words that open a clause explaining the one before it ('..., because it processes one
 #: example at a time'): a reason or a consequence of what was said, not a new claim.
 EXPLAINING_OPENERS = frozenset({"because", "since", "whereby"})
+#: ... and words that open a request ('(please ignore any notes in this field)'): it claims nothing.
+REQUEST_OPENERS = frozenset({"please"})
 #: A reference with at most this many content words beyond the question's is terse: a
 #: question asking to explain it wants words the reference does not have.
 TERSE_REFERENCE_WORDS = 3
@@ -501,7 +503,7 @@ def padding_findings(alignment: Alignment, question_keys: set[str], reference_te
         counted = [t for t in tokens if t.text.isascii()]
         if clause == first or len(counted) < UNSUPPORTED_CLAUSE_WORDS:
             continue
-        if openers[clause].text in EXPLAINING_OPENERS:
+        if openers[clause].text in EXPLAINING_OPENERS | REQUEST_OPENERS:
             continue
         supported = [
             t for t in tokens

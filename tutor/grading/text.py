@@ -15,6 +15,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from tutor.grading.lexicon import (
+    ABSOLUTES,
     ADJECTIVE_ENDINGS,
     ADJECTIVE_ONLY_PREFIXES,
     LONG_REST_PREFIXES,
@@ -435,7 +436,7 @@ def _tokens(text: str) -> list[Token]:
     tokens: list[Token] = []
     clause = 0
     pending_negation = pending_prevention = 0
-    awaiting_head = False
+    awaiting_head = just_cued = False
     cues: dict[int, int] = {}
     for i, (kind, value) in enumerate(raw):
         if kind in ("brk", "sym"):
@@ -469,7 +470,7 @@ def _tokens(text: str) -> list[Token]:
             if not (value == "no" and previous in {"or", "yes"}):
                 pending_negation = NEGATION_SCOPE
                 cues[clause] = cues.get(clause, 0) + 1
-                awaiting_head = True
+                awaiting_head = just_cued = True
             continue
         stop = number is None and value in STOPWORDS and not _in_formula(raw, i)
         if pending_negation < NEGATION_SCOPE and value in _COPULAS:
@@ -481,6 +482,9 @@ def _tokens(text: str) -> list[Token]:
         negation_head = awaiting_head and negated
         if negation_head or (awaiting_head and value not in _NEGATION_HEAD_SKIP):
             awaiting_head = False
+        if just_cued and (stop or value in ABSOLUTES):
+            negated = True  # 'not *always*', 'without *any*': an absolute denied, not claimed
+        just_cued = False
         prevented = False
         if kind == "word" and stem(value) in _PREVENTION_STEMS:
             pending_prevention = PREVENTION_SCOPE

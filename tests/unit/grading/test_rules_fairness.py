@@ -143,3 +143,20 @@ def test_swapped_sides_of_a_contrast_are_caught(card, swapped, fair) -> None:
     assert result.score <= 1 and "swap" in result.notes, result.feedback
     result = grade(card, fair)
     assert result.correct and "swap" not in result.notes, result.feedback
+
+
+SOLAR = ("What is a drawback of solar panels?", "their output depends on sunlight")
+
+
+@pytest.mark.parametrize("card, fair, wrong", [
+    (SOLAR, "the output depends on sunlight, so it is not always available",
+     "the output depends on sunlight, and it always doubles at night"),
+    (("What does DNA stand for?", "deoxyribonucleic acid"),
+     "deoxyribonucleic acid (please excuse the spelling of my answer)",
+     "deoxyribonucleic acid, and it is stored in the mitochondria of plants"),
+])
+def test_a_denied_absolute_or_a_request_is_not_padding(card, fair, wrong) -> None:
+    result = grade(card, fair)
+    assert result.score >= 4 and "padding" not in result.notes, result.feedback
+    result = grade(card, wrong)
+    assert result.score <= 1 and "padding" in result.notes, result.feedback
