@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tutor.grading.lexicon import ABSOLUTES, UNIT_FAMILIES
-from tutor.grading.matching import SOLID, Alignment
+from tutor.grading.matching import SOLID, Alignment, WordMatch
 from tutor.grading.text import (
     OppositeIndex,
     Token,
@@ -47,6 +48,10 @@ def negation_conflicts(alignment: Alignment) -> list[Finding]:
     answer_polarity: dict[str, set[bool]] = {}
     for token in alignment.answer_tokens:
         answer_polarity.setdefault(token.key, set()).add(_polarity(token))
+    # 'does not overfit' restates 'prevents overfitting', and the other way round
+    ref_prevented = {t.key for pc in alignment.points for t in pc.point.all_tokens if t.prevented}
+    ref_denied = {t.key for pc in alignment.points for t in pc.point.all_tokens if t.negation_head}
+    answer_prevented = {t.key for t in alignment.answer_tokens if t.prevented}
     findings: list[Finding] = []
     seen: set[str] = set()
     for match in alignment.matched_answer.values():
@@ -57,6 +62,8 @@ def negation_conflicts(alignment: Alignment) -> list[Finding]:
         if len(ref_sides) != 1 or len(answer_sides) != 1:
             continue
         if ref_sides != answer_sides:
+            if _denial_of_prevented(match, ref_prevented, ref_denied, answer_prevented):
+                continue
             seen.add(match.reference.key)
             word = match.reference.text
             if _polarity(match.answer):
@@ -64,6 +71,16 @@ def negation_conflicts(alignment: Alignment) -> list[Finding]:
             else:
                 findings.append(Finding("negation", f"the reference says not '{word}'"))
     return findings
+
+
+def _denial_of_prevented(match: WordMatch, ref_prevented: set[str], ref_denied: set[str],
+                         answer_prevented: set[str]) -> bool:
+    """One side denies what the other says is prevented: 'the network does not *overfit*' for
+    'prevents *overfitting*' (or the reverse). Only a denied event counts: 'it is not for
+    choking' denies a purpose, not the choking that 'relieves choking' stops."""
+    if _polarity(match.answer):
+        return match.answer.negation_head and match.reference.key in ref_prevented
+    return match.answer.key in answer_prevented and match.reference.key in ref_denied
 
 
 def antonym_conflicts(alignment: Alignment, question_keys: set[str]) -> list[Finding]:
@@ -318,6 +335,108 @@ def direction_swaps(answer: str, reference: str) -> list[Finding]:
     return []
 
 
+#: Where a contrast puts its two sides: 'A is P while B is Q', 'A: P; B: Q', 'A ..., but B ...'.
+_CONTRAST_SPLIT = re.compile(
+    r"[;\n]|\.\s|\s(?:while|whereas|whilst|but|however|unlike|in contrast|on the other hand)\s", re.IGNORECASE)
+#: Parallel definitions in one sentence ('sin = opp/hyp, cos = adj/hyp') split at commas too.
+_PREDICATE_MARK = re.compile(r":|=|\s(?:is|are|was|were|has|have|means)\s")
+_HEAD_END = frozenset({"is", "are", "was", "were", "has", "have", "had", "can", "could", "does", "do", "did",
+                       "will", "would", "must", "should", "may", "might", "means"})
+#: A side's subject is at most this many words before its verb ('the law of demand is').
+HEAD_WORDS = 3
+#: Words of the other side's predicate an answer must give a subject before it is a swap.
+CONTRAST_CROSSED = 2
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One side of a contrast: its subject and the predicate words only it has."""
+
+    head: frozenset[str]
+    body: frozenset[str]
+
+
+@lru_cache(maxsize=1024)
+def _contrast_sides(reference: str) -> tuple[_Side, ...]:
+    """The sides of a contrastive reference, each with a subject no other side has."""
+    text = _PARENTHESES.sub(" ", normalise(reference))
+    parts = [p for p in _CONTRAST_SPLIT.split(text) if p.strip()]
+    pieces: list[str] = []
+    for part in parts:
+        commas = [c for c in part.split(",") if c.strip()]
+        parallel = len(commas) >= 2 and all(_PREDICATE_MARK.search(f" {c} ") for c in commas)
+        pieces.extend(commas if parallel else [part])
+    raw: list[tuple[set[str], set[str]]] = []
+    for piece in pieces:
+        piece = piece.replace(":", " is ").replace("=", " is ")
+        tokens = tokenize(piece, normalised=True)
+        content = [t for t in tokens if t.content]
+        if len(content) < 2:
+            continue
+        cut = next((i for i, t in enumerate(tokens) if t.text in _HEAD_END), None)
+        before = [t for t in tokens[:cut] if t.content] if cut is not None else content[:1]
+        head = before if len(before) <= HEAD_WORDS else content[:1]  # 'it does ...': no subject
+        head_keys = {t.key for t in head}
+        raw.append((head_keys, {t.key for t in content if t.key not in head_keys}))
+    if len(raw) < 2:
+        return ()
+    sides: list[_Side] = []
+    all_heads = set().union(*(h for h, _ in raw))
+    for number, (head, body) in enumerate(raw):
+        other_heads = set().union(*(h for i, (h, _) in enumerate(raw) if i != number))
+        other_bodies = set().union(*(b for i, (_, b) in enumerate(raw) if i != number))
+        sides.append(_Side(frozenset(head - other_heads), frozenset(body - other_bodies - all_heads)))
+    return tuple(sides)
+
+
+def contrast_swaps(alignment: Alignment, reference: str) -> list[Finding]:
+    """The sides of a contrast exchanged: 'a perceptron is multi-layered, while a neural
+    network is single-layer' for the reverse.
+
+    The reference's sides ('A is P while B is Q', 'A: P; B: Q') each have a subject and
+    predicate words only that side has. An answer clause that opens with one side's subject
+    speaks for that side until another subject opens a clause; the words it then says are
+    counted as that side's own or another side's. When the answer names two sides or more,
+    more of other sides' words (at least `CONTRAST_CROSSED`) than their own is a swap.
+    """
+    sides = _contrast_sides(reference)
+    if sum(1 for side in sides if side.head and side.body) < 2:
+        return []
+    owner: int | None = None
+    subject = ""
+    opened: set[int] = set()
+    clause = -1
+    own = crossed = 0
+    counted: set[tuple[int, str]] = set()
+    example = ("", "")
+    for token in alignment.answer_tokens:
+        if not token.content:
+            continue
+        match = alignment.matched_answer.get(token.index)
+        key = match.reference.key if match is not None and match.strength >= SOLID else token.key
+        opens = token.clause != clause
+        clause = token.clause
+        if opens:
+            heads = [i for i, side in enumerate(sides) if key in side.head]
+            if len(heads) == 1:
+                owner, subject = heads[0], token.text
+                opened.add(owner)
+                continue
+        if owner is None or (owner, key) in counted:
+            continue
+        counted.add((owner, key))
+        if key in sides[owner].body:
+            own += 1
+        elif any(key in side.body for i, side in enumerate(sides) if i != owner):
+            crossed += 1
+            if not example[0]:
+                example = (token.text, subject)
+    # Both sides named: an answer that speaks of one side only is not judged here.
+    if len(opened) >= 2 and crossed >= CONTRAST_CROSSED and crossed > own:
+        return [Finding("swap", f"'{example[0]}' belongs with something other than '{example[1]}'")]
+    return []
+
+
 #: Plain words that say the same as an absolute ('each' for 'every'): not an added claim.
 ABSOLUTE_EQUIVALENTS: dict[str, set[str]] = {
     "every": {"each", "all"}, "any": {"each", "all", "every"}, "only": {"just", "solely", "alone"},
@@ -329,9 +448,37 @@ ABSOLUTE_EQUIVALENTS: dict[str, set[str]] = {
 UNSUPPORTED_CLAUSE_WORDS = 3
 
 
-def padding_findings(alignment: Alignment, question_keys: set[str], reference_text: str) -> list[Finding]:
+#: Words that open a clause explaining the one before it ('..., because it processes one
+#: example at a time'): a reason or a consequence of what was said, not a new claim.
+EXPLAINING_OPENERS = frozenset({"because", "since", "whereby"})
+#: ... and words that open a request ('(please ignore any notes in this field)'): it claims nothing.
+REQUEST_OPENERS = frozenset({"please"})
+#: A reference with at most this many content words beyond the question's is terse: a
+#: question asking to explain it wants words the reference does not have.
+TERSE_REFERENCE_WORDS = 3
+_EXPLAIN_ASK = re.compile(
+    r"\b(?:explain|describe|why|justify|elaborate|in what way|what happens|how (?:does|do|did|is|are|can|"
+    r"would|will|it))\b", re.IGNORECASE)
+
+
+def asks_for_explanation(question: str, reference: str, question_keys: set[str]) -> bool:
+    """The question asks for an explanation that a terse reference leaves out ('Which function
+    ...? Explain how it works' / 'Softmax.'): what the answer adds is what was asked for."""
+    if not _EXPLAIN_ASK.search(question):
+        return False
+    own = {t.key for t in tokenize(reference) if t.content and t.key not in question_keys}
+    return len(own) <= TERSE_REFERENCE_WORDS
+
+
+def padding_findings(alignment: Alignment, question_keys: set[str], reference_text: str,
+                     explanation_asked: bool = False) -> list[Finding]:
     """Claims added to the reference's words: sweeping words ('always', 'only') or a whole
-    extra clause the reference does not support ('..., and they are renewable')."""
+    extra clause the reference does not support ('..., and they are renewable').
+
+    A clause that explains the one before it ('because ...', 'so ...') is not an added
+    claim, nor is any clause when the question asks for an explanation the reference
+    leaves out (`explanation_asked`).
+    """
     reference_keys = {t.key for t in tokenize(reference_text)}
     reference_words = {t.text for t in tokenize(reference_text)}
     for token in alignment.answer_tokens:
@@ -339,8 +486,12 @@ def padding_findings(alignment: Alignment, question_keys: set[str], reference_te
             if token.negated or reference_words & ABSOLUTE_EQUIVALENTS.get(token.text, set()):
                 continue
             return [Finding("padding", f"'{token.text}' is not in the reference")]
+    if explanation_asked:
+        return []
     clauses: dict[int, list[Token]] = {}
+    openers: dict[int, Token] = {}
     for token in alignment.answer_tokens:
+        openers.setdefault(token.clause, token)
         if token.content and token.key not in question_keys:
             clauses.setdefault(token.clause, []).append(token)
     if len(clauses) < 2:
@@ -351,6 +502,8 @@ def padding_findings(alignment: Alignment, question_keys: set[str], reference_te
         # ('потому что там') must not make an explanation an added claim.
         counted = [t for t in tokens if t.text.isascii()]
         if clause == first or len(counted) < UNSUPPORTED_CLAUSE_WORDS:
+            continue
+        if openers[clause].text in EXPLAINING_OPENERS | REQUEST_OPENERS:
             continue
         supported = [
             t for t in tokens

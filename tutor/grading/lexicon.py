@@ -35,6 +35,16 @@ NEGATION_CUES = frozenset(
      "ignoring", "exclude", "excludes", "excluding", "except", "omit", "omits", "omitting"}
 )
 
+#: Verbs (and their nouns) that keep what follows from happening: 'prevents overfitting'
+#: says no overfitting, so an answer's 'does not overfit' agrees with it.
+PREVENTION_CUES = frozenset(
+    {"prevent", "prevention", "avoid", "avoidance", "stop", "reduce", "reduction", "block", "inhibit",
+     "inhibition", "suppress", "suppression", "eliminate", "elimination", "counteract", "protect",
+     "protection", "guard", "combat", "minimise", "minimize", "lessen", "curb", "hinder", "impede",
+     "forbid", "prohibit", "ban", "deter", "decrease", "mitigate", "alleviate", "relieve", "resist",
+     "fight", "halt", "cease", "end", "stave", "ward", "neutralise", "neutralize", "cure"}
+)
+
 #: Adverbs skipped when finding the word a negation applies to ("not always true").
 NEGATION_SKIP = frozenset(
     {"really", "very", "always", "necessarily", "yet", "still", "ever", "necessary", "actually", "just", "only", "even", "quite",

@@ -18,6 +18,8 @@ from tutor.grading.base import ASK_LEARNER_NOTE, GradeRequest, GradeResult
 from tutor.grading.checks import (
     Finding,
     antonym_conflicts,
+    asks_for_explanation,
+    contrast_swaps,
     direction_swaps,
     negation_conflicts,
     number_conflicts,
@@ -176,9 +178,12 @@ class RulesGrader:
             findings = (role_swaps(alignment) + direction_swaps(answer, reference)
                         + order_swaps(alignment, question))
         if not findings:
+            findings = contrast_swaps(alignment, reference)
+        if not findings:
             findings = substitutions(alignment, question_keys)
         if not findings and coverage >= 0.5:
-            findings = padding_findings(alignment, question_keys, reference + " " + question)
+            findings = padding_findings(alignment, question_keys, reference + " " + question,
+                                        asks_for_explanation(question, reference, question_keys))
         score, margin = _score(coverage, main, precision, listed, parse, alignment)
         if not listed and _bare_number_answer(alignment, question_keys):
             score, margin = max(score, 5), max(margin, 0.4)

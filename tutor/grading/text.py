@@ -15,6 +15,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from tutor.grading.lexicon import (
+    ABSOLUTES,
     ADJECTIVE_ENDINGS,
     ADJECTIVE_ONLY_PREFIXES,
     LONG_REST_PREFIXES,
@@ -26,6 +27,7 @@ from tutor.grading.lexicon import (
     NEGATION_SKIP,
     NUMBER_WORDS,
     ORDINAL_WORDS,
+    PREVENTION_CUES,
     PHRASES,
     SHORTHAND,
     STOPWORDS,
@@ -167,9 +169,38 @@ def _expand_scientific(match: re.Match[str]) -> str:
     return " " + (f"{value:.8f}".rstrip("0").rstrip(".") or "0") + " "
 
 
+#: A list marker before a word: '1)' or '(3)' after a space; '1.' at the start of a line or
+#: after a colon ('costs 1. then' ends a sentence with a number), a later '2.' after a space.
+_ITEM_MARKER = re.compile(
+    r"(?:(?:^|(?<=[\s:;]))\(?(\d{1,2})\)|(?:^|(?<=\n)|(?<=:))[ \t]*(\d{1,2})\.|(?<=\s)(\d{1,2})\.)"
+    r"(?=[ \t]+[a-z(\"'])", re.MULTILINE)
+
+
+def strip_enumeration(text: str) -> str:
+    """List numbering ('1) determine the limits 2) take logs') made line breaks: markers
+    that count 1, 2, 3... are enumeration, not numbers an answer must state or match.
+    A lone '1.' or a run that does not start at 1 is left alone (it may be the answer)."""
+    if "1" not in text:
+        return text
+    accepted: list[re.Match[str]] = []
+    for match in _ITEM_MARKER.finditer(text):
+        value = int(match.group(1) or match.group(2) or match.group(3))
+        if value == len(accepted) + 1 and (value > 1 or match.group(3) is None):
+            accepted.append(match)
+    if len(accepted) < 2:
+        return text
+    parts: list[str] = []
+    last = 0
+    for match in accepted:
+        parts += [text[last:match.start()], "\n"]
+        last = match.end()
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def normalise(text: str) -> str:
     """`fold` plus shorthand and phrase rewriting (go up -> increases), ready for tokens."""
-    text = fold(text)
+    text = strip_enumeration(fold(text))
     text = _SCIENTIFIC.sub(_expand_scientific, text)
     for pattern, replacement in _SHORTHAND_SLASH:
         text = pattern.sub(replacement, text)
@@ -257,6 +288,7 @@ def _build_groups() -> dict[str, frozenset[int]]:
 
 
 _SYNONYMS = _build_groups()
+_PREVENTION_STEMS = frozenset(stem(word) for word in PREVENTION_CUES)
 _ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in ANTONYM_PAIRS:
     for _x, _y in ((_a, _b), (_b, _a)):
@@ -284,6 +316,12 @@ class Token:
     negated: bool = False
     clause_negated: bool = False
     """An odd number of negation cues anywhere in this token's clause."""
+    negation_head: bool = False
+    """The word a negation cue stands right before ('does not *overfit*', 'no *overfitting*'):
+    the event itself is denied, not a relation to it ('not *for* choking')."""
+    prevented: bool = False
+    """Said to be kept from happening ('prevents *overfitting*'): a negative meaning that
+    an answer's negation ('does not overfit') restates rather than contradicts."""
 
     @property
     def content(self) -> bool:
@@ -397,14 +435,17 @@ def _tokens(text: str) -> list[Token]:
                    and raw[i - 1][0] == "word" and raw[i - 1][1] not in STOPWORDS}
     tokens: list[Token] = []
     clause = 0
-    pending_negation = 0
+    pending_negation = pending_prevention = 0
+    awaiting_head = just_cued = False
     cues: dict[int, int] = {}
     for i, (kind, value) in enumerate(raw):
         if kind in ("brk", "sym"):
             if kind == "brk" and value not in ('"',):
                 clause += 1
-                pending_negation = 0
+                pending_negation = pending_prevention = 0
             continue
+        if kind == "word" and (value in _CLAUSE_WORDS or value in _PREVENTION_STOPS):
+            pending_prevention = 0
         if kind == "word" and value in _CLAUSE_WORDS:
             clause += 1
             pending_negation = 0
@@ -429,6 +470,7 @@ def _tokens(text: str) -> list[Token]:
             if not (value == "no" and previous in {"or", "yes"}):
                 pending_negation = NEGATION_SCOPE
                 cues[clause] = cues.get(clause, 0) + 1
+                awaiting_head = just_cued = True
             continue
         stop = number is None and value in STOPWORDS and not _in_formula(raw, i)
         if pending_negation < NEGATION_SCOPE and value in _COPULAS:
@@ -437,6 +479,18 @@ def _tokens(text: str) -> list[Token]:
         if pending_negation and not stop and value not in NEGATION_SKIP:
             negated = True
             pending_negation -= 1
+        negation_head = awaiting_head and negated
+        if negation_head or (awaiting_head and value not in _NEGATION_HEAD_SKIP):
+            awaiting_head = False
+        if just_cued and (stop or value in ABSOLUTES):
+            negated = True  # 'not *always*', 'without *any*': an absolute denied, not claimed
+        just_cued = False
+        prevented = False
+        if kind == "word" and stem(value) in _PREVENTION_STEMS:
+            pending_prevention = PREVENTION_SCOPE
+        elif pending_prevention and not stop and value not in NEGATION_SKIP:
+            prevented = True
+            pending_prevention -= 1
         if (number is not None and value in _UNITS and tokens and tokens[-1].text in _TENS
                 and tokens[-1].clause == clause and i and raw[i - 1][1] in _TENS):
             previous_token = tokens.pop()
@@ -450,7 +504,8 @@ def _tokens(text: str) -> list[Token]:
             text_value = f"{previous_token.text} {value}"
             negated = previous_token.negated
         key = number_key(number) if number is not None else stem(text_value)
-        tokens.append(Token(text_value, key, len(tokens), clause, number, percent, stop, negated))
+        tokens.append(Token(text_value, key, len(tokens), clause, number, percent, stop, negated,
+                            negation_head=negation_head, prevented=prevented))
     if cues:
         tokens = [
             replace(t, clause_negated=True) if cues.get(t.clause, 0) % 2 else t for t in tokens
@@ -459,6 +514,13 @@ def _tokens(text: str) -> list[Token]:
 
 
 _COPULAS = frozenset({"is", "are", "was", "were"})
+#: How many content words after a prevention verb ('prevents the network from overfitting')
+#: it applies to; a means or a time ('by', 'during') ends it sooner.
+PREVENTION_SCOPE = 3
+#: Words that may stand between a negation cue and the word it denies ('does not *ever* overfit').
+_NEGATION_HEAD_SKIP = frozenset({"a", "an", "the", "any", "be", "been", "being", "ever", "really", "always",
+                                 "necessarily", "even", "get", "gets", "have", "has", "do", "does", "did"})
+_PREVENTION_STOPS = frozenset({"by", "through", "via", "with", "using", "during", "in", "at", "for", "when", "while"})
 _MULTIPLIERS = frozenset({"hundred", "thousand", "million", "billion", "trillion", "dozen"})
 _TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
 _UNITS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
