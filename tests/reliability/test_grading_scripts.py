@@ -120,3 +120,15 @@ def test_tutor_grade_grades_every_script_end_to_end() -> None:
     assert proc.returncode == 0, proc.stderr
     verdicts = [json.loads(line)["correct"] for line in proc.stdout.splitlines()]
     assert verdicts == [True, False] * len(CARDS)
+
+
+def test_a_number_inside_text_without_spaces_is_still_compared() -> None:
+    """'水在50度沸腾' for '水在100度沸腾' is a wrong number, not a 5/5 (found by review)."""
+    from tutor.grading.base import GradeRequest
+    from tutor.grading.rules import RulesGrader
+
+    rules = RulesGrader()
+    question, reference = "水在多少度沸腾？", "水在100度沸腾"
+    assert rules.grade(GradeRequest(question, reference, "水在100度沸腾")).score == 5
+    wrong = rules.grade(GradeRequest(question, reference, "水在50度沸腾"))
+    assert not wrong.correct and "50" in wrong.feedback

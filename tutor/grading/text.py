@@ -330,9 +330,11 @@ class Token:
 
 
 _TOKEN_RE = re.compile(
-    r"(?P<num>(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?(?![\w])"
-    r"|(?<![\w./])(?:1[0-2]|[1-9])/(?:1[0-2]|[2-9])(?![\d/])"
-    r"|(?<![\w.])-?\d+(?:\.\d+)?%?(?![a-z0-9]))"
+    # A number glued to a word of another script is still a number ("水在100度沸腾"):
+    # only Latin letters, digits and '_' before it make it part of a word.
+    r"(?P<num>(?<![a-z0-9_.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?(?![a-z0-9_])"
+    r"|(?<![a-z0-9_./])(?:1[0-2]|[1-9])/(?:1[0-2]|[2-9])(?![\d/])"
+    r"|(?<![a-z0-9_.])-?\d+(?:\.\d+)?%?(?![a-z0-9]))"
     r"|(?P<alnum>\d+(?:\.\d+)?[a-z][a-z0-9]*)"
     r"|(?P<word>[a-z][a-z0-9]*+(?:'[a-z]++)?(?![^\W\x00-\x7f]|[" + _MARKS + r"]))"
     r"|(?P<joined>[" + _JOINED + r"]+)"
