@@ -30,6 +30,29 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def rules_unless_default_model(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process, the default grader is the rules unless a test is marked ``default_model``.
+
+    The default model is 1.1 GB and reads ~900 prompt tokens when it loads: every UI test
+    that builds an app with default settings would load it behind the UI, for nothing. The
+    model's own tests, and the tests marked ``default_model``, use the real one; a test
+    that names a grader (``--rules``, ``--model``, an injected grader) gets that.
+    """
+    if request.node.get_closest_marker("default_model"):
+        return
+    from tutor.grading import factory
+    from tutor.grading.policy import GradingPolicy
+    from tutor.study import grading
+
+    monkeypatch.setattr(factory, "_default_policy", lambda *args: GradingPolicy(
+        notes=("grading with rules (tests: the default model is off unless marked)",)))
+    # ... and rules are then what was asked for, not a fallback (no warning in the UI).
+    monkeypatch.setattr(grading, "model_wanted",
+                        lambda settings: settings.model.enabled
+                        and bool(settings.model.path or settings.model.server))
+
+
 def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the real `tutor` command line in a child process."""

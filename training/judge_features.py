@@ -33,8 +33,9 @@ SETS = ("train", "validation", "dev")
 
 
 def prompt_key(model: Path) -> str:
-    """Names the cache: the prompt's text and the model file's name and size."""
-    text = json.dumps([prefix_pieces(), model.name, model.stat().st_size])
+    """Names the cache: the prompt's text and the model file's size (not its name: the
+    same model assembled elsewhere reuses the cache)."""
+    text = json.dumps([prefix_pieces(), model.stat().st_size])
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

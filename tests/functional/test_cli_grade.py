@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, run_cli
 from tutor.grading.modelfile import shipped_model_path
 
@@ -45,11 +47,21 @@ def test_grades_each_line_and_reports_bad_lines() -> None:
     assert out[8]["score"] == 0 and "instruct the grader" in out[8]["feedback"]
 
 
-def test_default_is_rules_with_a_note_on_stderr() -> None:
-    proc = run_cli("grade", stdin=line("one pass over the training data") + "\n")
-    assert proc.returncode == 0
-    assert json.loads(proc.stdout)["grader"] == "rules"
-    assert "does not beat them" in proc.stderr and proc.stderr.count("\n") == 1
+@pytest.mark.slow
+@pytest.mark.default_model
+def test_default_grades_with_the_local_model() -> None:
+    """The real default: the shipped Qwen model and the fitted head, rules first."""
+    stdin = "\n".join([
+        line("one full pass over all of the training examples"),
+        line("a single training step on one batch"),
+        line("idk"),
+    ]) + "\n"
+    proc = run_cli("grade", "--threads", "2", stdin=stdin, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [o["grader"] for o in out] == ["llm:qwen2.5-coder-1.5b-instruct-q4_k_m"] * 2 + ["rules"]
+    assert out[0]["correct"] is True and out[1]["correct"] is False and out[2]["score"] == 0
+    assert proc.stderr == "tutor: grading with llm:qwen2.5-coder-1.5b-instruct-q4_k_m; rules as fallback\n"
 
 
 def test_output_streams_one_line_per_input() -> None:

@@ -4,9 +4,10 @@
 - ``model.server`` (``--server URL``): an OpenAI-compatible server, rules as fallback.
 - ``model.probe`` (``--probe``): the trained probe over the shipped model, rules as fallback.
 - ``model.path`` (``--model PATH``) or a GGUF in ``models/``: that model, rules as fallback.
-- Otherwise the shipped default model would be used, but it is not: measured by
-  ``bench/grading.py`` it does not raise dev-set accuracy over the rules, so the default
-  policy grades with rules and the shipped model is opt-in (``--model PATH``).
+- Otherwise the default: `LocalModelGrader` over Qwen2.5-Coder-1.5B-Instruct, assembled
+  from its PyPI parts (`tutor.grading.modelpack`) when it is first loaded, and the fitted
+  grading head; rules as the instant verdict and the fallback. Nothing is read here: a
+  missing part or head shows when the model loads (behind the UI), as a one-line reason.
 
 A missing or unreadable model gives the rules policy with a one-line note.
 """
@@ -16,13 +17,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tutor.errors import TutorError
-from tutor.grading.modelfile import check_model_file, model_label, resolve_model_path, shipped_model_path
+from tutor.grading.modelfile import (
+    check_model_file,
+    model_label,
+    models_folder_paths,
+    shipped_model_path,
+)
 from tutor.grading.policy import GradingPolicy
 from tutor.settings import Settings
-
-#: Whether the shipped default model earned a place in the default grading path.
-#: bench/grading.py measures it against the rules on the dev set; it is far behind, so no.
-SHIPPED_MODEL_IN_DEFAULT_PATH = False
 
 
 def build_grader(settings: Settings) -> GradingPolicy:
@@ -44,18 +46,14 @@ def build_grader(settings: Settings) -> GradingPolicy:
         return GradingPolicy(refiners=[server], notes=(f"grading with {server.name}; rules as fallback",))
     if model.probe:
         return _probe_policy(model.threads)
-    path = resolve_model_path(settings)
+    local = models_folder_paths(settings)
+    path = Path(model.path).expanduser() if model.path else (local[0] if local else None)
     if path is None:
-        return GradingPolicy(notes=("no model found; grading with rules",))
+        return _default_policy(model.threads, model.gpu_layers, model.timeout)
     try:
         check_model_file(path)
     except TutorError as exc:
         return GradingPolicy(notes=(f"{exc.message}; grading with rules",))
-    if not model.path and _is_shipped(path) and not SHIPPED_MODEL_IN_DEFAULT_PATH:
-        return GradingPolicy(notes=(
-            f"grading with rules: the default model {model_label(path)} does not beat them on the "
-            "dev set (bench/grading.py); use --model to grade with it anyway",
-        ))
     from tutor.grading.llamacpp import LlamaCppGrader
 
     llm = LlamaCppGrader(path, threads=model.threads, gpu_layers=model.gpu_layers, timeout=model.timeout)
@@ -76,9 +74,11 @@ def _probe_policy(threads: int) -> GradingPolicy:
     return GradingPolicy(refiners=[probe], notes=(f"grading with {probe.name}; rules as fallback",))
 
 
-def _is_shipped(path: Path) -> bool:
-    shipped = shipped_model_path()
-    try:
-        return shipped is not None and Path(path).resolve() == shipped.resolve()
-    except OSError:
-        return False
+def _default_policy(threads: int, gpu_layers: int, timeout: float) -> GradingPolicy:
+    """The default model and head (`LocalModelGrader`), rules first and as fallback."""
+    from tutor.grading.local_model import LocalModelGrader
+    from tutor.grading.modelpack import MODEL_FILE
+
+    grader = LocalModelGrader(None, label=MODEL_FILE.removesuffix(".gguf"), threads=threads,
+                              gpu_layers=gpu_layers, timeout=timeout)
+    return GradingPolicy(refiners=[grader], notes=(f"grading with {grader.name}; rules as fallback",))

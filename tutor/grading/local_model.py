@@ -48,6 +48,7 @@ class LocalModelGrader:
         self._rules: RulesGrader | None = None
         self._judge: LlamaJudge | None = None
         self._setup = threading.Lock()
+        self._closed = False
 
     @property
     def loaded(self) -> bool:
@@ -57,6 +58,12 @@ class LocalModelGrader:
     def load(self) -> None:
         """Load the head and the model (with the prompt's prefix). Raises `ModelError`."""
         self._parts()[2].load()
+
+    def close(self) -> None:
+        """Stop a model load under way (the app is quitting); later grades fail fast."""
+        self._closed = True
+        if self._judge is not None:
+            self._judge.close()
 
     def prepare(self, question: str, reference: str) -> None:
         """Evaluate the card's part of the prompt now, while the learner types (no-op until
@@ -104,6 +111,8 @@ class LocalModelGrader:
 
                     path = ensure_model()
                 self._judge = LlamaJudge(path, threads=self.threads, gpu_layers=self.gpu_layers)
+                if self._closed:
+                    self._judge.close()
             return self._head, self._rules, self._judge
 
 

@@ -74,6 +74,13 @@ class GradingPolicy:
             if callable(prepare):
                 prepare(question, reference)
 
+    def close(self) -> None:
+        """Tell the refiners that can stop work under way (a model load) to stop."""
+        for refiner in self.refiners:
+            close = getattr(refiner, "close", None)
+            if callable(close):
+                close()
+
     def provisional(self, request: GradeRequest) -> GradeResult:
         """The instant rules verdict (never raises, never loads a model)."""
         return self.rules.grade(request)

@@ -12,11 +12,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from pathlib import Path
 
 from tutor.grading.base import GradeRequest, GradeResult, Grader
 from tutor.grading.factory import build_grader
-from tutor.grading.modelfile import resolve_model_path, shipped_model_path
 from tutor.grading.policy import VETO_NOTES, GradingPolicy
 from tutor.settings import Settings
 
@@ -46,25 +44,9 @@ def short_name(grader_name: str) -> str:
 
 
 def model_wanted(settings: Settings) -> bool:
-    """True when the settings ask for a model (a path, a server, or a GGUF in ``models/``).
-
-    The shipped default model is not "asked for": the policy leaves it out on purpose.
-    """
-    model = settings.model
-    if not model.enabled:
-        return False
-    if model.path or model.server:
-        return True
-    path = resolve_model_path(settings)
-    shipped = shipped_model_path()
-    return path is not None and (shipped is None or _resolved(path) != _resolved(shipped))
-
-
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path
+    """True when the settings ask for a model: unless ``[model] enabled = false`` (``--rules``),
+    a model grades (a path, a server, a GGUF in ``models/``, or the default model)."""
+    return settings.model.enabled
 
 
 def grading_for_settings(settings: Settings) -> PolicyGrading:
@@ -140,6 +122,16 @@ class PolicyGrading:
         """The model cannot be used: grade with rules from now on, and say why."""
         with self._lock:
             self._failure = reason or "the model failed"
+
+    def prepare(self, question: str, reference: str) -> None:
+        """Let the model evaluate this card's part of its prompt while the learner types
+        (blocking: run it in a worker; it skips itself while the model is busy)."""
+        if self.uses_model:
+            self.policy.prepare(question, reference)
+
+    def close(self) -> None:
+        """The app is quitting: stop a model load under way."""
+        self.policy.close()
 
     def provisional(self, request: GradeRequest) -> GradeResult:
         """The instant rules verdict."""

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 MODEL_GROUP = "model"
 GRADE_GROUP = "grade"
 WARM_UP_GROUP = "warm-up"
+PREPARE_GROUP = "prepare"
 
 
 def one_line(error: BaseException | None) -> str:
@@ -152,7 +153,9 @@ class TutorApp(App[int]):
             self.push_screen(DeckListScreen(self.library))
 
     def on_unmount(self) -> None:
-        """Close the store (progress is saved on every answer; this folds the journal)."""
+        """Close the store (progress is saved on every answer; this folds the journal), and
+        stop a model still loading at its next chunk instead of holding the exit."""
+        self.grading.close()
         if self.owns_store:
             self.store.close()
 
@@ -266,6 +269,17 @@ class TutorApp(App[int]):
         self.grading.load()
         self.post_message(ModelLoaded(self.grading.label))
 
+    def prepare_card(self, question: str, reference: str) -> None:
+        """Let the model read the card shown while the learner types, so its verdict after
+        Enter needs only the answer's tokens."""
+        if self.grading.uses_model:
+            self._prepare(question, reference)
+
+    @work(thread=True, exclusive=True, group=PREPARE_GROUP, exit_on_error=False,
+          description="let the model read the card")
+    def _prepare(self, question: str, reference: str) -> None:
+        self.grading.prepare(question, reference)
+
     def refine_grade(self, session: StudySession, attempt: Attempt) -> None:
         """Ask the model for its verdict on ``attempt`` in a worker thread."""
         worker = self._refine(session, attempt)
@@ -279,8 +293,12 @@ class TutorApp(App[int]):
         self.post_message(GradeRefined(session, attempt, result))
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
-        """The model is ready: say so in the status bar."""
+        """The model is ready: say so in the status bar, and let it read the card on screen."""
         self.grader_status = self.grading.status()
+        for screen in self.screen_stack:
+            if isinstance(screen, StudyScreen) and screen.session.on_screen is not None:
+                card = screen.session.on_screen.card
+                self.prepare_card(card.front, card.back)
 
     def on_grade_refined(self, message: GradeRefined) -> None:
         """Record the model's verdict against the attempt it was for (UI thread: store write)."""

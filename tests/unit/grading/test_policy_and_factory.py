@@ -102,10 +102,15 @@ def test_factory_rules_only_when_disabled() -> None:
     assert not policy.uses_model and "model disabled" in policy.notes[0]
 
 
-def test_factory_default_is_rules_because_the_shipped_model_did_not_help() -> None:
+@pytest.mark.default_model
+def test_factory_default_is_the_local_model_and_loads_nothing() -> None:
+    from tutor.grading.local_model import LocalModelGrader
+
     policy = build_grader(Settings())
-    assert not policy.uses_model
-    assert "does not beat them" in policy.notes[0]
+    assert policy.uses_model and isinstance(policy.refiners[0], LocalModelGrader)
+    assert policy.refiners[0].name == "llm:qwen2.5-coder-1.5b-instruct-q4_k_m"
+    assert not policy.refiners[0].loaded
+    assert policy.notes == ("grading with llm:qwen2.5-coder-1.5b-instruct-q4_k_m; rules as fallback",)
 
 
 def test_factory_explicit_model_path_opts_in_without_loading() -> None:

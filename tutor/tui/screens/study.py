@@ -133,6 +133,7 @@ class StudyScreen(Screen[None]):
         answer.move_cursor(answer.document.end)
         answer.focus()
         self.query_one("#timer", CardTimer).restart()
+        self.tutor_app.prepare_card(item.card.front, item.card.back)
         self.update_progress()
         return update
 
