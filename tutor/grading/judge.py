@@ -25,6 +25,7 @@ import math
 import os
 import re
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,8 @@ CONTEXT_TOKENS = 4096
 #: The prefix is evaluated this many tokens at a time (~0.5 s on 2 cores), so that
 #: `close` stops a load quickly.
 PREFIX_CHUNK = 64
+#: A grade waits at most this long for a model that is still loading.
+LOAD_WAIT = 300.0
 _YES = ("yes", "Yes", " yes", " Yes", "YES")
 _NO = ("no", "No", " no", " No", "NO")
 
@@ -168,7 +171,7 @@ class LlamaJudge:
 
     def log_odds(self, question: str, reference: str, answer: str, *, wait: float = 30.0) -> float:
         """log p(yes) - log p(no) for this answer. Raises `GradingError` (one line)."""
-        if not self._lock.acquire(timeout=max(0.1, wait)):
+        if not self._acquire(wait):
             raise GradingError("the model is busy with another grade")
         try:
             try:
@@ -185,6 +188,18 @@ class LlamaJudge:
                 raise GradingError(f"the model failed: {str(exc).splitlines()[0][:120]}") from None
         finally:
             self._lock.release()
+
+    def _acquire(self, wait: float) -> bool:
+        """Take the model: within ``wait`` seconds, or as long as a load under way takes (a
+        grade that arrives while the model loads waits for it instead of failing)."""
+        deadline = time.monotonic() + max(0.1, wait)
+        give_up = time.monotonic() + LOAD_WAIT
+        while not self._lock.acquire(timeout=0.25):
+            now = time.monotonic()
+            loading = self._llm is None and self._load_error is None
+            if self._closing.is_set() or now > give_up or (now > deadline and not loading):
+                return False
+        return True
 
     def _ensure_card(self, question: str, reference: str) -> None:
         if self._card == (question, reference):
