@@ -23,12 +23,13 @@ $(STAMP): pyproject.toml
 bench: $(STAMP)
 	$(BIN)/python bench/models.py
 
-# The probe grader's head: extract hidden states (cached in $$TUTOR_PROBE_CACHE, default
-# ~/.cache/tutor/probe; ~20 min on 2 cores the first time), then fit and choose on the
-# validation split; writes models/grader-probe.npz and .json. `python bench/probe.py` measures it.
+# The default grader's head: the model judge's log-odds for the corpus and dev (cached and
+# resumable in training/cache/; about an hour on 2 cores the first time), then the head fitted
+# on the train subjects and chosen on the held-out ones: models/grader-head.json.
+# (The opt-in probe over SmolLM2: training/extract.py, then training/train_probe.py.)
 train-grader: $(STAMP)
-	nice -n 10 $(BIN)/python training/extract.py
-	nice -n 10 $(BIN)/python training/train_probe.py
+	nice -n 10 $(BIN)/python training/judge_features.py
+	$(BIN)/python training/train_head.py
 
 clean:
 	rm -rf $(VENV)
