@@ -4,7 +4,7 @@ One grade = one forward pass of the shipped GGUF in embedding mode over a short 
 ("Question / Reference answer / Student answer / Is it correct?"), no generation. The
 per-token final hidden states are pooled into ~25 similarity figures (max-sim alignment of
 answer and reference tokens, pooled-state cosines, lengths), concatenated with what `RulesGrader` measured, and a numpy head (``models/grader-probe.npz``,
-trained by ``make train-grader``) maps them to a score 0-5.
+trained by ``training/train_probe.py``) maps them to a score 0-5.
 
 Safety: the answer is tokenized with ``special=False`` (it cannot forge control tokens), and
 the rules' vetoes come first: empty/"I don't know" answers and injection attempts get the
@@ -35,7 +35,7 @@ FEATURE_VERSION = 2
 #: Bumped when the prompt changes (the extraction cache is keyed by it).
 PROMPT_VERSION = 1
 
-#: Where `make train-grader` writes the head (the repo's ``models/``).
+#: Where `training/train_probe.py` writes the head (the repo's ``models/``).
 DEFAULT_HEAD_PATH = BUNDLED_MODELS / "grader-probe.npz"
 
 PROMPT_QUESTION = "Question: "
@@ -262,7 +262,7 @@ class ProbeHead:
                 params = {k: np.asarray(data[k], dtype=np.float32) for k in data.files}
             meta = json.loads(sidecar.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise GradingError(f"probe head not found: {exc.filename} (run `make train-grader`)") from None
+            raise GradingError(f"probe head not found: {exc.filename} (run training/extract.py, then training/train_probe.py)") from None
         except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as exc:
             raise GradingError(f"probe head {path.name} is unreadable: {exc}") from None
         needed = {"mean", "scale", "w1", "b1", "center", "token_scale"}
