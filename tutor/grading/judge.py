@@ -34,7 +34,7 @@ from tutor.errors import ModelError
 from tutor.grading.base import GradingError
 from tutor.grading.exemplars import EXEMPLARS, Exemplar
 from tutor.grading.injection import sanitise_answer
-from tutor.grading.modelfile import check_model_file
+from tutor.grading.modelfile import load_failure, open_llama
 
 SYSTEM_PROMPT = (
     "You grade a student's answer to a flashcard question. Compare the student's answer with "
@@ -129,12 +129,8 @@ class LlamaJudge:
         if self._load_error is not None:
             raise ModelError(self._load_error)
         try:
-            check_model_file(self.model_path)
-            from llama_cpp import Llama  # heavy: imported only when a model is used
-
-            llm = Llama(model_path=str(self.model_path), n_ctx=self.context, n_batch=512,
-                        n_threads=self.threads, n_gpu_layers=self.gpu_layers, seed=0,
-                        verbose=False)
+            llm = open_llama(self.model_path, context=self.context, threads=self.threads,
+                             gpu_layers=self.gpu_layers, n_batch=512)
             self._yes, self._no = _word_tokens(llm, _YES), _word_tokens(llm, _NO)
             if not self._yes or not self._no:
                 raise ModelError(f"{self.model_path.name} has no single 'yes'/'no' tokens")
@@ -150,7 +146,7 @@ class LlamaJudge:
             self._load_error = exc.message
             raise
         except (ValueError, RuntimeError, OSError) as exc:
-            self._load_error = f"cannot load model {self.model_path.name}: {str(exc).splitlines()[0][:120]}"
+            self._load_error = load_failure(self.model_path, exc)
             raise ModelError(self._load_error) from None
 
     def close(self) -> None:

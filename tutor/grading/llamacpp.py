@@ -17,7 +17,7 @@ from typing import Any
 from tutor.errors import ModelError
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
 from tutor.grading.injection import find_injection
-from tutor.grading.modelfile import check_model_file, model_label
+from tutor.grading.modelfile import load_failure, model_label, open_llama
 from tutor.grading.prompt import VERDICT_GRAMMAR, build_messages, parse_verdict
 
 #: Confidence reported for a model verdict (the model gives no calibrated probability).
@@ -59,19 +59,17 @@ class LlamaCppGrader:
         if self._load_error is not None:
             raise ModelError(self._load_error)
         try:
-            check_model_file(self.model_path)
-            from llama_cpp import Llama, LlamaGrammar  # heavy: imported only when a model is used
+            llm = open_llama(self.model_path, context=self.n_ctx, threads=self.threads,
+                             gpu_layers=self.gpu_layers)
+            from llama_cpp import LlamaGrammar
 
             self._grammar = LlamaGrammar.from_string(VERDICT_GRAMMAR, verbose=False)
-            self._llm = Llama(
-                model_path=str(self.model_path), n_ctx=self.n_ctx, n_threads=self.threads,
-                n_gpu_layers=self.gpu_layers, seed=0, verbose=False,
-            )
+            self._llm = llm
         except ModelError as exc:
             self._load_error = exc.message
             raise
         except (ValueError, RuntimeError, OSError) as exc:
-            self._load_error = f"cannot load model {self.model_path.name}: {str(exc).splitlines()[0][:120]}"
+            self._load_error = load_failure(self.model_path, exc)
             raise ModelError(self._load_error) from None
 
     def grade(self, request: GradeRequest) -> GradeResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import util
 from pathlib import Path
+from typing import Any
 
 from tutor.errors import ModelError
 from tutor.settings import BUNDLED_MODELS, Settings
@@ -78,6 +79,24 @@ def check_model_file(path: Path) -> Path:
     if magic != GGUF_MAGIC:
         raise ModelError(f"not a GGUF model file: {path}")
     return path
+
+
+def open_llama(path: Path, *, context: int, threads: int, gpu_layers: int, **options: Any) -> Any:
+    """A ``llama_cpp.Llama`` over the GGUF file ``path`` (llama_cpp is imported here, only
+    when a model is used). Raises `ModelError` with one line."""
+    check_model_file(path)
+    try:
+        from llama_cpp import Llama
+
+        return Llama(model_path=str(path), n_ctx=context, n_threads=threads,
+                     n_gpu_layers=gpu_layers, seed=0, verbose=False, **options)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ModelError(load_failure(path, exc)) from None
+
+
+def load_failure(path: Path, exc: BaseException) -> str:
+    """The one-line reason a model could not be loaded."""
+    return f"cannot load model {path.name}: {str(exc).splitlines()[0][:120]}"
 
 
 def model_label(path: Path | None) -> str:
