@@ -57,3 +57,9 @@ def test_shipped_model_loads_in_llama_cpp() -> None:
     llm = Llama(model_path=str(path), n_ctx=256, n_threads=2, verbose=False)
     tokens = llm.tokenize(b"What is the capital of France?")
     assert len(tokens) > 3
+
+
+def test_no_model_named_means_the_default_model(tmp_path: Path, monkeypatch) -> None:
+    """Neither a path nor a models/*.gguf: None, and the default model pack grades."""
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "empty"))
+    assert resolve_model_path(Settings()) is None

@@ -14,13 +14,10 @@ A missing or unreadable model gives the rules policy with a one-line note.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tutor.errors import TutorError
 from tutor.grading.modelfile import (
     check_model_file,
-    model_label,
-    models_folder_paths,
+    resolve_model_path,
     shipped_model_path,
 )
 from tutor.grading.policy import GradingPolicy
@@ -46,8 +43,7 @@ def build_grader(settings: Settings) -> GradingPolicy:
         return GradingPolicy(refiners=[server], notes=(f"grading with {server.name}; rules as fallback",))
     if model.probe:
         return _probe_policy(model.threads)
-    local = models_folder_paths(settings)
-    path = Path(model.path).expanduser() if model.path else (local[0] if local else None)
+    path = resolve_model_path(settings)
     if path is None:
         return _default_policy(model.threads, model.gpu_layers, model.timeout)
     try:

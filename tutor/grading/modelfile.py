@@ -55,13 +55,12 @@ def models_folder_paths(settings: Settings) -> list[Path]:
 
 
 def resolve_model_path(settings: Settings) -> Path | None:
-    """The model to use: ``model.path``, else the first of ``models/*.gguf``, else the shipped one."""
+    """The GGUF file the settings name: ``model.path``, else the first of ``models/*.gguf``;
+    None when they name none (then the default model grades, `tutor.grading.modelpack`)."""
     if settings.model.path:
         return Path(settings.model.path).expanduser()
     local = models_folder_paths(settings)
-    if local:
-        return local[0]
-    return shipped_model_path()
+    return local[0] if local else None
 
 
 def check_model_file(path: Path) -> Path:
