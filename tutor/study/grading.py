@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 
 
-from tutor.grading.base import GradeRequest, GradeResult, Grader
+from tutor.grading.base import GradeRequest, GradeResult, Grader, GradingError
 from tutor.grading.factory import build_grader
 from tutor.grading.policy import VETO_NOTES, GradingPolicy
 from tutor.settings import Settings
@@ -123,11 +123,21 @@ class PolicyGrading:
         with self._lock:
             self._failure = reason or "the model failed"
 
-    def prepare(self, question: str, reference: str) -> None:
-        """Let the model evaluate this card's part of its prompt while the learner types
-        (blocking: run it in a worker; it skips itself while the model is busy)."""
+    def prepare(self, question: str, reference: str, answer: str | None = None) -> None:
+        """Let the model evaluate this card's part of its prompt, and the answer typed so far,
+        while the learner types (blocking: run it in a worker; it skips itself while the model
+        is busy)."""
         if self.uses_model:
-            self.policy.prepare(question, reference)
+            self.policy.prepare(question, reference, answer)
+
+    def explain(self, request: GradeRequest, result: GradeResult) -> str:
+        """The model's "why?" for a verdict (blocking: run it in a worker). Raises
+        `GradingError` with one line, also when grading fell back to the rules."""
+        with self._lock:
+            failure = self._failure
+        if failure:
+            raise GradingError(f"explanations need the model, and grading is with rules ({failure})")
+        return self.policy.explain(request, result)
 
     def close(self) -> None:
         """The app is quitting: stop a model load under way."""

@@ -14,6 +14,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tutor.decks.library import DeckLibrary
+from tutor.errors import TutorError
+from tutor.grading.base import GradingError
 from tutor.decks.model import Deck
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
@@ -22,7 +24,7 @@ from tutor.store.study_store import StudyStore
 from tutor.study.grading import RULES_LABEL, GraderStatus, PolicyGrading
 from tutor.study.session import Attempt, StudySession
 from tutor.tui.commands import TutorCommands
-from tutor.tui.messages import AttemptChanged, GradeRefined, ModelLoaded
+from tutor.tui.messages import AttemptChanged, ExplanationReady, GradeRefined, ModelLoaded
 from tutor.tui.screens.study import StudyScreen
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ MODEL_GROUP = "model"
 GRADE_GROUP = "grade"
 WARM_UP_GROUP = "warm-up"
 PREPARE_GROUP = "prepare"
+EXPLAIN_GROUP = "explain"
 
 
 def one_line(error: BaseException | None) -> str:
@@ -269,16 +272,16 @@ class TutorApp(App[int]):
         self.grading.load()
         self.post_message(ModelLoaded(self.grading.label))
 
-    def prepare_card(self, question: str, reference: str) -> None:
-        """Let the model read the card shown while the learner types, so its verdict after
-        Enter needs only the answer's tokens."""
+    def prepare_card(self, question: str, reference: str, answer: str | None = None) -> None:
+        """Let the model read the card shown, and the answer as it is typed, so its verdict
+        after Enter needs only the last word or so and the closing tokens."""
         if self.grading.uses_model:
-            self._prepare(question, reference)
+            self._prepare(question, reference, answer)
 
     @work(thread=True, exclusive=True, group=PREPARE_GROUP, exit_on_error=False,
           description="let the model read the card")
-    def _prepare(self, question: str, reference: str) -> None:
-        self.grading.prepare(question, reference)
+    def _prepare(self, question: str, reference: str, answer: str | None) -> None:
+        self.grading.prepare(question, reference, answer)
 
     def refine_grade(self, session: StudySession, attempt: Attempt) -> None:
         """Ask the model for its verdict on ``attempt`` in a worker thread."""
@@ -291,6 +294,30 @@ class TutorApp(App[int]):
     def _refine(self, session: StudySession, attempt: Attempt) -> None:
         result = self.grading.refine(attempt.request, attempt.provisional)
         self.post_message(GradeRefined(session, attempt, result))
+
+    def explain_attempt(self, session: StudySession, attempt: Attempt) -> None:
+        """Ask the model why it graded ``attempt`` so ("w"), in a worker; the verdict's pane
+        shows the sentences when they are written."""
+        if attempt.explaining or attempt.explanation:
+            return
+        attempt.explaining = True
+        self._explain(session, attempt)
+
+    @work(thread=True, exclusive=False, group=EXPLAIN_GROUP, exit_on_error=False,
+          description="explain a grade")
+    def _explain(self, session: StudySession, attempt: Attempt) -> None:
+        try:
+            text = self.grading.explain(attempt.request, attempt.result)
+        except (TutorError, GradingError, ValueError, RuntimeError, OSError) as exc:
+            text = f"No explanation: {one_line(exc)}."
+        self.post_message(ExplanationReady(session, attempt, text or "No explanation: the "
+                                           "model wrote nothing."))
+
+    def on_explanation_ready(self, message: ExplanationReady) -> None:
+        """Keep the explanation with its attempt and redraw it where it is shown."""
+        attempt = message.attempt
+        attempt.explaining, attempt.explanation = False, message.text
+        self._attempt_changed(message.session, attempt, attempt.result.score)
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
         """The model is ready: say so in the status bar, and let it read the card on screen."""

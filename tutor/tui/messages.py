@@ -29,6 +29,15 @@ class GradeRefined(Message):
 
 
 @dataclass
+class ExplanationReady(Message):
+    """The model's "why?" for ``attempt`` is written (or could not be: ``text`` says why)."""
+
+    session: StudySession
+    attempt: Attempt
+    text: str
+
+
+@dataclass
 class AttemptChanged(Message):
     """The grade in force for ``attempt`` changed (or its refinement ended): redraw it."""
 

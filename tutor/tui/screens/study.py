@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static, TextArea
 
 from tutor.errors import TutorError
 from tutor.study.session import Attempt, StudySession
@@ -63,6 +63,7 @@ class StudyScreen(Screen[None]):
         Binding("y", "choose(True)", "Right", tooltip="I was right"),
         Binding("n", "choose(False)", "Wrong", tooltip="I was wrong"),
         Binding("o", "override", "Override"),
+        Binding("w", "why", "Why?", tooltip="Ask the model why"),
         Binding("e", "edit", "Edit"),
         Binding("s", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
@@ -202,6 +203,8 @@ class StudyScreen(Screen[None]):
             return False
         if action in ("next", "override"):
             return graded
+        if action == "why":
+            return graded and self.shown is not None and self.tutor_app.grading.uses_model
         if action == "choose":
             return graded and self.shown is not None and self.shown.asks_learner
         if action in ("answer", "skip"):
@@ -211,6 +214,13 @@ class StudyScreen(Screen[None]):
         return True
 
     # -- answering -----------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#answer")
+    def _typed(self, event: TextArea.Changed) -> None:
+        """Let the model read the answer as it is typed (a worker; skipped while it is busy)."""
+        item = self.session.on_screen
+        if self.phase == "asking" and item is not None:
+            self.tutor_app.prepare_card(item.card.front, item.card.back, event.text_area.text)
 
     @on(AnswerInput.Submitted, "#answer")
     def _submitted(self, event: AnswerInput.Submitted) -> None:
@@ -288,10 +298,23 @@ class StudyScreen(Screen[None]):
 
         self.app.push_screen(OverrideScreen(attempt), chosen)
 
+    def action_why(self) -> None:
+        """Ask the model for a sentence or two on what the answer misses (in a worker)."""
+        attempt = self.shown
+        if attempt is None:
+            return
+        if attempt.refining:
+            self.notify("The model is still checking this answer: ask why once its verdict is in.",
+                        timeout=4)
+            return
+        self.tutor_app.explain_attempt(self.session, attempt)
+        self.show_grade(attempt)
+
     def _override(self, correct: bool) -> None:
         attempt = self.shown
         if attempt is None:
             return
+        attempt.explanation = ""  # it explained the verdict the learner just replaced
         try:
             self.session.override(correct, attempt)
         except TutorError as exc:
@@ -357,6 +380,7 @@ class StudyScreen(Screen[None]):
             ("i", "back into the answer box"),
             ("y / n", "answer an unsure grade: I was right / I was wrong"),
             ("o", "override the grade (I was right / I was wrong)"),
+            ("w", "why? the model says in a sentence or two what the answer misses"),
             ("e", "edit the card"),
             ("s", "skip the card (it comes back at the end)"),
             ("u", "undo the last grade"),
@@ -397,6 +421,8 @@ class StudyScreen(Screen[None]):
                    ("Study help", "Every key of the study screen", "help")]
         if self.phase == "graded":
             actions.insert(0, ("Override grade", "I was right / I was wrong", "override"))
+            if self.tutor_app.grading.uses_model:
+                actions.insert(1, ("Why?", "The model says what the answer misses", "why"))
             actions.insert(0, ("Next card", "Go on to the next card", "next"))
         else:
             actions.insert(0, ("Skip card", "Ask this card again at the end", "skip"))
