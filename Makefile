@@ -20,13 +20,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m tutor.grading.modelpack
 	touch $(STAMP)
 
+# The default grader measured: its speed and memory (bench/judge.py), then the rules against
+# it on the dev set, errors per kind and the injection suite (bench/grading.py).
 bench: $(STAMP)
-	$(BIN)/python bench/models.py
+	$(BIN)/python bench/judge.py
+	$(BIN)/python bench/grading.py --no-corpus
 
 # The default grader's head: the model judge's log-odds for the corpus and dev (cached and
 # resumable in training/cache/; about an hour on 2 cores the first time), then the head fitted
 # on the train subjects and chosen on the held-out ones: models/grader-head.json.
-# (The opt-in probe over SmolLM2: training/extract.py, then training/train_probe.py.)
 train-grader: $(STAMP)
 	nice -n 10 $(BIN)/python training/judge_features.py
 	$(BIN)/python training/train_head.py

@@ -53,6 +53,20 @@ def rules_unless_default_model(request: pytest.FixtureRequest, monkeypatch: pyte
                         and bool(settings.model.path or settings.model.server))
 
 
+def default_model_path() -> Path:
+    """The assembled, verified default GGUF (Qwen2.5-Coder-1.5B) for tests that need a real
+    model file; when it is missing or damaged the test fails with the one-line reason."""
+    from tutor.errors import ModelError
+    from tutor.grading.modelpack import ensure_model
+
+    try:
+        return ensure_model()
+    except ModelError as exc:
+        pytest.fail(f"this test needs the default model, which is not usable: {exc.message} "
+                    f"(`make` assembles it into {MODEL_CACHE}/models; TUTOR_CACHE_DIR moves it)",
+                    pytrace=False)
+
+
 def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the real `tutor` command line in a child process."""

@@ -39,7 +39,7 @@ class GraderStatus:
 
 
 def short_name(grader_name: str) -> str:
-    """'llm:SmolLM2-135M' -> 'SmolLM2-135M'; 'rules' stays."""
+    """'llm:qwen2.5-coder-1.5b-instruct-q4_k_m' -> 'qwen2.5-coder-1.5b-instruct-q4_k_m'; 'rules' stays."""
     return grader_name.split(":", 1)[1] if ":" in grader_name else grader_name
 
 

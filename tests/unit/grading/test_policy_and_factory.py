@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import default_model_path
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
 from tutor.grading.factory import build_grader
 from tutor.grading.llamacpp import LlamaCppGrader
-from tutor.grading.modelfile import shipped_model_path
 from tutor.grading.policy import GradingPolicy
 from tutor.grading.prompt import parse_verdict
 from tutor.grading.rules import RulesGrader
@@ -114,7 +114,7 @@ def test_factory_default_is_the_local_model_and_loads_nothing() -> None:
 
 
 def test_factory_explicit_model_path_opts_in_without_loading() -> None:
-    path = shipped_model_path()
+    path = default_model_path()
     policy = build_grader(Settings().with_model(path=str(path), gpu_layers=0, threads=1))
     assert isinstance(policy.refiners[0], LlamaCppGrader)
     assert not policy.refiners[0].loaded
