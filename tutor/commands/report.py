@@ -47,17 +47,9 @@ from tutor.schedule.clock import SystemClock
 from tutor.schedule.records import CardState, Review
 from tutor.settings import Settings
 from tutor.store.errors import StoreError
-from tutor.store.history import HISTORY_NAME
-from tutor.store.study_store import (
-    BACKUP_NAME,
-    FILE_NAME,
-    JOURNAL_NAME,
-    PREVIOUS_JOURNAL_NAME,
-    StudyStore,
-)
+from tutor.store.layout import DATA_FILES as PROFILE_FILES
+from tutor.store.study_store import StudyStore
 
-#: The files of a profile that hold study data (the lock file is left alone).
-PROFILE_FILES = (FILE_NAME, BACKUP_NAME, HISTORY_NAME, JOURNAL_NAME, PREVIOUS_JOURNAL_NAME)
 #: How often to copy again when the profile changed while it was being copied.
 COPY_ATTEMPTS = 5
 FORMATS = ("text", "json", "markdown", "csv")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tutor.settings import Settings
-from tutor.store.study_store import FILE_NAME, JOURNAL_NAME, StudyStore
+from tutor.store.layout import FILE_NAME, JOURNAL_NAME
+from tutor.store.study_store import StudyStore
 
 
 def open_store(settings: Settings, **options: int) -> StudyStore:
