@@ -8,20 +8,15 @@ tables by default; ``--json`` follows the versioned schema of
 format when no format flag is given).
 
 Reading never changes the profile and works while another tutor has it open:
-the profile's files are copied to a temporary folder (again if they changed
-during the copy) and the copy is opened.
+it reads a copy (`tutor.store.read_only`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import shutil
 import sys
-import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -46,12 +41,9 @@ from tutor.report import (
 from tutor.schedule.clock import SystemClock
 from tutor.schedule.records import CardState, Review
 from tutor.settings import Settings
-from tutor.store.errors import StoreError
-from tutor.store.layout import DATA_FILES as PROFILE_FILES
-from tutor.store.study_store import StudyStore
+from tutor.store.profiles import read_store
+from tutor.store.read_only import damage_note
 
-#: How often to copy again when the profile changed while it was being copied.
-COPY_ATTEMPTS = 5
 FORMATS = ("text", "json", "markdown", "csv")
 SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv": "csv",
                   ".txt": "text"}
@@ -160,67 +152,14 @@ def read_profile(settings: Settings) -> ProfileData:
 
     A profile with no study data yet gives empty data (and creates nothing).
     """
-    folder = settings.profile_path
-    if not any((folder / name).exists() for name in PROFILE_FILES):
-        return ProfileData()
-    with tempfile.TemporaryDirectory(prefix="tutor-report-") as scratch:
-        copy = Path(scratch) / "profile"
-        _copy_profile(folder, copy, settings.profile)
-        try:
-            store = StudyStore(copy, profile=settings.profile)
-        except OSError as exc:
-            raise StoreError(f"cannot read the study data of profile '{settings.profile}':"
-                             f" {exc.strerror or exc}") from None
-        try:
-            data = ProfileData(states=store.states(), reviews=store.reviews(),
-                               exams=store.exams())
-            recovery = store.recovery
-            if recovery is not None and recovery.damage:
-                data.notes.append(
-                    f"the study data of profile '{settings.profile}' is damaged"
-                    f" ({recovery.damage}); this report shows what could be read, and the"
-                    " next 'tutor study' repairs it")
-            if store.history_problem:
-                data.notes.append(f"{store.history_problem}; older answers may be missing")
-        finally:
-            store.close()
+    with read_store(settings) as store:
+        data = ProfileData(states=store.states(), reviews=store.reviews(), exams=store.exams())
+        note = damage_note(store, "this report")
+        if note:
+            data.notes.append(note)
+        if store.history_problem:
+            data.notes.append(f"{store.history_problem}; older answers may be missing")
     return data
-
-
-def _copy_profile(folder: Path, copy: Path, profile: str) -> None:
-    """Copy the study files, again while another tutor changes them during the copy."""
-    for attempt in range(COPY_ATTEMPTS):
-        before = _fingerprint(folder)
-        if copy.exists():
-            shutil.rmtree(copy)
-        copy.mkdir(parents=True)
-        try:
-            for name in PROFILE_FILES:
-                if (folder / name).exists():
-                    shutil.copyfile(folder / name, copy / name)
-        except FileNotFoundError:
-            continue  # replaced between the check and the copy: copy again
-        except OSError as exc:
-            raise StoreError(f"cannot read the study data of profile '{profile}' in {folder}:"
-                             f" {exc.strerror or exc}") from None
-        if _fingerprint(folder) == before:
-            return
-        time.sleep(0.05 * (attempt + 1))
-    raise StoreError(f"the study data of profile '{profile}' kept changing while it was read"
-                     " (a session is saving); try again in a moment")
-
-
-def _fingerprint(folder: Path) -> dict[str, tuple[int, int, int]]:
-    found = {}
-    for name in PROFILE_FILES:
-        try:
-            info = os.stat(folder / name)
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise StoreError(f"cannot read {folder / name}: {exc.strerror or exc}") from None
-        found[name] = (info.st_ino, info.st_size, info.st_mtime_ns)
-    return found
 
 
 def _decks(name: str | None, settings: Settings,
