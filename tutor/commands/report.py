@@ -17,26 +17,22 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tutor.atomic import check_out_target, write_out
-from tutor.commands.import_deck import emit
+from tutor.commands.output import emit
 from tutor.decks.library import DeckLibrary, load_library, resolve_decks
 from tutor.decks.model import Deck
 from tutor.errors import DeckError, TutorError
 from tutor.report import (
-    DrillRequest,
     build_report,
     render_csv,
     render_markdown,
     render_text,
     report_to_json,
-    topics_drill,
-    weakest_drill,
 )
 from tutor.schedule.clock import SystemClock
 from tutor.schedule.records import CardState, Review
@@ -189,30 +185,3 @@ def _decks(name: str | None, settings: Settings,
     deck: Deck = named.decks[0]
     others = [d for d in library.decks if d.key != deck.key]
     return DeckLibrary(decks=[*others, deck]), deck.key
-
-
-def study_drill(settings: Settings, decks: Sequence[Deck], *, topics: str | None = None,
-                weak: int | None = None) -> DrillRequest:
-    """The drill ``tutor study --topics T,… / --weak N`` asks for, over ``decks``.
-
-    ``topics``: comma-separated topic names (case-insensitive); ``weak``: the N weakest
-    ranked topics of the report (those with a recent wrong answer or a leech).
-    Raises `TutorError` (one line) for an unknown topic or when nothing is weak yet.
-    """
-    if topics is not None:
-        try:
-            return topics_drill(decks, topics.split(","))
-        except ValueError as exc:
-            raise TutorError(f"--topics: {exc}") from None
-    if weak is None or weak < 1:
-        raise TutorError("--weak needs a number of topics, 1 or more")
-    data = read_profile(settings)
-    report = build_report(data.reviews, data.states, SystemClock().now(), decks=decks,
-                          boxes=len(settings.study.intervals))
-    request = weakest_drill(report, weak)
-    if request is None:
-        rules = report.rules
-        raise TutorError(f"no weak topic to drill yet: a topic needs {rules.min_answers} answers"
-                         f" in the last {rules.recent_days} days with some wrong, or a leech (see 'tutor report')")
-    return request
-
