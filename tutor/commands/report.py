@@ -27,6 +27,7 @@ from tutor.commands.output import emit
 from tutor.decks.library import DeckLibrary, load_library, resolve_decks
 from tutor.decks.model import Deck
 from tutor.errors import DeckError, TutorError
+from tutor.formatting import plural
 from tutor.report import (
     build_report,
     render_csv,
@@ -164,7 +165,7 @@ def _decks(name: str | None, settings: Settings,
     library = load_library([folder for folder in settings.deck_paths if folder.is_dir()])
     if library.errors:
         count = len(library.errors)
-        print(f"tutor: note: {count} deck problem{'s' if count != 1 else ''} ({library.errors[0]}"
+        print(f"tutor: note: {plural(count, 'deck problem')} ({library.errors[0]}"
               f"{'; …' if count > 1 else ''}); the cards concerned are reported from the history"
               " only", file=sys.stderr)
     if name is None:

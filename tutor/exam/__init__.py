@@ -18,7 +18,6 @@ from tutor.exam.model import (
     ExamQuestion,
     GradeJob,
     QuestionGrade,
-    format_duration,
 )
 from tutor.exam.result import ExamResult, QuestionResult, TopicResult
 from tutor.exam.selection import (
@@ -29,6 +28,7 @@ from tutor.exam.selection import (
     weakness_from_history,
     weakness_from_store,
 )
+from tutor.formatting import format_duration
 
 #: The parts that grade (they import the rules grader), imported on first use: the
 #: record, results and history stay cheap for the report and ``tutor exam --history``.

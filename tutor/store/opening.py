@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tutor.atomic import replace_with_link
+from tutor.formatting import plural
 from tutor.store.contents import StoreContents
 from tutor.store.history import complete_size, cut_to, file_size, load_history, read_region
 from tutor.store.journal import (
@@ -43,7 +45,6 @@ from tutor.store.snapshot import (
     read_snapshot,
     snapshot_from_history,
 )
-from tutor.store.storage import replace_with_link
 
 #: What each way of opening is called in messages.
 SOURCE_FILES = {"": FILE_NAME, "backup": BACKUP_NAME, "review history": HISTORY_NAME}
@@ -340,7 +341,7 @@ class _Opening:
         whether it was unreadable as a whole). A damaged or cut journal is copied aside."""
         parts = []
         if current.damaged:
-            parts.append(f"{current.damaged} unreadable line{'s' if current.damaged != 1 else ''}")
+            parts.append(plural(current.damaged, "unreadable line"))
         if current.torn_garbage:
             parts.append(f"{current.torn_bytes} unreadable bytes at its end")
         if current.damaged or current.torn_bytes:

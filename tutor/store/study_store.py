@@ -56,7 +56,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from tutor.atomic import atomic_write_bytes
+from tutor.atomic import atomic_write_bytes, fsync_folder, replace_with_link
 from tutor.grading.base import MAX_SCORE
 from tutor.schedule.queue import DailyCounts
 from tutor.schedule.records import CardState, Review, ReviewOutcome
@@ -86,7 +86,7 @@ from tutor.store.opening import open_profile, repair_short_history
 from tutor.store.recovery import Recovery
 from tutor.store.schema import SCHEMA_VERSION
 from tutor.store.snapshot import Snapshot, write_snapshot
-from tutor.store.storage import AtomicJSONStorage, fsync_folder, replace_with_link
+from tutor.store.storage import AtomicJSONStorage
 
 #: Reviews kept in ``study.json`` so that today's counts and undo need no history read.
 RECENT_ROWS = 1000
