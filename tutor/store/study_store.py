@@ -12,7 +12,8 @@ Files in the profile folder:
 * ``study.journal`` - every change since ``study.json`` was written, one
   checksummed JSON line each, fsynced before the call that made it returns;
 * ``study.journal.prev`` - the changes between the backup and ``study.json``;
-* ``study.lock`` - held (``flock``) by the one tutor process that has the profile open.
+* ``study.lock`` - held (``flock``) by the one tutor process that has the profile open;
+  commands that only read open a copy instead (`tutor.store.read_only`).
 
 Recording a review appends one line to the journal: nothing is rewritten. A
 *fold* appends the journal's reviews to ``reviews.jsonl``, rewrites the small
