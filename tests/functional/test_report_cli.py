@@ -150,7 +150,7 @@ def test_report_reads_a_profile_another_tutor_has_open(profile: Path) -> None:
         assert data["totals"]["answers"] == 21  # the unfolded answers are there too
         after = {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in profile.iterdir()}
         assert after == before  # the report changed nothing in the profile
-        assert not any(name.startswith("tutor-report") for name in os.listdir(profile))
+        assert not any(name.startswith("tutor-") for name in os.listdir(profile))
     finally:
         store.close()
 

@@ -28,7 +28,8 @@ from tutor.exam.setup import check_decks, resume_exam, start_exam
 from tutor.grading.factory import build_grader
 from tutor.schedule.clock import SystemClock
 from tutor.settings import Settings
-from tutor.store.profiles import open_store
+from tutor.store.profiles import open_store, read_store
+from tutor.store.read_only import damage_note
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -92,9 +93,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.history:
         if args.decks:
             raise ExamError("--history takes no DECK")
-        with open_store(settings) as store:
-            if store.recovery_message:
-                print(f"tutor: {store.recovery_message}", file=sys.stderr)
+        with read_store(settings) as store:  # a copy: works while the app has the profile
+            note = damage_note(store, "this list")
+            if note:
+                print(f"tutor: note: {note}", file=sys.stderr)
             print("\n".join(history_lines(store.exams())))
         return 0
     out = Path(args.out).expanduser() if args.out else None

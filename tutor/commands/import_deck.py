@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from tutor.atomic import check_out_target, write_out
+from tutor.commands.output import emit
 from tutor.decks.importers.base import ImportResult
 from tutor.decks.importers.files import ImportedFile, format_names, read_import
 from tutor.decks.model import Deck, slugify
@@ -132,19 +133,3 @@ def _output_path(out: Path, deck: Deck, force: bool) -> Path:
     if out.exists() and not force:
         raise DeckError(f"{out} already exists; use --force to replace it")
     return out
-
-
-def emit(text: str) -> None:
-    """Write to stdout; a closed pipe (``| head``) ends quietly."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-
-
-def _silence_stdout() -> None:
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())

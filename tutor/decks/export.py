@@ -30,7 +30,7 @@ import zipfile
 from pathlib import Path
 
 from tutor.atomic import check_out_target, write_out
-from tutor.decks.importers.delimited import tag_to_anki
+from tutor.decks.importers.anki_fields import tag_to_anki
 from tutor.decks.importers.markdown import format_markdown
 from tutor.decks.model import DEFAULT_TOPIC, Card, Deck
 from tutor.errors import DeckError

@@ -8,11 +8,10 @@ from hypothesis import strategies as st
 
 from tests.conftest import SEEDS
 from tutor.decks.importers import IMPORTERS, detect_format, import_text
+from tutor.decks.importers.anki_fields import html_to_text, looks_like_html
 from tutor.decks.importers.delimited import (
     CsvImporter,
     TsvImporter,
-    html_to_text,
-    looks_like_html,
     read_anki_header,
     split_quoted,
 )

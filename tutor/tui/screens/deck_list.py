@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
+from tutor.formatting import plural
 from tutor.schedule.summary import DeckSummary, summarize
 from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
@@ -36,11 +37,6 @@ class DeckTable(DataTable[object]):
 def shorten(text: str, width: int) -> str:
     """``text`` cut to ``width`` cells with an ellipsis."""
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 deck', '3 decks'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def deck_matches(deck: Deck, text: str) -> bool:

@@ -33,10 +33,11 @@ from textual.worker import Worker, WorkerState
 from tutor.decks.model import Deck
 from tutor.errors import TutorError
 from tutor.exam.grading import ExamGrading
-from tutor.exam.model import ExamOptions, GradeJob, QuestionGrade, format_duration
+from tutor.exam.model import ExamOptions, GradeJob, QuestionGrade
 from tutor.exam.result import ExamResult
 from tutor.exam.session import QUESTION_TIME_UP, TIME_UP, ExamSession
 from tutor.exam.setup import start_exam
+from tutor.formatting import format_duration, plural
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.tui.screens.exam_dialogs import ConfirmScreen, ExamOptionsScreen, JumpScreen
 from tutor.tui.screens.exam_result import ExamResultScreen
@@ -177,7 +178,7 @@ class ExamScreen(Screen[ExamResult | None]):
         pending = session.grading_pending
         status = "Answers are saved as you type."
         if pending:
-            status += f" Grading {pending} answer{'s' if pending != 1 else ''} in the background."
+            status += f" Grading {plural(pending, 'answer')} in the background."
         self.query_one("#exam-status", Static).update(status)
 
     def update_clock(self) -> None:
@@ -311,7 +312,7 @@ class ExamScreen(Screen[ExamResult | None]):
         missing, flagged = len(session.unanswered), len(session.flagged)
         parts = []
         if missing:
-            parts.append(f"{missing} question{'s' if missing != 1 else ''} unanswered (they score 0)")
+            parts.append(f"{plural(missing, 'question')} unanswered (they score 0)")
         if flagged:
             parts.append(f"{flagged} flagged for review")
         detail = "; ".join(parts) if parts else "every question has an answer"

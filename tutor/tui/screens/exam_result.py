@@ -20,9 +20,9 @@ from textual.widgets import DataTable, Header, Static
 
 from tutor.errors import TutorError
 from tutor.exam.export import write_export
-from tutor.exam.model import format_duration
 from tutor.exam.result import ExamResult, QuestionResult
 from tutor.exam.session import ExamSession
+from tutor.formatting import format_duration, plural
 from tutor.grading.base import MAX_SCORE
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.tui.screens.exam_dialogs import DisputeChoice, DisputeScreen, ExportScreen
@@ -171,7 +171,7 @@ class ExamResultScreen(Screen[ExamResult | None]):
         self.query_one("#result-summary", Static).update(text)
         pending = sum(1 for q in result.questions if q.score is None)
         if pending:
-            status = f"Grading {pending} answer{'s' if pending != 1 else ''}…"
+            status = f"Grading {plural(pending, 'answer')}…"
         elif result.final:
             status = "Final." + (" Your answers were recorded in the schedule."
                                  if result.schedule_updated else " The schedule was not changed.")

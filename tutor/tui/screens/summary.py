@@ -10,9 +10,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
+from tutor.formatting import format_duration, plural
 from tutor.study.session import SessionSummary, StudySession
 from tutor.tui.messages import AttemptChanged
-from tutor.tui.widgets.card_timer import format_duration
 from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 
@@ -21,9 +21,8 @@ def summary_content(summary: SessionSummary, refining: int = 0) -> Content:
     """The summary's numbers as lines of text (``refining``: answers the model still checks)."""
     rows: list[str | tuple[str, str]] = []
     if refining:
-        rows.append((f"The model is still checking {refining} answer"
-                     f"{'s' if refining > 1 else ''}: these numbers update when it is done.\n\n",
-                     "$warning"))
+        rows.append((f"The model is still checking {plural(refining, 'answer')}: these numbers"
+                     " update when it is done.\n\n", "$warning"))
     rows += [
         ("Cards reviewed  ", "bold"), f"{summary.reviewed}\n",
         ("Accuracy        ", "bold"),
