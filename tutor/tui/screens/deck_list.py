@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,14 +11,13 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
+from tutor.schedule.clock import Clock
 from tutor.schedule.summary import DeckSummary, summarize
+from tutor.store.study_store import StudyStore
+from tutor.tui.messages import BrowseRequested, ExamRequested, ReportRequested, StudyRequested
 from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 from tutor.tui.widgets.mastery import last_studied_text, mastery_bar
-
-if TYPE_CHECKING:
-    from tutor.tui.app import TutorApp
-
 
 #: Room the columns other than the title take (cells, padding, scrollbar).
 OTHER_COLUMNS_WIDTH = 54
@@ -68,14 +65,14 @@ class DeckListScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, library: DeckLibrary) -> None:
+    def __init__(self, library: DeckLibrary, store: StudyStore, clock: Clock, *,
+                 boxes: int) -> None:
+        """``store``, ``clock`` and ``boxes`` (the Leitner boxes) give each deck's numbers."""
         super().__init__()
         self.library = library
-
-    @property
-    def tutor_app(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
+        self.store = store
+        self.clock = clock
+        self.boxes = boxes
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,9 +115,8 @@ class DeckListScreen(Screen[None]):
 
     def deck_summary(self, deck: Deck) -> DeckSummary:
         """Due / new / total / mastery of one deck now."""
-        app = self.tutor_app
         ids = [card.id for card in deck.cards]
-        return summarize(ids, app.store.states(ids), app.clock.now(), boxes=app.scheduler.boxes)
+        return summarize(ids, self.store.states(ids), self.clock.now(), boxes=self.boxes)
 
     def refill(self) -> None:
         """Rebuild the rows (keeping the cursor on the same deck when it is still listed)."""
@@ -128,8 +124,7 @@ class DeckListScreen(Screen[None]):
         selected = self.selected_deck()
         text = self.query_one("#filter", Input).value
         table.clear()
-        app = self.tutor_app
-        now = app.clock.now()
+        now = self.clock.now()
         title_width = max(16, self.size.width - OTHER_COLUMNS_WIDTH)
         due_total = new_total = 0
         for index, deck in enumerate(self.library.decks):
@@ -144,7 +139,7 @@ class DeckListScreen(Screen[None]):
                 str(summary.new),
                 str(summary.total),
                 mastery_bar(summary.mastery),
-                last_studied_text(app.store.last_studied(deck.key), now),
+                last_studied_text(self.store.last_studied(deck.key), now),
                 key=str(index),
             )
             if deck is selected:
@@ -168,30 +163,28 @@ class DeckListScreen(Screen[None]):
         """Study the selected deck's due and new cards."""
         deck = self.selected_deck()
         if deck is not None:
-            self.tutor_app.study([deck], title=deck.title)
+            self.post_message(StudyRequested([deck], title=deck.title))
 
     def action_study_all(self) -> None:
         """Study every deck's due cards (and new ones, within the daily limit)."""
         if self.library.decks:
-            self.tutor_app.study(self.library.decks, title="All decks")
+            self.post_message(StudyRequested(self.library.decks, title="All decks"))
 
     def action_browse(self) -> None:
         """Browse the selected deck's cards."""
-        from tutor.tui.screens.card_browser import CardBrowserScreen
-
         deck = self.selected_deck()
         if deck is not None:
-            self.app.push_screen(CardBrowserScreen(deck))
+            self.post_message(BrowseRequested(deck))
 
     def action_exam(self) -> None:
         """The exam form for the selected deck."""
         deck = self.selected_deck()
         if deck is not None:
-            self.tutor_app.open_exam_form([deck])
+            self.post_message(ExamRequested([deck]))
 
     def action_report(self) -> None:
         """The weak-topic report over every deck."""
-        self.tutor_app.open_report()
+        self.post_message(ReportRequested())
 
     def action_filter(self) -> None:
         """Show the filter box."""

@@ -14,10 +14,8 @@ Escape leaves the exam: everything is saved and the clock stops until
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -30,15 +28,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from tutor.decks.model import Deck
 from tutor.errors import TutorError
 from tutor.exam.grading import ExamGrading
-from tutor.exam.model import ExamOptions, GradeJob, QuestionGrade, format_duration
+from tutor.exam.model import GradeJob, QuestionGrade, format_duration
 from tutor.exam.result import ExamResult
 from tutor.exam.session import QUESTION_TIME_UP, TIME_UP, ExamSession
-from tutor.exam.setup import start_exam
 from tutor.schedule.leitner import LeitnerScheduler
-from tutor.tui.screens.exam_dialogs import ConfirmScreen, ExamOptionsScreen, JumpScreen
+from tutor.tui.screens.exam_dialogs import ConfirmScreen, JumpScreen
 from tutor.tui.screens.exam_result import ExamResultScreen
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.widgets.answer_input import AnswerInput
@@ -416,32 +412,3 @@ class ExamScreen(Screen[ExamResult | None]):
     def _close(self, result: ExamResult | None) -> None:
         self.dismiss(result)
 
-
-def open_exam_form(app: Any, decks: Sequence[Deck]) -> None:
-    """Ask for the exam options (`ExamOptionsScreen`), then run an exam over ``decks``.
-
-    ``app`` is the `TutorApp` (its ``store``, ``clock``, ``scheduler`` and ``grading`` are
-    used); the exam screen closes back to wherever the form was opened.
-    """
-    decks = [deck for deck in decks if deck.cards]
-    if not decks:
-        app.notify("Choose a deck with cards for the exam.", title="Exam")
-        return
-    topics = list(dict.fromkeys(topic for deck in decks for topic in deck.topic_names()))
-    title = ", ".join(deck.title for deck in decks)
-
-    def chosen(options: ExamOptions | None) -> None:
-        if options is None:
-            return
-        grading = ExamGrading(app.grading.policy)
-        try:
-            session = start_exam(options, decks, app.clock, store=app.store, grader=grading.label,
-                                 boxes=app.scheduler.boxes)
-        except TutorError as exc:
-            app.notify(exc.message, title="Exam", severity="error")
-            return
-        for warning in session.warnings:
-            app.notify(warning, title="Exam", timeout=8)
-        app.push_screen(ExamScreen(session, grading, scheduler=app.scheduler))
-
-    app.push_screen(ExamOptionsScreen(tuple(deck.key for deck in decks), title, topics), chosen)

@@ -7,7 +7,7 @@ back and the view is redrawn, even after the learner moved on to the next card.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,11 +16,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import Header, Markdown, Static
 
 from tutor.errors import TutorError
 from tutor.study.session import Attempt, StudySession
-from tutor.tui.messages import AttemptChanged
+from tutor.tui.messages import AttemptChanged, SessionFinished
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.card_timer import CardTimer
 from tutor.tui.widgets.grade_view import GradeView
@@ -28,7 +29,6 @@ from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from tutor.tui.app import TutorApp
     from tutor.tui.screens.edit_card import CardEdit
     from tutor.tui.screens.override import OverrideChoice
 
@@ -49,6 +49,24 @@ GRADED_ANSWER_ROWS = 5
 def question_markdown(front: str) -> str:
     """A card's front as Markdown, keeping its line breaks."""
     return front.replace("\n", "  \n")
+
+
+class StudyHost(Protocol):
+    """What the study screen needs from whoever runs the model's work behind the UI
+    (the app: its workers outlive the screen)."""
+
+    attempt_changed: Signal[AttemptChanged]
+    """Published when the grade in force for an answer changes (a late verdict)."""
+
+    def start_background_work(self) -> None:
+        """Start the grader's work behind the UI (once): called when the first question
+        is drawn."""
+
+    def prepare_card(self, question: str, reference: str) -> None:
+        """Let the model read the card on screen while the learner types."""
+
+    def refine_grade(self, session: StudySession, attempt: Attempt) -> None:
+        """Ask the model for its verdict on ``attempt`` in a worker."""
 
 
 class StudyScreen(Screen[None]):
@@ -73,18 +91,14 @@ class StudyScreen(Screen[None]):
     phase: reactive[str] = reactive("asking")
     """'asking' while the learner types, 'graded' while the verdict is shown."""
 
-    def __init__(self, session: StudySession) -> None:
+    def __init__(self, session: StudySession, host: StudyHost) -> None:
         super().__init__()
         self.session = session
+        self.host = host
         self.shown: Attempt | None = None
         """The attempt on screen in the graded phase."""
         self.card_number = 1
         self._from_palette = False
-
-    @property
-    def tutor_app(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,15 +113,21 @@ class StudyScreen(Screen[None]):
         yield GraderStatusBar()
         yield KeyFooter()
 
+    @property
+    def grader_label(self) -> str:
+        """The name of what grades this session."""
+        return self.session.grading.label
+
     def on_mount(self) -> None:
         """Show the first card; the app's work behind the UI starts once it is drawn."""
         self.sub_title = self.session.title
+        self.host.attempt_changed.subscribe(self, self.attempt_changed)
         self.run_worker(self._when_drawn(self.show_question()), group="first-question")
 
     async def _when_drawn(self, question: AwaitComplete | None) -> None:
         if question is not None:
             await question  # the Markdown is parsed and mounted
-        self.call_after_refresh(self.tutor_app.start_background_work)
+        self.call_after_refresh(self.host.start_background_work)
 
     # -- drawing -------------------------------------------------------------------------
 
@@ -133,7 +153,7 @@ class StudyScreen(Screen[None]):
         answer.move_cursor(answer.document.end)
         answer.focus()
         self.query_one("#timer", CardTimer).restart()
-        self.tutor_app.prepare_card(item.card.front, item.card.back)
+        self.host.prepare_card(item.card.front, item.card.back)
         self.update_progress()
         return update
 
@@ -141,7 +161,7 @@ class StudyScreen(Screen[None]):
         """Show ``attempt``'s verdict (and redraw it when it changes)."""
         self.shown = attempt
         self.phase = "graded"
-        self.query_one("#grade", GradeView).show(attempt, self.tutor_app.grading.label)
+        self.query_one("#grade", GradeView).show(attempt, self.grader_label)
         self.update_progress()
         self.call_after_refresh(self.refresh_bindings)
 
@@ -238,23 +258,25 @@ class StudyScreen(Screen[None]):
         self.call_after_refresh(self._focus_verdict, attempt)
         if attempt.refining:
             # Start the model once the rules verdict is on screen.
-            self.call_after_refresh(self.tutor_app.refine_grade, self.session, attempt)
+            self.call_after_refresh(self.host.refine_grade, self.session, attempt)
 
     def _focus_verdict(self, attempt: Attempt) -> None:
         """Give the verdict the focus (arrow keys scroll it) if it is still on screen."""
         if self.shown is attempt and self.phase == "graded" and self.is_current:
             self.query_one("#grade", GradeView).focus()
 
-    def on_attempt_changed(self, message: AttemptChanged) -> None:
+    def attempt_changed(self, change: AttemptChanged) -> None:
         """A late verdict arrived: redraw it if shown, else say what changed."""
-        attempt = message.attempt
+        if change.session is not self.session:
+            return
+        attempt = change.attempt
         if self.phase == "asking" and self.session.current is not self.session.on_screen:
             # The late verdict changed the queue under the question: ask what it holds now.
             self.show_question(prefill=self.query_one("#answer", AnswerInput).text)
         if attempt is self.shown:
             self.show_grade(attempt)
         else:
-            message.notify_regrade(self)
+            change.notify_regrade(self)
         self.update_progress()
 
     def action_next(self) -> None:
@@ -339,7 +361,7 @@ class StudyScreen(Screen[None]):
                 return
             self.notify("Card saved.", timeout=3)
             if self.shown is not None:
-                self.query_one("#grade", GradeView).show(self.shown, self.tutor_app.grading.label)
+                self.query_one("#grade", GradeView).show(self.shown, self.grader_label)
             self.query_one("#question", Markdown).update(
                 question_markdown((self.shown.card if self.shown else card).front))
             self.update_progress()
@@ -371,15 +393,9 @@ class StudyScreen(Screen[None]):
         self.finish()
 
     def finish(self) -> None:
-        """Show the session summary (or go back when nothing was answered)."""
-        from tutor.tui.screens.summary import SummaryScreen
-
-        if self.session.attempts:
-            self.app.switch_screen(SummaryScreen(self.session))
-        else:
-            if self.session.finished:
-                self.notify("Nothing to study here right now.", timeout=4)
-            self.tutor_app.close_to_decks()
+        """End the session: the app shows its summary (or goes back when nothing was
+        answered)."""
+        self.post_message(SessionFinished(self.session))
 
     async def run_palette_action(self, action: str) -> None:
         """Run a command chosen in the palette: as its key would, even while typing."""

@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import Button, Header, Static
 
 from tutor.study.session import SessionSummary, StudySession
-from tutor.tui.messages import AttemptChanged
+from tutor.tui.messages import AttemptChanged, BackToDecks, DrillRequested, ReportRequested
 from tutor.tui.widgets.card_timer import format_duration
 from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
@@ -61,10 +62,12 @@ class SummaryScreen(Screen[None]):
         Binding("escape", "back", "Back", show=False),
     ]
 
-    def __init__(self, session: StudySession) -> None:
+    def __init__(self, session: StudySession, attempt_changed: Signal[AttemptChanged]) -> None:
+        """``attempt_changed``: where late verdicts are published (the numbers follow)."""
         super().__init__()
         self.session = session
         self.summary = session.summary()
+        self._attempt_changed = attempt_changed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,12 +88,15 @@ class SummaryScreen(Screen[None]):
         return sum(1 for attempt in self.session.attempts if attempt.refining)
 
     def on_mount(self) -> None:
-        """Title the screen."""
+        """Title the screen; follow late verdicts."""
         self.sub_title = "Summary"
+        self._attempt_changed.subscribe(self, self.attempt_changed)
 
-    async def on_attempt_changed(self, message: AttemptChanged) -> None:
+    async def attempt_changed(self, change: AttemptChanged) -> None:
         """A late verdict arrived: say what changed and redraw the numbers."""
-        message.notify_regrade(self)
+        if change.session is not self.session:
+            return
+        change.notify_regrade(self)
         self.summary = self.session.summary()
         focused = self.focused.id if self.focused is not None else None
         await self.recompose()
@@ -110,20 +116,11 @@ class SummaryScreen(Screen[None]):
         if drill is None or drill.finished:
             self.notify("No cards to drill.", timeout=3)
             return
-        from tutor.tui.screens.study import StudyScreen
-
-        self.app.switch_screen(StudyScreen(drill))
+        self.post_message(DrillRequested(drill))
 
     def action_report(self) -> None:
-        """The weak-topic report, over the screen's deck list."""
-        from tutor.tui.app import TutorApp
-
-        app = self.app
-        if isinstance(app, TutorApp):
-            app.close_to_decks()
-            # From the app's context: a button press would tie the report's result
-            # callback to this (popped) screen, and a drill chosen there would be lost.
-            app.call_later(app.open_report)
+        """The weak-topic report, over the deck list (this screen closes)."""
+        self.post_message(ReportRequested())
 
     def action_help(self) -> None:
         """Every key of this screen."""
@@ -136,12 +133,7 @@ class SummaryScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to the deck list."""
-        from tutor.tui.app import TutorApp
-
-        if isinstance(self.app, TutorApp):
-            self.app.close_to_decks()
-        else:
-            self.app.pop_screen()
+        self.post_message(BackToDecks())
 
     @on(Button.Pressed, "#drill")
     def _drill_pressed(self) -> None:
