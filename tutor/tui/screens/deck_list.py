@@ -14,6 +14,7 @@ from tutor.decks.model import Deck
 from tutor.schedule.clock import Clock
 from tutor.schedule.summary import DeckSummary, summarize
 from tutor.store.study_store import StudyStore
+from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.messages import BrowseRequested, ExamRequested, ReportRequested, StudyRequested
 from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
@@ -54,15 +55,29 @@ class DeckListScreen(Screen[None]):
 
     CSS_PATH = "deck_list.tcss"
     BINDINGS = [
-        Binding("enter", "study_deck", "Study deck", show=False),
-        Binding("a", "study_all", "All due"),
-        Binding("slash", "filter", "Filter"),
-        Binding("b", "browse", "Browse"),
-        Binding("x", "exam", "Exam"),
-        Binding("r", "report", "Report"),
+        KeyBinding("enter", "study_deck", "Study deck", show=False,
+                   help="study the selected deck (due cards, then new ones)",
+                   palette="Study selected deck",
+                   palette_help="Due and new cards of the deck under the cursor"),
+        KeyBinding("a", "study_all", "All due",
+                   help="study every deck's due cards, then new ones within the daily limit",
+                   palette="Study all due cards", palette_help="Every deck's due cards"),
+        KeyBinding("slash", "filter", "Filter",
+                   help="filter decks by title or topic (Escape clears)",
+                   palette="Filter decks", palette_help="Show only decks matching a text"),
+        KeyBinding("b", "browse", "Browse", help="browse the selected deck's cards",
+                   palette="Browse deck", palette_help="Read through the selected deck's cards"),
+        KeyBinding("x", "exam", "Exam",
+                   help="a timed exam on the selected deck (a form for its options)",
+                   palette="Exam on selected deck",
+                   palette_help="A timed exam: minutes, questions, topics"),
+        KeyBinding("r", "report", "Report", help="weak-topic report: what to drill next",
+                   palette="Weak-topic report",
+                   palette_help="Where you are weak and what to drill next"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        KeyBinding("question_mark", "help", "Help", help="this help",
+                   palette="Deck list help", palette_help="Every key of the deck list"),
+        KeyBinding("q", "app.quit", "Quit", help="quit (progress is always saved)"),
     ]
 
     def __init__(self, library: DeckLibrary, store: StudyStore, clock: Clock, *,
@@ -205,20 +220,9 @@ class DeckListScreen(Screen[None]):
         """Every key of this screen."""
         from tutor.tui.screens.help import HelpScreen
 
-        keys = [
-            ("Enter", "study the selected deck (due cards, then new ones)"),
-            ("a", "study every deck's due cards, then new ones within the daily limit"),
-            ("/", "filter decks by title or topic (Escape clears)"),
-            ("b", "browse the selected deck's cards"),
-            ("x", "a timed exam on the selected deck (a form for its options)"),
-            ("r", "weak-topic report: what to drill next"),
-            ("Ctrl+P", "command palette"),
-            ("?", "this help"),
-            ("q", "quit (progress is always saved)"),
-        ]
         extra = ("**Mastery** is the share of a deck's cards in the top two Leitner boxes."
                  " **Due** cards were reviewed before and are scheduled for today.")
-        self.app.push_screen(HelpScreen("Decks", keys, extra))
+        self.app.push_screen(HelpScreen("Decks", help_rows(self.BINDINGS), extra))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -231,15 +235,3 @@ class DeckListScreen(Screen[None]):
     @on(DataTable.RowSelected, "#decks")
     def _row_selected(self) -> None:
         self.action_study_deck()
-
-    def palette_actions(self) -> list[tuple[str, str, str]]:
-        """Commands for the palette: (title, help, action)."""
-        return [
-            ("Study selected deck", "Due and new cards of the deck under the cursor", "study_deck"),
-            ("Study all due cards", "Every deck's due cards", "study_all"),
-            ("Browse deck", "Read through the selected deck's cards", "browse"),
-            ("Exam on selected deck", "A timed exam: minutes, questions, topics", "exam"),
-            ("Weak-topic report", "Where you are weak and what to drill next", "report"),
-            ("Filter decks", "Show only decks matching a text", "filter"),
-            ("Deck list help", "Every key of the deck list", "help"),
-        ]

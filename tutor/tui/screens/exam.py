@@ -20,7 +20,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
@@ -37,6 +36,7 @@ from tutor.schedule.leitner import LeitnerScheduler
 from tutor.tui.screens.exam_dialogs import ConfirmScreen, JumpScreen
 from tutor.tui.screens.exam_result import ExamResultScreen
 from tutor.tui.screens.help import HelpScreen
+from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.key_footer import KeyFooter
 
@@ -81,14 +81,19 @@ class ExamScreen(Screen[ExamResult | None]):
 
     CSS_PATH = "exam.tcss"
     BINDINGS = [
-        Binding("ctrl+n", "next_question", "Next", priority=True),
-        Binding("ctrl+b", "previous_question", "Back", priority=True),
-        Binding("ctrl+g", "jump", "Go to", priority=True),
-        Binding("ctrl+f", "flag", "Flag", priority=True),
-        Binding("ctrl+t", "hand_in", "Hand in", priority=True),
-        Binding("escape", "leave", "Leave (saved)"),
-        Binding("f1", "help", "Keys"),
+        KeyBinding("ctrl+n", "next_question", "Next", priority=True,
+                   help="next / previous question"),
+        KeyBinding("ctrl+b", "previous_question", "Back", priority=True,
+                   help="next / previous question"),
+        KeyBinding("ctrl+g", "jump", "Go to", priority=True, help="go to a question (list)"),
+        KeyBinding("ctrl+f", "flag", "Flag", priority=True, help="flag for review"),
+        KeyBinding("ctrl+t", "hand_in", "Hand in", priority=True, help="hand the exam in"),
+        KeyBinding("escape", "leave", "Leave (saved)", help="leave; resume later"),
+        KeyBinding("f1", "help", "Keys", help="this list of keys"),
     ]
+    #: Keys of the answer box, for the help screen.
+    ANSWER_KEYS = [("Enter", "hand in this answer, next question"),
+                   ("Ctrl+J / Shift+Enter", "new line in the answer")]
     #: How often the clock is checked and typed answers saved, in seconds.
     TICK_SECONDS = 1.0
 
@@ -291,11 +296,7 @@ class ExamScreen(Screen[ExamResult | None]):
 
     def action_help(self) -> None:
         """List the keys."""
-        keys = [("Enter", "hand in this answer, next question"),
-                ("Ctrl+J / Shift+Enter", "new line in the answer"),
-                ("Ctrl+N / Ctrl+B", "next / previous question"),
-                ("Ctrl+G", "go to a question (list)"), ("Ctrl+F", "flag for review"),
-                ("Ctrl+T", "hand the exam in"), ("Escape", "leave; resume later")]
+        keys = help_rows(self.BINDINGS, self.ANSWER_KEYS)
         self.app.push_screen(HelpScreen("Exam keys", keys, HELP_TEXT))
 
     def action_hand_in(self) -> None:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Protocol
 from textual import on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -21,6 +20,7 @@ from textual.widgets import Header, Markdown, Static
 
 from tutor.errors import TutorError
 from tutor.study.session import Attempt, StudySession
+from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.messages import AttemptChanged, SessionFinished
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.card_timer import CardTimer
@@ -74,19 +74,32 @@ class StudyScreen(Screen[None]):
 
     CSS_PATH = "study.tcss"
     BINDINGS = [
-        Binding("enter", "next", "Next"),
-        Binding("i", "answer", "Answer"),
-        Binding("escape", "leave_answer", "More keys"),
-        Binding("f1", "help", "Help", show=False),
-        Binding("y", "choose(True)", "Right", tooltip="I was right"),
-        Binding("n", "choose(False)", "Wrong", tooltip="I was wrong"),
-        Binding("o", "override", "Override"),
-        Binding("e", "edit", "Edit"),
-        Binding("s", "skip", "Skip"),
-        Binding("u", "undo", "Undo"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit_session", "Quit"),
+        KeyBinding("enter", "next", "Next", help="submit the answer / next card",
+                   palette="Next card", palette_help="Go on to the next card"),
+        KeyBinding("escape", "leave_answer", "More keys",
+                   help="leave the answer box (then the letter keys work)"),
+        KeyBinding("i", "answer", "Answer", help="back into the answer box"),
+        KeyBinding("y", "choose(True)", "Right", tooltip="I was right",
+                   help="answer an unsure grade: I was right / I was wrong"),
+        KeyBinding("n", "choose(False)", "Wrong", tooltip="I was wrong",
+                   help="answer an unsure grade: I was right / I was wrong"),
+        KeyBinding("o", "override", "Override",
+                   help="override the grade (I was right / I was wrong)",
+                   palette="Override grade", palette_help="I was right / I was wrong"),
+        KeyBinding("e", "edit", "Edit", help="edit the card",
+                   palette="Edit card", palette_help="Change this card's text"),
+        KeyBinding("s", "skip", "Skip", help="skip the card (it comes back at the end)",
+                   palette="Skip card", palette_help="Ask this card again at the end"),
+        KeyBinding("u", "undo", "Undo", help="undo the last grade",
+                   palette="Undo last grade", palette_help="Take back the last grade"),
+        KeyBinding("question_mark", "help", "Help", help="this help",
+                   palette="Study help", palette_help="Every key of the study screen"),
+        KeyBinding("f1", "help", "Help", show=False),
+        KeyBinding("q", "quit_session", "Quit", help="end the session (progress is already saved)",
+                   palette="End session", palette_help="Show the summary (progress is saved)"),
     ]
+    #: Keys of the answer box, for the help screen.
+    ANSWER_KEYS = [("Ctrl+J, Shift+Enter", "new line in the answer")]
 
     phase: reactive[str] = reactive("asking")
     """'asking' while the learner types, 'graded' while the verdict is shown."""
@@ -372,20 +385,7 @@ class StudyScreen(Screen[None]):
         """Every key of this screen."""
         from tutor.tui.screens.help import HelpScreen
 
-        keys = [
-            ("Enter", "submit the answer / next card"),
-            ("Ctrl+J, Shift+Enter", "new line in the answer"),
-            ("Escape", "leave the answer box (then the letter keys work)"),
-            ("i", "back into the answer box"),
-            ("y / n", "answer an unsure grade: I was right / I was wrong"),
-            ("o", "override the grade (I was right / I was wrong)"),
-            ("e", "edit the card"),
-            ("s", "skip the card (it comes back at the end)"),
-            ("u", "undo the last grade"),
-            ("Ctrl+P", "command palette"),
-            ("?, F1", "this help"),
-            ("q", "end the session (progress is already saved)"),
-        ]
+        keys = help_rows(self.BINDINGS, self.ANSWER_KEYS, after="next")
         self.app.push_screen(HelpScreen("Studying", keys, HELP_TEXT))
 
     def action_quit_session(self) -> None:
@@ -405,15 +405,11 @@ class StudyScreen(Screen[None]):
         finally:
             self._from_palette = False
 
-    def palette_actions(self) -> list[tuple[str, str, str]]:
-        """Commands for the palette: (title, help, action)."""
-        actions = [("Undo last grade", "Take back the last grade", "undo"),
-                   ("Edit card", "Change this card's text", "edit"),
-                   ("End session", "Show the summary (progress is saved)", "quit_session"),
-                   ("Study help", "Every key of the study screen", "help")]
-        if self.phase == "graded":
-            actions.insert(0, ("Override grade", "I was right / I was wrong", "override"))
-            actions.insert(0, ("Next card", "Go on to the next card", "next"))
-        else:
-            actions.insert(0, ("Skip card", "Ask this card again at the end", "skip"))
-        return actions
+    def palette_check(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which commands the palette offers now: those that apply, as they do when the
+        palette runs one (even while the answer box has the focus)."""
+        self._from_palette = True
+        try:
+            return self.check_action(action, parameters)
+        finally:
+            self._from_palette = False

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -12,6 +11,7 @@ from textual.signal import Signal
 from textual.widgets import Button, Header, Static
 
 from tutor.study.session import SessionSummary, StudySession
+from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.messages import AttemptChanged, BackToDecks, DrillRequested, ReportRequested
 from tutor.tui.widgets.card_timer import format_duration
 from tutor.tui.widgets.grader_status import GraderStatusBar
@@ -54,12 +54,17 @@ class SummaryScreen(Screen[None]):
 
     CSS_PATH = "summary.tcss"
     BINDINGS = [
-        Binding("d", "drill", "Drill worst"),
-        Binding("r", "report", "Report"),
-        Binding("question_mark", "help", "Help"),
-        Binding("enter", "back", "Back to decks"),
-        Binding("q", "back", "Back", show=False),
-        Binding("escape", "back", "Back", show=False),
+        KeyBinding("d", "drill", "Drill worst", help="drill the topics that went worst now",
+                   palette="Drill worst topics",
+                   palette_help="Study the topics that went worst now"),
+        KeyBinding("r", "report", "Report", help="the weak-topic report over every deck",
+                   palette="Weak-topic report",
+                   palette_help="Where you are weak across all decks"),
+        KeyBinding("question_mark", "help", "Help", help="this help"),
+        KeyBinding("enter", "back", "Back to decks", help="back to the decks",
+                   palette="Back to decks", palette_help="Leave the summary"),
+        KeyBinding("q", "back", "Back", show=False),
+        KeyBinding("escape", "back", "Back", show=False),
     ]
 
     def __init__(self, session: StudySession, attempt_changed: Signal[AttemptChanged]) -> None:
@@ -126,10 +131,7 @@ class SummaryScreen(Screen[None]):
         """Every key of this screen."""
         from tutor.tui.screens.help import HelpScreen
 
-        keys = [("d", "drill the topics that went worst now"),
-                ("r", "the weak-topic report over every deck"),
-                ("?", "this help"), ("Enter, q, Escape", "back to the decks")]
-        self.app.push_screen(HelpScreen("Session summary", keys))
+        self.app.push_screen(HelpScreen("Session summary", help_rows(self.BINDINGS)))
 
     def action_back(self) -> None:
         """Back to the deck list."""
@@ -146,12 +148,3 @@ class SummaryScreen(Screen[None]):
     @on(Button.Pressed, "#back")
     def _back_pressed(self) -> None:
         self.action_back()
-
-    def palette_actions(self) -> list[tuple[str, str, str]]:
-        """Commands for the palette: (title, help, action)."""
-        actions = [("Back to decks", "Leave the summary", "back"),
-                   ("Weak-topic report", "Where you are weak across all decks", "report")]
-        if self.summary.worst:
-            actions.insert(0, ("Drill worst topics", "Study the topics that went worst now",
-                               "drill"))
-        return actions
