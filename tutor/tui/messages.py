@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.message import Message
-from textual.screen import Screen
+from textual.widget import Widget
 
 from tutor.decks.model import Deck
 from tutor.grading.base import GradeResult
@@ -104,7 +104,7 @@ class AttemptChanged:
     old_score: int
     """The score shown before the change."""
 
-    def notify_regrade(self, screen: Screen[object]) -> None:
+    def notify_regrade(self, screen: Widget) -> None:
         """On ``screen``, say the score changed (for an answer no longer on screen)."""
         attempt = self.attempt
         if attempt.undone or attempt.result.score == self.old_score:

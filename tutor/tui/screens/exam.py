@@ -33,10 +33,10 @@ from tutor.exam.model import GradeJob, QuestionGrade, format_duration
 from tutor.exam.result import ExamResult
 from tutor.exam.session import QUESTION_TIME_UP, TIME_UP, ExamSession
 from tutor.schedule.leitner import LeitnerScheduler
+from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.screens.exam_dialogs import ConfirmScreen, JumpScreen
 from tutor.tui.screens.exam_result import ExamResultScreen
 from tutor.tui.screens.help import HelpScreen
-from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.key_footer import KeyFooter
 

@@ -24,9 +24,9 @@ from tutor.exam.result import ExamResult, QuestionResult
 from tutor.exam.session import ExamSession
 from tutor.grading.base import MAX_SCORE
 from tutor.schedule.leitner import LeitnerScheduler
+from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.screens.exam_dialogs import DisputeChoice, DisputeScreen, ExportScreen
 from tutor.tui.screens.help import HelpScreen
-from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.widgets.key_footer import KeyFooter
 
 ENDINGS = {"time": "time ran out", "learner": "handed in"}
