@@ -134,7 +134,7 @@ class StudyScreen(Screen[None]):
     def on_mount(self) -> None:
         """Show the first card; the app's work behind the UI starts once it is drawn."""
         self.sub_title = self.session.title
-        self.host.attempt_changed.subscribe(self, self.attempt_changed)
+        self.host.attempt_changed.subscribe(self, self.late_verdict)
         self.run_worker(self._when_drawn(self.show_question()), group="first-question")
 
     async def _when_drawn(self, question: AwaitComplete | None) -> None:
@@ -278,7 +278,7 @@ class StudyScreen(Screen[None]):
         if self.shown is attempt and self.phase == "graded" and self.is_current:
             self.query_one("#grade", GradeView).focus()
 
-    def attempt_changed(self, change: AttemptChanged) -> None:
+    def late_verdict(self, change: AttemptChanged) -> None:
         """A late verdict arrived: redraw it if shown, else say what changed."""
         if change.session is not self.session:
             return

@@ -95,9 +95,9 @@ class SummaryScreen(Screen[None]):
     def on_mount(self) -> None:
         """Title the screen; follow late verdicts."""
         self.sub_title = "Summary"
-        self._attempt_changed.subscribe(self, self.attempt_changed)
+        self._attempt_changed.subscribe(self, self.late_verdict)
 
-    async def attempt_changed(self, change: AttemptChanged) -> None:
+    async def late_verdict(self, change: AttemptChanged) -> None:
         """A late verdict arrived: say what changed and redraw the numbers."""
         if change.session is not self.session:
             return
