@@ -240,6 +240,8 @@ def main() -> None:
     args = parser.parse_args()
     wanted = [g.strip() for g in args.graders.split(",") if g.strip()]
 
+    if not DEV_SET.is_file():
+        sys.exit(f"bench/grading.py: the dev set {DEV_SET} is missing (it comes from ../shared/eval/, next to the repo)")
     datasets = [("dev", load_items(DEV_SET))]
     corpus = [] if args.no_corpus else load_corpus()
     if corpus:

@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--injection-items", type=int, default=10)
     parser.add_argument("--data", type=Path, default=DEV_SET, help="a labelled .jsonl (default: the dev set)")
     args = parser.parse_args(argv)
+    if not args.data.is_file():
+        print(f"bench/probe.py: {args.data} is missing (the dev set comes from ../shared/eval/, next to the repo)",
+              file=sys.stderr)
+        return 2
     items = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     model = shipped_model_path()
     if model is None:
