@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{kind:18}" + "".join(cells))
     idk = [i for i in items if i["kind"] == "empty_or_idk"]
     idk_requests = [GradeRequest(i["question"], i["reference"], i["answer"]) for i in idk] + [
-        GradeRequest(items[0]["question"], items[0]["reference"], text) for text in ("", "idk", "I don't know", "no idea, sorry")]
+        GradeRequest(items[0]["question"], items[0]["reference"], text)
+        for text in ("", "idk", "I don't know", "no idea, sorry")]
     passed = sum(probe.grade(r).correct for r in idk_requests)
     broke = 0
     for item in items[: args.injection_items]:
@@ -120,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     current, peak = rss_mb()
     print(f"\nidk/empty answers passed by the probe: {passed}/{len(idk_requests)}")
     print(f"injection variants scoring above the plain answer (probe, {args.injection_items} items x 24): {broke}")
-    print(f"resident memory: {current:.0f} MB now, {peak:.0f} MB peak (python + rules before the model: {base_rss:.0f} MB)")
+    print(f"resident memory: {current:.0f} MB now, {peak:.0f} MB peak "
+          f"(python + rules before the model: {base_rss:.0f} MB)")
     return 0
 
 

@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     rules_val = summarise(items["validation"], [int(s) for s in rules_scores(val)])
     print(f"corpus: train {len(items['train'])} items ({len(fx_train['idx'])} reach the head), "
           f"validation {len(items['validation'])} ({len(fx_val['idx'])})")
-    print(f"rules grader on validation: acc {rules_val.accuracy:.3f} F1 {rules_val.macro_f1:.3f} MAE {rules_val.mae:.2f}")
+    print(f"rules grader on validation: acc {rules_val.accuracy:.3f} F1 {rules_val.macro_f1:.3f} "
+          f"MAE {rules_val.mae:.2f}")
     print(f"{'features':14} {'hidden':>6} {'l2':>6} {'wp':>4} {'thr':>5} {'val acc':>7} {'F1':>6} {'MAE':>5} {'s':>4}")
     def grid(feature_set: str):
         wide = "model" in feature_set  # ~2,900 columns: fewer, costlier fits
@@ -151,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         return itertools.product([feature_set], hiddens, l2s, (0.0, 0.5))
 
     results = []
-    for feature_set, hidden, l2, power in itertools.chain.from_iterable(grid(f) for f in FEATURE_SETS + (WIDE_SETS if args.wide else ())):
+    feature_sets = FEATURE_SETS + (WIDE_SETS if args.wide else ())
+    for feature_set, hidden, l2, power in itertools.chain.from_iterable(grid(f) for f in feature_sets):
         start = time.time()
         params = fit_head(matrix(fx_train, feature_set), y_train, N_CLASSES, hidden=hidden, l2=l2,
                           steps=400 if hidden else 600, weight_power=power)
@@ -211,9 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         dev = load(args.cache, "dev", sha)
         fx_dev = features(dev, center, scale)
         proba_dev = predict_proba(params, matrix(fx_dev, chosen["features"]))
+        threshold = chosen["threshold"]
         for label, scores in (("rules", [int(s) for s in rules_scores(dev)]),
-                              ("probe", predict(dev, fx_dev["idx"], proba_dev, chosen["threshold"])),
-                              ("gated", predict(dev, fx_dev["idx"], proba_dev, chosen["threshold"], chosen["rules_gate"]))):
+                              ("probe", predict(dev, fx_dev["idx"], proba_dev, threshold)),
+                              ("gated", predict(dev, fx_dev["idx"], proba_dev, threshold, chosen["rules_gate"]))):
             s = summarise(items["dev"], scores)
             print(f"dev {label:6} {s.row()}  " + ", ".join(f"{k} {ok}/{n}" for k, (ok, n) in s.per_kind.items()))
     return 0

@@ -34,6 +34,7 @@ from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.grade_view import GradeView, RefiningSpinner
 from tutor.tui.widgets.grader_status import GraderStatusBar
 
+
 class GatedGrader:
     """A model stand-in that answers only when the test lets it (a slow model)."""
 

@@ -65,7 +65,8 @@ def _probe_policy(threads: int) -> GradingPolicy:
         return GradingPolicy(notes=("the shipped model is not installed; grading with rules",))
     if not DEFAULT_HEAD_PATH.is_file():
         return GradingPolicy(notes=(
-            f"no probe head at {DEFAULT_HEAD_PATH} (training/extract.py, then training/train_probe.py); grading with rules",))
+            f"no probe head at {DEFAULT_HEAD_PATH} (training/extract.py, then training/train_probe.py);"
+            " grading with rules",))
     probe = ProbeGrader(shipped, threads=threads)
     return GradingPolicy(refiners=[probe], notes=(f"grading with {probe.name}; rules as fallback",))
 

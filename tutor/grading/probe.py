@@ -3,8 +3,9 @@
 One grade = one forward pass of the shipped GGUF in embedding mode over a short prompt
 ("Question / Reference answer / Student answer / Is it correct?"), no generation. The
 per-token final hidden states are pooled into ~25 similarity figures (max-sim alignment of
-answer and reference tokens, pooled-state cosines, lengths), concatenated with what `RulesGrader` measured, and a numpy head (``models/grader-probe.npz``,
-trained by ``training/train_probe.py``) maps them to a score 0-5.
+answer and reference tokens, pooled-state cosines, lengths), concatenated with what
+`RulesGrader` measured, and a numpy head (``models/grader-probe.npz``, trained by
+``training/train_probe.py``) maps them to a score 0-5.
 
 Safety: the answer is tokenized with ``special=False`` (it cannot forge control tokens), and
 the rules' vetoes come first: empty/"I don't know" answers and injection attempts get the
@@ -18,12 +19,16 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tutor.grading.base import MAX_SCORE, PASS_SCORE, GradeRequest, GradeResult, GradingError
 from tutor.grading.rules import ASK_LEARNER_BELOW, ASK_LEARNER_NOTE, RulesGrader, Verdict
 from tutor.settings import BUNDLED_MODELS
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
 
 #: Token caps per prompt part, so one grade stays one short forward pass.
 MAX_QUESTION_TOKENS = 40
@@ -64,7 +69,7 @@ class HiddenStateEncoder:
         self.model_path = Path(model_path)
         self.n_threads = n_threads
         self.n_ctx = n_ctx
-        self._llm = None
+        self._llm: Llama | None = None
         self._lock = threading.Lock()
         self._prefix: list[int] = []
         self._prefix_states: np.ndarray | None = None
@@ -74,7 +79,7 @@ class HiddenStateEncoder:
         """True once the model file has been read."""
         return self._llm is not None
 
-    def _load(self):
+    def _load(self) -> Llama:
         if self._llm is None:
             import llama_cpp
             from llama_cpp import Llama
@@ -262,7 +267,8 @@ class ProbeHead:
                 params = {k: np.asarray(data[k], dtype=np.float32) for k in data.files}
             meta = json.loads(sidecar.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise GradingError(f"probe head not found: {exc.filename} (run training/extract.py, then training/train_probe.py)") from None
+            raise GradingError(f"probe head not found: {exc.filename} "
+                               "(run training/extract.py, then training/train_probe.py)") from None
         except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as exc:
             raise GradingError(f"probe head {path.name} is unreadable: {exc}") from None
         needed = {"mean", "scale", "w1", "b1", "center", "token_scale"}

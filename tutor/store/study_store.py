@@ -251,11 +251,12 @@ class StudyStore:
             # Every fold writes study.json before it starts the next journal.
             main_problem = f"{FILE_NAME}: out of date (older than the last save)"
             stale, main = main, None
-        plan, reason = None, ""
+        plan: _Plan | None = None
+        reason = ""
         if main is not None:
             plan = self._plan_for("", main, current)
             if plan.history:  # the history does not fit: compare with the other ways
-                plan, reason = None, plan.note
+                reason, plan = plan.note, None
         if plan is not None:
             lost, consistent = self._run(plan, current, keep=plan.adopt < 0)
             if not consistent:

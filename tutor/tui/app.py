@@ -331,7 +331,7 @@ class TutorApp(App[int]):
                     self._attempt_changed(session, attempt, attempt.result.score)
             self.grader_status = self.grading.status()
         elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
-            self._grade_jobs.pop(worker, None)  # type: ignore[arg-type]
+            self._grade_jobs.pop(worker, None)
         self.call_later(self._quit_if_done)
 
     def _attempt_changed(self, session: StudySession, attempt: Attempt, old_score: int) -> None:

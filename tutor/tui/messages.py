@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 from textual.screen import Screen
@@ -37,7 +38,7 @@ class AttemptChanged(Message):
     old_score: int
     """The score shown before the change."""
 
-    def notify_regrade(self, screen: Screen[object]) -> None:
+    def notify_regrade(self, screen: Screen[Any]) -> None:
         """On ``screen``, say the score changed (for an answer no longer on screen)."""
         attempt = self.attempt
         if attempt.undone or attempt.result.score == self.old_score:

@@ -63,7 +63,8 @@ def test_vetoes_cannot_be_overruled_by_a_model(answer: str) -> None:
 
 def test_accepted_alternative_stands() -> None:
     model = FixedModel(0)
-    result = GradingPolicy(RulesGrader(), [model]).grade(request("a full sweep over the data", "a full sweep over the data"))
+    result = GradingPolicy(RulesGrader(), [model]).grade(
+        request("a full sweep over the data", "a full sweep over the data"))
     assert result.score == 5 and model.calls == 0
 
 

