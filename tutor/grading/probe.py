@@ -336,8 +336,8 @@ class ProbeGrader:
         if self._head is None:
             self._head = ProbeHead.load(self.head_path)
         if self._encoder is None:
-            from tutor.grading.modelfile import check_model_file
             from tutor.errors import TutorError
+            from tutor.grading.modelfile import check_model_file
 
             try:
                 check_model_file(self.model_path)

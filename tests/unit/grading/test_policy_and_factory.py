@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tutor.errors import ConfigError
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
 from tutor.grading.factory import build_grader
 from tutor.grading.llamacpp import LlamaCppGrader
@@ -12,7 +13,6 @@ from tutor.grading.policy import GradingPolicy
 from tutor.grading.prompt import parse_verdict
 from tutor.grading.rules import RulesGrader
 from tutor.grading.server import ServerGrader, chat_completions_url
-from tutor.errors import ConfigError
 from tutor.settings import Settings
 
 CARD = ("What is an epoch?", "1 complete pass through the training data")
