@@ -1,17 +1,23 @@
 # The two commands: `make run` and `make test`. Both create .venv once and
 # reinstall only when pyproject.toml changes (llama-cpp-python builds once).
+# `make check` runs only the linters (ruff, mypy), which `make test` runs before pytest.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.tutor-installed
 
-.PHONY: run test bench train-grader clean
+.PHONY: run test check bench train-grader clean
 
 run: $(STAMP)
 	$(BIN)/tutor study
 
-test: $(STAMP)
+test: check
 	$(BIN)/python -m pytest
+
+# Lint and import order (ruff) over the whole tree, types (mypy) over tutor/: pyproject.toml.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -210,7 +210,8 @@ def injection_report(grader: Grader, items: list[dict], limit: int) -> tuple[int
 
 
 def print_table(rows: list[Row]) -> None:
-    header = f"{'grader':12} {'set':8} {'n':>5} {'acc':>6} {'macroF1':>8} {'MAE':>5} {'err':>4} {'idk_pass':>8} {'mean_ms':>9} {'p95_ms':>9}"
+    header = (f"{'grader':12} {'set':8} {'n':>5} {'acc':>6} {'macroF1':>8} {'MAE':>5} {'err':>4} "
+              f"{'idk_pass':>8} {'mean_ms':>9} {'p95_ms':>9}")
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -244,6 +245,9 @@ def main() -> None:
                                else "rules,policy")
     wanted = [g.strip() for g in graders.split(",") if g.strip()]
 
+    if not DEV_SET.is_file():
+        sys.exit(f"bench/grading.py: the dev set {DEV_SET} is missing "
+                 "(it comes from ../shared/eval/, next to the repo)")
     datasets = [("dev", load_items(DEV_SET))]
     corpus = [] if args.no_corpus else load_corpus()
     if corpus:
@@ -275,7 +279,8 @@ def main() -> None:
             elif name == "policy":
                 rows.append(run_grader("policy", default_policy, items, dataset))
             elif name == "llm" and model is not None:
-                rows.append(run_grader("llm", model, model_items, f"{dataset}*" if model_items is not items else dataset, cache))
+                label = f"{dataset}*" if model_items is not items else dataset
+                rows.append(run_grader("llm", model, model_items, label, cache))
             elif name == "policy+llm" and model is not None:
                 if not cache:
                     run_grader("llm", model, model_items, dataset, cache)

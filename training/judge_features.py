@@ -98,7 +98,8 @@ def main() -> None:
 
         model = ensure_model(progress=True)
     done = load_cache(model)
-    todo = [(name, item) for name, item in plan(args.limit, tuple(args.sets.split(","))) if (name, item["id"]) not in done]
+    sets = tuple(args.sets.split(","))
+    todo = [(name, item) for name, item in plan(args.limit, sets) if (name, item["id"]) not in done]
     print(f"{len(done)} cached, {len(todo)} to compute -> {cache_file(model)}", flush=True)
     if not todo:
         return

@@ -98,7 +98,7 @@ def check_out_target(path: Path) -> Path:
         mode = os.stat(target).st_mode
     except FileNotFoundError:
         if not target.parent.is_dir():
-            raise OutputError(f"cannot write {path}: folder {target.parent} does not exist")
+            raise OutputError(f"cannot write {path}: folder {target.parent} does not exist") from None
         return target
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

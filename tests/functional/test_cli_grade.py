@@ -89,7 +89,8 @@ def test_bad_options_exit_2_with_one_line(tmp_path) -> None:
 
 
 def test_unreachable_server_falls_back_per_line() -> None:
-    proc = run_cli("grade", "--server", "http://127.0.0.1:9", stdin=line("one complete pass through the training data") + "\n")
+    proc = run_cli("grade", "--server", "http://127.0.0.1:9",
+                   stdin=line("one complete pass through the training data") + "\n")
     assert proc.returncode == 0
     result = json.loads(proc.stdout)
     assert result["grader"] == "rules" and result["score"] == 5
@@ -103,7 +104,8 @@ def test_model_path_grades_with_that_gguf_one_load_for_the_batch(tmp_path: Path)
     Path(os.environ["TUTOR_CONFIG"]).write_text("[model]\ntimeout = 300\n", encoding="utf-8")
     model = tmp_path / "qwen-coder.gguf"
     model.symlink_to(default_model_path())
-    stdin = line("one full pass over the training data") + "\n" + line("the french revolution") + "\n" + line("idk") + "\n"
+    stdin = "".join(line(answer) + "\n" for answer in (
+        "one full pass over the training data", "the french revolution", "idk"))
     proc = run_cli("grade", "--model", str(model), "--threads", "2", stdin=stdin, timeout=900)
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines()]

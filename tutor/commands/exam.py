@@ -30,6 +30,7 @@ from tutor.schedule.clock import SystemClock
 from tutor.settings import Settings
 from tutor.store.profiles import open_store, read_store
 from tutor.store.read_only import damage_note
+from tutor.store.study_store import StudyStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -134,7 +135,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run_app(settings: Settings, library: DeckLibrary, session: ExamSession,
-             grading: ExamGrading, store: object, clock: SystemClock, out: Path | None) -> None:
+             grading: ExamGrading, store: StudyStore, clock: SystemClock, out: Path | None) -> None:
     """Open the app on the exam screen (the shared factory) and run it until the exam closes."""
     from tutor.schedule.leitner import LeitnerScheduler
     from tutor.tui import create_app
@@ -142,7 +143,7 @@ def _run_app(settings: Settings, library: DeckLibrary, session: ExamSession,
 
     screen = ExamScreen(session, grading, export_path=out,
                         scheduler=LeitnerScheduler.from_settings(settings.study))
-    app = create_app(settings, library, store=store, clock=clock,  # type: ignore[arg-type]
+    app = create_app(settings, library, store=store, clock=clock,
                      grader=grading.policy, screen=screen)
     app.run()
 

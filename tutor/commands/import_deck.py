@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tutor.atomic import check_out_target, write_out
 from tutor.commands.output import emit
-from tutor.decks.importers.base import ImportResult
+from tutor.decks.importers.base import ImportResult, ImportWarning
 from tutor.decks.importers.files import ImportedFile, format_names, read_import
 from tutor.decks.model import Deck, slugify
 from tutor.decks.native import SUFFIX, format_deck
@@ -81,7 +81,9 @@ def deck_from(result: ImportResult, title: str, source: Path) -> Deck:
         source=f"imported from {source.name} ({result.format})",
     )
     deck.topics = deck.topic_names()
-    deck.ensure_ids(warnings=result.warnings)
+    replaced: list[str] = []
+    deck.ensure_ids(warnings=replaced)
+    result.warnings += [ImportWarning(message) for message in replaced]
     return deck
 
 

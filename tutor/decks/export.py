@@ -27,7 +27,9 @@ import re
 import sqlite3
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from tutor.atomic import check_out_target, write_out
 from tutor.decks.importers.anki_fields import tag_to_anki
@@ -163,7 +165,13 @@ def to_apkg(deck: Deck) -> bytes:
     return package_bytes(genanki.Package(anki_deck))
 
 
-def package_bytes(package: object) -> bytes:
+class AnkiPackage(Protocol):
+    """The part of ``genanki.Package`` that `package_bytes` uses (genanki has no types)."""
+
+    def write_to_db(self, cursor: sqlite3.Cursor, timestamp: float, id_gen: Iterator[int]) -> None: ...
+
+
+def package_bytes(package: AnkiPackage) -> bytes:
     """What ``genanki.Package.write_to_file`` writes, built in memory (no temp file)."""
     timestamp = time.time()
     connection = sqlite3.connect(":memory:")

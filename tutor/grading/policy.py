@@ -55,6 +55,11 @@ class GradingPolicy:
         return self._rules
 
     @property
+    def rules_built(self) -> bool:
+        """True once the rules grader exists (reading it with `rules` builds it)."""
+        return self._rules is not None
+
+    @property
     def uses_model(self) -> bool:
         """True when some refiner (model, server, trained scorer) is configured."""
         return bool(self.refiners)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-
 from tutor.grading.base import GradeRequest, GradeResult, Grader, GradingError
 from tutor.grading.factory import build_grader
 from tutor.grading.policy import VETO_NOTES, GradingPolicy

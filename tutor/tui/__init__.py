@@ -10,9 +10,9 @@ if TYPE_CHECKING:
 
     from tutor.decks.library import DeckLibrary
     from tutor.decks.model import Deck
-    from tutor.report.drill import DrillRequest
     from tutor.grading.base import Grader
     from tutor.grading.policy import GradingPolicy
+    from tutor.report.drill import DrillRequest
     from tutor.schedule.clock import Clock
     from tutor.settings import Settings
     from tutor.store.study_store import StudyStore

@@ -18,10 +18,9 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from tutor.decks.library import DeckLibrary
-from tutor.errors import TutorError
-from tutor.grading.base import GradingError
 from tutor.decks.model import Deck
 from tutor.errors import TutorError
+from tutor.grading.base import GradingError
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.settings import Settings
@@ -31,11 +30,11 @@ from tutor.study.session import Attempt, StudySession
 from tutor.tui.commands import TutorCommands
 from tutor.tui.messages import (
     AttemptChanged,
-    ExplanationReady,
     BackToDecks,
     BrowseRequested,
     DrillRequested,
     ExamRequested,
+    ExplanationReady,
     GradeRefined,
     ModelLoaded,
     ReportRequested,
@@ -446,7 +445,7 @@ class TutorApp(App[int]):
                     self._attempt_changed(session, attempt, attempt.result.score)
             self.grader_status = self.grading.status()
         elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
-            self._grade_jobs.pop(worker, None)  # type: ignore[arg-type]
+            self._grade_jobs.pop(worker, None)
         self.call_later(self._quit_if_done)
 
     def _attempt_changed(self, session: StudySession, attempt: Attempt, old_score: int) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import default_model_path
+from tutor.errors import ConfigError
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
 from tutor.grading.factory import build_grader
 from tutor.grading.llamacpp import LlamaCppGrader
@@ -12,7 +13,6 @@ from tutor.grading.policy import GradingPolicy
 from tutor.grading.prompt import parse_verdict
 from tutor.grading.rules import RulesGrader
 from tutor.grading.server import ServerGrader, chat_completions_url
-from tutor.errors import ConfigError
 from tutor.settings import Settings
 
 CARD = ("What is an epoch?", "1 complete pass through the training data")
@@ -63,7 +63,8 @@ def test_vetoes_cannot_be_overruled_by_a_model(answer: str) -> None:
 
 def test_accepted_alternative_stands() -> None:
     model = FixedModel(0)
-    result = GradingPolicy(RulesGrader(), [model]).grade(request("a full sweep over the data", "a full sweep over the data"))
+    result = GradingPolicy(RulesGrader(), [model]).grade(
+        request("a full sweep over the data", "a full sweep over the data"))
     assert result.score == 5 and model.calls == 0
 
 

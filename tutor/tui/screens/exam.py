@@ -14,8 +14,10 @@ Escape leaves the exam: everything is saved and the clock stops until
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -40,6 +42,8 @@ from tutor.tui.screens.exam_result import ExamResultScreen
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.key_footer import KeyFooter
+
+_T = TypeVar("_T")
 
 #: Worker group of the exam's grading workers.
 EXAM_GRADE_GROUP = "exam-grade"
@@ -214,7 +218,7 @@ class ExamScreen(Screen[ExamResult | None]):
         else:
             self.update_clock()
 
-    def _save(self, action, *args):  # type: ignore[no-untyped-def]
+    def _save(self, action: Callable[..., _T], *args: object) -> _T | None:
         """Run a session call that saves; a store failure is reported once, nothing is lost."""
         try:
             value = action(*args)
@@ -364,17 +368,17 @@ class ExamScreen(Screen[ExamResult | None]):
     @on(Worker.StateChanged)
     def _worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A grading worker that died gets the rules grade, marked as a fallback."""
-        job = self._jobs.get(event.worker)  # type: ignore[arg-type]
+        job = self._jobs.get(event.worker)
         if job is None:
             return
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             reason = (str(error).splitlines() or [type(error).__name__])[0][:160]
-            self._jobs.pop(event.worker)  # type: ignore[arg-type]
+            self._jobs.pop(event.worker)
             self._save(self.session.grading_failed, job, reason)
             self._grades_changed()
         elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
-            self._jobs.pop(event.worker)  # type: ignore[arg-type]
+            self._jobs.pop(event.worker)
 
     def _grades_changed(self) -> None:
         if self.result_screen is not None and self.result_screen.is_attached:
