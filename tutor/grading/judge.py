@@ -29,7 +29,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -199,27 +200,10 @@ class LlamaJudge:
 
     def log_odds(self, question: str, reference: str, answer: str, *, wait: float = 30.0) -> float:
         """log p(yes) - log p(no) for this answer. Raises `GradingError` (one line)."""
-        self._grade_waiting.set()
-        try:
-            acquired = self._acquire(wait)
-        finally:
-            self._grade_waiting.clear()
-        if not acquired:
-            raise GradingError("the model is busy with another grade")
-        try:
-            try:
-                self._ensure_loaded()
-            except ModelError as exc:
-                raise GradingError(exc.message) from None
-            try:
-                self._ensure_card(question, reference)
-                self._eval_answer(_tokens(self._llm, answer_pieces(answer)), logits=True)
-                return self._read_log_odds()
-            except (ValueError, RuntimeError) as exc:
-                self._card = None
-                raise GradingError(f"the model failed: {str(exc).splitlines()[0][:120]}") from None
-        finally:
-            self._lock.release()
+        with self._model(wait):
+            self._ensure_card(question, reference)
+            self._eval_answer(_tokens(self._llm, answer_pieces(answer)), logits=True)
+            return self._read_log_odds()
 
     def explain(self, question: str, reference: str, answer: str, correct: bool, *,
                 max_tokens: int = EXPLAIN_TOKENS, wait: float = 30.0) -> str:
@@ -228,7 +212,14 @@ class LlamaJudge:
         reused, the verdict shown to the learner is the model's reply, and a new user turn
         asks why. At most ``max_tokens`` tokens; a grade that arrives stops it early (the
         text so far is returned). Raises `GradingError` (one line)."""
-        self._grade_waiting.set()
+        with self._model(wait):
+            return self._explain(question, reference, answer, correct, max_tokens)
+
+    @contextmanager
+    def _model(self, wait: float) -> Iterator[None]:
+        """Hold the loaded model for one evaluation (a grade or an explanation): taken within
+        ``wait`` seconds, loaded if need be; any failure becomes one `GradingError` line."""
+        self._grade_waiting.set()  # an answer being read while typed gives way
         try:
             acquired = self._acquire(wait)
         finally:
@@ -241,7 +232,7 @@ class LlamaJudge:
             except ModelError as exc:
                 raise GradingError(exc.message) from None
             try:
-                return self._explain(question, reference, answer, correct, max_tokens)
+                yield
             except (ValueError, RuntimeError) as exc:
                 self._card = None
                 raise GradingError(f"the model failed: {str(exc).splitlines()[0][:120]}") from None
