@@ -52,7 +52,7 @@ def extract(items: list[dict], encoder: HiddenStateEncoder, label: str = "") -> 
         result = rules.grade(request)
         verdict = rules.assess(request.question, request.reference, request.answer)
         rule_rows.append(rules_features(verdict, result))
-        vetoed = bool(set(VETOES) & set(result.notes))
+        vetoed = result.veto in VETOES
         veto.append(vetoed)
         if vetoed:
             card_of.append(-1)

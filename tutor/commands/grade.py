@@ -61,9 +61,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-#: The ending of a policy note that says a refiner failed and the rules verdict stands.
-FELL_BACK = "rules verdict kept"
-
 #: The longest input line that is parsed; a longer one gets an error line and is skipped.
 MAX_LINE_BYTES = 64 * 1024
 
@@ -88,9 +85,8 @@ def grade_stream(policy: Any, lines: Any, out: TextIO, log: TextIO | None = None
             _emit(out, {"error": f"line {number}: could not be graded ({type(exc).__name__})"})
             continue
         _emit(out, result.to_json())
-        for note in result.notes:
-            if log is not None and note.endswith(FELL_BACK):
-                print(f"tutor: line {number}: {note}", file=log, flush=True)
+        if log is not None and result.fallback_reason:
+            print(f"tutor: line {number}: {result.fallback_note}", file=log, flush=True)
 
 
 def read_lines(stream: Any, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:

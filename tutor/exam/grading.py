@@ -11,15 +11,16 @@ the rest of the exam, so a broken model cannot stall the result.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 from tutor.exam.model import NO_GRADER, QuestionGrade
+from tutor.errors import one_line
 from tutor.grading.base import GradeRequest, GradeResult
-from tutor.grading.policy import VETO_NOTES, GradingPolicy
-from tutor.grading.rules import ASK_LEARNER_NOTE, RulesGrader
+from tutor.grading.policy import GradingPolicy
+from tutor.grading.rules import RulesGrader
 
 #: Consecutive model failures after which an exam grades with rules only.
 MAX_MODEL_FAILURES = 2
-FALLBACK_SUFFIX = "rules verdict kept"
 
 
 class ExamGrading:
@@ -60,50 +61,29 @@ class ExamGrading:
         except Exception as exc:  # noqa: BLE001 - an answer must always get a grade
             return QuestionGrade(
                 answer=request.answer, score=0, grader=NO_GRADER, confidence=0.0, unsure=True,
-                fallback=True, feedback=f"This answer could not be graded ({_short(exc)});"
+                fallback=True, feedback=f"This answer could not be graded ({one_line(exc)});"
                 " dispute the grade if it deserves marks.", notes=("grading failed",))
-        if not self.policy.uses_model or VETO_NOTES & set(provisional.notes):
+        if not self.policy.uses_model or provisional.veto is not None:
             return _grade_of(request.answer, provisional)
         if self._failures >= self.max_model_failures:
-            note = f"model not used after repeated failures ({self._last_failure}); {FALLBACK_SUFFIX}"
-            return _grade_of(request.answer, provisional, fallback=True, extra=(note,))
+            reason = f"model not used after repeated failures ({self._last_failure})"
+            return _grade_of(request.answer, replace(provisional, fallback_reason=reason))
         try:
             final = self.policy.refine(request, provisional)
         except Exception as exc:  # noqa: BLE001 - any model failure falls back to rules
-            reason = _short(exc)
-            self._failed(reason)
-            return _grade_of(request.answer, provisional, fallback=True,
-                             extra=(f"{reason}; {FALLBACK_SUFFIX}",))
-        reason = fell_back(provisional, final)
-        if reason:
-            self._failed(reason)
-            return _grade_of(request.answer, final, fallback=True)
-        self._failures = 0
+            final = replace(provisional, fallback_reason=one_line(exc))
+        if final.fallback_reason:
+            self._failures += 1
+            self._last_failure = final.fallback_reason
+        else:
+            self._failures = 0
         return _grade_of(request.answer, final)
 
-    def _failed(self, reason: str) -> None:
-        self._failures += 1
-        self._last_failure = reason.removesuffix(f"; {FALLBACK_SUFFIX}")
 
-
-def fell_back(provisional: GradeResult, final: GradeResult) -> str:
-    """The policy's reason when ``final`` is the rules verdict kept after a refiner failed."""
-    if final.grader != provisional.grader:
-        return ""
-    for note in reversed(final.notes):
-        if note.endswith(FALLBACK_SUFFIX):
-            return note
-    return ""
-
-
-def _grade_of(answer: str, result: GradeResult, *, fallback: bool = False,
-              extra: tuple[str, ...] = ()) -> QuestionGrade:
-    notes = tuple(n for n in result.notes + extra if n != ASK_LEARNER_NOTE)
+def _grade_of(answer: str, result: GradeResult) -> QuestionGrade:
+    """The exam's record of ``result``: a fallback is marked and its note kept for people."""
+    notes = result.notes + ((result.fallback_note,) if result.fallback_reason else ())
     return QuestionGrade(answer=answer, score=result.score, feedback=result.feedback,
                          grader=result.grader, confidence=result.confidence,
-                         unsure=result.needs_learner, fallback=fallback, notes=notes)
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
+                         unsure=result.needs_learner, fallback=result.fallback_reason is not None,
+                         notes=notes)

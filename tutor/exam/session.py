@@ -59,7 +59,7 @@ from tutor.exam.record import (
 )
 from tutor.exam.result import ExamResult, question_results, topic_results
 from tutor.exam.selection import Selection
-from tutor.grading.base import MAX_SCORE, GradeRequest
+from tutor.grading.base import FALLBACK_KEPT, MAX_SCORE, GradeRequest
 from tutor.grading.rules import RulesGrader
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
@@ -395,7 +395,7 @@ class ExamSession:
         grade = QuestionGrade(answer=job.answer, score=result.score, feedback=result.feedback,
                               grader=result.grader, confidence=result.confidence,
                               unsure=result.needs_learner, fallback=True,
-                              notes=(f"grading failed ({reason}); rules verdict kept",))
+                              notes=(f"grading failed ({reason}); {FALLBACK_KEPT}",))
         return self.apply_grade(job, grade)
 
     @property

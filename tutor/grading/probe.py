@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from tutor.grading.base import MAX_SCORE, PASS_SCORE, GradeRequest, GradeResult, GradingError
-from tutor.grading.rules import ASK_LEARNER_BELOW, ASK_LEARNER_NOTE, RulesGrader, Verdict
+from tutor.grading.rules import ASK_LEARNER_BELOW, RulesGrader, Verdict
 from tutor.settings import BUNDLED_MODELS
 
 #: Token caps per prompt part, so one grade stays one short forward pass.
@@ -343,7 +343,7 @@ class ProbeGrader:
     def grade(self, request: GradeRequest) -> GradeResult:
         """Grade one answer; raises `GradingError` when the head or the model cannot be used."""
         ruled = self.rules.grade(request)
-        if {"idk", "injection", "alternative"} & set(ruled.notes) or not request.reference.strip():
+        if ruled.veto is not None or not request.reference.strip():
             return ruled
         with self._lock:
             encoder, head = self._ready()
@@ -361,7 +361,6 @@ class ProbeGrader:
         score, p_pass = head.decide(head.proba(features))
         confidence = max(p_pass, 1.0 - p_pass)
         needs_learner = confidence < ASK_LEARNER_BELOW
-        notes = (ASK_LEARNER_NOTE,) if needs_learner else ()
         if (score >= PASS_SCORE) == ruled.correct:
             feedback = ruled.feedback
         elif score >= PASS_SCORE:
@@ -369,5 +368,4 @@ class ProbeGrader:
         else:
             feedback = "Not quite: the answer does not say what the reference says."
         return GradeResult(score=score, feedback=feedback, grader=self.name, confidence=confidence,
-                           matched=ruled.matched, missing=ruled.missing, notes=notes,
-                           needs_learner=needs_learner)
+                           matched=ruled.matched, missing=ruled.missing, needs_learner=needs_learner)

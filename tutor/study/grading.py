@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tutor.grading.base import GradeRequest, GradeResult, Grader
 from tutor.grading.factory import build_grader
-from tutor.grading.policy import VETO_NOTES, GradingPolicy
+from tutor.grading.policy import GradingPolicy
 from tutor.settings import Settings
 
 RULES_LABEL = "rules"
@@ -139,18 +139,8 @@ class PolicyGrading:
 
     def wants_refinement(self, request: GradeRequest, provisional: GradeResult) -> bool:
         """True when the model should look at this answer (not for vetoed ones)."""
-        return self.uses_model and not (VETO_NOTES & set(provisional.notes))
+        return self.uses_model and provisional.veto is None
 
     def refine(self, request: GradeRequest, provisional: GradeResult) -> GradeResult:
-        """The model's verdict, or the rules one with a note when the model failed."""
+        """The model's verdict, or the rules one with ``fallback_reason`` when it failed."""
         return self.policy.refine(request, provisional)
-
-    @staticmethod
-    def fell_back(provisional: GradeResult, final: GradeResult) -> str:
-        """The reason when ``final`` is the rules verdict kept after a refiner failed, else ''."""
-        if final.grader != provisional.grader:
-            return ""
-        for note in reversed(final.notes):
-            if note.endswith("rules verdict kept"):
-                return note
-        return ""

@@ -304,9 +304,8 @@ class TutorApp(App[int]):
         """Record the model's verdict against the attempt it was for (UI thread: store write)."""
         session, attempt, result = message.session, message.attempt, message.result
         before = attempt.result.score
-        reason = PolicyGrading.fell_back(attempt.provisional, result)
-        if reason:
-            session.refinement_failed(attempt, reason)
+        if result.fallback_reason:
+            session.refinement_failed(attempt, result.fallback_note)
         else:
             session.finalize(attempt, result)
         self._attempt_changed(session, attempt, before)

@@ -75,9 +75,9 @@ def test_a_grade_that_fell_back_is_recognised() -> None:
     grading = PolicyGrading.wrap(FakeModel(grade_error="took longer than 8 s"))
     provisional = grading.provisional(REQUEST)
     final = grading.refine(REQUEST, provisional)
-    assert "took longer than 8 s" in PolicyGrading.fell_back(provisional, final)
+    assert "took longer than 8 s" in (final.fallback_reason or "")
     good = PolicyGrading.wrap(FakeModel())
-    assert PolicyGrading.fell_back(provisional, good.refine(REQUEST, provisional)) == ""
+    assert good.refine(REQUEST, provisional).fallback_reason is None
 
 
 def test_a_ready_policy_is_used_as_it_is() -> None:

@@ -125,7 +125,7 @@ def test_failing_model_keeps_the_rules_verdict(deck_path: Path, store: StudyStor
     session = make_session(deck_path, store, grader=ScriptedGrader(error=GradingError("boom")))
     attempt = session.submit("Paris")
     final = session.grading.refine(attempt.request, attempt.provisional)
-    assert PolicyGrading.fell_back(attempt.provisional, final).startswith("llm:scripted: boom")
+    assert (final.fallback_reason or "").startswith("llm:scripted: boom")
     session.finalize(attempt, final)
     assert store.reviews()[-1].score == 5 and store.reviews()[-1].grader == "rules"
 
