@@ -223,7 +223,7 @@ async def test_crashing_model_falls_back_to_rules_visibly(tmp_path: Path) -> Non
         assert app.grader_status.fell_back
         bar = app.screen.query_one(GraderStatusBar)
         assert "kaput" in str(bar.render()) and "rules" in str(bar.render())
-        assert "rules verdict stands" in text_of(app, "#notes")
+        assert "the model failed (kaput); rules verdict kept" in text_of(app, "#notes")
         assert app.store.reviews()[0].score == 5
         # Still usable: the next answer is graded by the rules alone, no worker.
         await pilot.press("enter", *"Madrid", "enter")

@@ -1,11 +1,10 @@
-"""`ExamGrading`: grades exam answers in worker threads; a failing model falls back to rules.
+"""`ExamGrading`: one exam's grading through the `GradingService`; a failing model falls back.
 
 An exam has no time to ask the learner about each verdict, so an answer gets one
-final grade: the configured policy's (rules, then the model when one is set up).
-When the model fails on an answer (load error, timeout, garbled reply, or any
-unexpected error) the rules verdict stands and the grade is marked ``fallback``;
-after `MAX_MODEL_FAILURES` failures in a row the model is no longer asked for
-the rest of the exam, so a broken model cannot stall the result.
+final grade: the service's (rules, then the model when one is set up). When the model
+fails on an answer the rules verdict stands and the grade is marked ``fallback``;
+after `MAX_MODEL_FAILURES` failures in a row the model is no longer asked for the rest
+of this exam, so a broken model cannot stall the result.
 """
 
 from __future__ import annotations
@@ -14,10 +13,10 @@ import threading
 from dataclasses import replace
 
 from tutor.exam.model import NO_GRADER, QuestionGrade
-from tutor.errors import one_line
-from tutor.grading.base import GradeRequest, GradeResult
+from tutor.grading.base import Grader, GradeRequest, GradeResult
 from tutor.grading.policy import GradingPolicy
-from tutor.grading.rules import RulesGrader
+from tutor.grading.service import GradingService
+from tutor.logs import log_failure
 
 #: Consecutive model failures after which an exam grades with rules only.
 MAX_MODEL_FAILURES = 2
@@ -26,9 +25,11 @@ MAX_MODEL_FAILURES = 2
 class ExamGrading:
     """One exam's grader. `grade` is thread-safe, runs one answer at a time, never raises."""
 
-    def __init__(self, policy: GradingPolicy | None = None, *,
+    def __init__(self, grading: GradingService | GradingPolicy | Grader | None = None, *,
                  max_model_failures: int = MAX_MODEL_FAILURES) -> None:
-        self.policy = policy or GradingPolicy(RulesGrader())
+        """``grading``: the app's service (an exam shares its loaded model), a policy, one
+        refining grader, or None for the rules alone."""
+        self.service = GradingService.wrap(grading)
         self.max_model_failures = max(1, max_model_failures)
         self._lock = threading.Lock()
         self._failures = 0
@@ -36,13 +37,8 @@ class ExamGrading:
 
     @property
     def label(self) -> str:
-        """What grades: 'rules' or the first refiner's name ('llm:<model>')."""
-        return self.policy.refiners[0].name if self.policy.uses_model else "rules"
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """How the policy was set up (e.g. 'no model found; grading with rules')."""
-        return self.policy.notes
+        """What grades: 'rules' or the model's grader name ('llm:<model>')."""
+        return self.service.model_name
 
     @property
     def model_given_up(self) -> str:
@@ -57,30 +53,27 @@ class ExamGrading:
 
     def _grade(self, request: GradeRequest) -> QuestionGrade:
         try:
-            provisional = self.policy.provisional(request)
+            provisional = self.service.provisional(request)
         except Exception as exc:  # noqa: BLE001 - an answer must always get a grade
+            reason = log_failure("an exam answer could not be graded", exc)
             return QuestionGrade(
                 answer=request.answer, score=0, grader=NO_GRADER, confidence=0.0, unsure=True,
-                fallback=True, feedback=f"This answer could not be graded ({one_line(exc)});"
+                fallback=True, feedback=f"This answer could not be graded ({reason});"
                 " dispute the grade if it deserves marks.", notes=("grading failed",))
-        if not self.policy.uses_model or provisional.veto is not None:
-            return _grade_of(request.answer, provisional)
-        if self._failures >= self.max_model_failures:
+        if self._failures >= self.max_model_failures and provisional.veto is None \
+                and self.service.policy.uses_model:
             reason = f"model not used after repeated failures ({self._last_failure})"
-            return _grade_of(request.answer, replace(provisional, fallback_reason=reason))
-        try:
-            final = self.policy.refine(request, provisional)
-        except Exception as exc:  # noqa: BLE001 - any model failure falls back to rules
-            final = replace(provisional, fallback_reason=one_line(exc))
+            return grade_of(request.answer, replace(provisional, fallback_reason=reason))
+        final = self.service.refine(request, provisional)
         if final.fallback_reason:
             self._failures += 1
             self._last_failure = final.fallback_reason
-        else:
+        elif final is not provisional:
             self._failures = 0
-        return _grade_of(request.answer, final)
+        return grade_of(request.answer, final)
 
 
-def _grade_of(answer: str, result: GradeResult) -> QuestionGrade:
+def grade_of(answer: str, result: GradeResult) -> QuestionGrade:
     """The exam's record of ``result``: a fallback is marked and its note kept for people."""
     notes = result.notes + ((result.fallback_note,) if result.fallback_reason else ())
     return QuestionGrade(answer=answer, score=result.score, feedback=result.feedback,

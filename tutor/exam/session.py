@@ -59,8 +59,7 @@ from tutor.exam.record import (
 )
 from tutor.exam.result import ExamResult, question_results, topic_results
 from tutor.exam.selection import Selection
-from tutor.grading.base import FALLBACK_KEPT, MAX_SCORE, GradeRequest
-from tutor.grading.rules import RulesGrader
+from tutor.grading.base import MAX_SCORE, GradeRequest
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.schedule.records import ReviewOutcome
@@ -388,15 +387,6 @@ class ExamSession:
         if self.ended_or_final:
             self.save()
         return True
-
-    def grading_failed(self, job: GradeJob, reason: str) -> bool:
-        """A grading worker died: grade the answer with rules now, marked as a fallback."""
-        result = RulesGrader().grade(job.request)
-        grade = QuestionGrade(answer=job.answer, score=result.score, feedback=result.feedback,
-                              grader=result.grader, confidence=result.confidence,
-                              unsure=result.needs_learner, fallback=True,
-                              notes=(f"grading failed ({reason}); {FALLBACK_KEPT}",))
-        return self.apply_grade(job, grade)
 
     @property
     def grading_pending(self) -> int:

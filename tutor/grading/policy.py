@@ -21,13 +21,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tutor.errors import one_line
 from tutor.grading.base import GradeRequest, GradeResult, Grader, GradingError
+from tutor.logs import log_failure
 
 if TYPE_CHECKING:
     from tutor.grading.rules import RulesGrader
-
-log = logging.getLogger(__name__)
 
 
 class GradingPolicy:
@@ -96,8 +94,9 @@ class GradingPolicy:
             try:
                 verdict = refiner.grade(request)
             except GradingError as exc:
-                log.warning("%s could not grade an answer", refiner.name, exc_info=exc)
-                failures.append(f"{refiner.name}: {one_line(exc)}")
+                reason = log_failure(f"{refiner.name} could not grade an answer", exc,
+                                     level=logging.WARNING)
+                failures.append(f"{refiner.name}: {reason}")
                 continue
             return self._combine(first, verdict, failures,
                                  calibrated=bool(getattr(refiner, "calibrated", False)))

@@ -1,5 +1,6 @@
 """The Textual application: thin. Screens do the work; the app owns the shared parts
-(store, grading, clock) and the thread workers that must outlive a screen."""
+(store, the `GradingService`, clock) and the study's grading workers, which must outlive
+a screen: thread workers that call the service, which never raises."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ import gc
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
@@ -19,10 +19,10 @@ from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.settings import Settings
 from tutor.store.study_store import StudyStore
-from tutor.study.grading import RULES_LABEL, GraderStatus, PolicyGrading
+from tutor.grading.service import RULES_LABEL, GraderStatus, GradingService
 from tutor.study.session import Attempt, StudySession
 from tutor.tui.commands import TutorCommands
-from tutor.tui.messages import AttemptChanged, GradeRefined, ModelLoaded
+from tutor.tui.messages import AttemptChanged, GradeRefined, ModelFailed, ModelLoaded
 from tutor.tui.screens.study import StudyScreen
 
 if TYPE_CHECKING:
@@ -33,14 +33,6 @@ MODEL_GROUP = "model"
 GRADE_GROUP = "grade"
 WARM_UP_GROUP = "warm-up"
 PREPARE_GROUP = "prepare"
-
-
-def one_line(error: BaseException | None) -> str:
-    """An exception as one short line."""
-    if error is None:
-        return "unknown error"
-    text = getattr(error, "message", None) or str(error) or type(error).__name__
-    return text.splitlines()[0][:160]
 
 
 class TutorApp(App[int]):
@@ -54,7 +46,7 @@ class TutorApp(App[int]):
     """What grades now; the status bars follow it."""
 
     def __init__(self, settings: Settings, library: DeckLibrary, *, store: StudyStore,
-                 grading: PolicyGrading, clock: Clock, owns_store: bool = True,
+                 grading: GradingService, clock: Clock, owns_store: bool = True,
                  study_decks: Sequence[Deck] = (), study_topics: Sequence[str] = (),
                  first_screen: Screen | None = None,
                  study_drill: DrillRequest | None = None) -> None:
@@ -72,7 +64,8 @@ class TutorApp(App[int]):
         self.owns_store = owns_store
         self.study_decks = list(study_decks)
         self.study_topics = list(study_topics)
-        self._grade_jobs: dict[Worker[None], tuple[StudySession, Attempt]] = {}
+        self._being_checked: list[Attempt] = []
+        """Answers sent to the model whose verdict has not arrived yet."""
         self._background_started = False
         self._quit_when_graded = False
         if settings.theme and settings.theme in self.available_themes:
@@ -121,7 +114,7 @@ class TutorApp(App[int]):
 
     def answers_being_checked(self) -> int:
         """Answers whose model verdict is still to come."""
-        return sum(1 for _session, attempt in self._grade_jobs.values() if attempt.refining)
+        return sum(1 for attempt in self._being_checked if attempt.refining)
 
     def _quit_if_done(self) -> None:
         if self._quit_when_graded and not self.answers_being_checked():
@@ -256,6 +249,9 @@ class TutorApp(App[int]):
         if self.grading.status().phase == "loading":
             self.load_model()
 
+    # The service's methods never raise (a failure is logged and becomes a fallback), so
+    # each worker ends by posting what it got; exit_on_error=False is a second guard.
+
     @work(thread=True, group=WARM_UP_GROUP, exit_on_error=False,
           description="build the rules grader")
     def warm_up_rules(self) -> None:
@@ -266,8 +262,8 @@ class TutorApp(App[int]):
           description="load the grading model")
     def load_model(self) -> None:
         """Load the model behind the UI (llama_cpp is imported inside, in this thread)."""
-        self.grading.load()
-        self.post_message(ModelLoaded(self.grading.label))
+        reason = self.grading.load()
+        self.post_message(ModelFailed(reason) if reason else ModelLoaded(self.grading.label))
 
     def prepare_card(self, question: str, reference: str) -> None:
         """Let the model read the card shown while the learner types, so its verdict after
@@ -282,8 +278,8 @@ class TutorApp(App[int]):
 
     def refine_grade(self, session: StudySession, attempt: Attempt) -> None:
         """Ask the model for its verdict on ``attempt`` in a worker thread."""
-        worker = self._refine(session, attempt)
-        self._grade_jobs[worker] = (session, attempt)
+        self._being_checked.append(attempt)
+        self._refine(session, attempt)
 
     # Not exclusive: an earlier answer's verdict must still arrive after the next submit.
     @work(thread=True, exclusive=False, group=GRADE_GROUP, exit_on_error=False,
@@ -291,6 +287,12 @@ class TutorApp(App[int]):
     def _refine(self, session: StudySession, attempt: Attempt) -> None:
         result = self.grading.refine(attempt.request, attempt.provisional)
         self.post_message(GradeRefined(session, attempt, result))
+
+    def on_model_failed(self, message: ModelFailed) -> None:
+        """The model could not load: the rules grade from now on, visibly."""
+        self.grader_status = self.grading.status()
+        self.notify(f"{message.reason}. Grading with rules.", title="Model not loaded",
+                    severity="warning", timeout=10)
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
         """The model is ready: say so in the status bar, and let it read the card on screen."""
@@ -303,34 +305,14 @@ class TutorApp(App[int]):
     def on_grade_refined(self, message: GradeRefined) -> None:
         """Record the model's verdict against the attempt it was for (UI thread: store write)."""
         session, attempt, result = message.session, message.attempt, message.result
+        self._being_checked = [a for a in self._being_checked if a is not attempt]
         before = attempt.result.score
         if result.fallback_reason:
             session.refinement_failed(attempt, result.fallback_note)
+            self.grader_status = self.grading.status()  # a crashed model is given up
         else:
             session.finalize(attempt, result)
         self._attempt_changed(session, attempt, before)
-
-    @on(Worker.StateChanged)
-    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker failure lands here: grading falls back to the rules, visibly."""
-        worker = event.worker
-        if event.state == WorkerState.ERROR:
-            reason = one_line(worker.error)
-            if worker.group == MODEL_GROUP:
-                self.grading.model_failed(f"model failed to load: {reason}")
-                self.notify(f"{reason}. Grading with rules.", title="Model not loaded",
-                            severity="warning", timeout=10)
-            elif worker.group == GRADE_GROUP:
-                self.grading.model_failed(f"model failed while grading: {reason}")
-                job = self._grade_jobs.pop(worker, None)
-                if job is not None:
-                    session, attempt = job
-                    session.refinement_failed(attempt, f"the model failed ({reason});"
-                                                       " the rules verdict stands")
-                    self._attempt_changed(session, attempt, attempt.result.score)
-            self.grader_status = self.grading.status()
-        elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
-            self._grade_jobs.pop(worker, None)  # type: ignore[arg-type]
         self.call_later(self._quit_if_done)
 
     def _attempt_changed(self, session: StudySession, attempt: Attempt, old_score: int) -> None:

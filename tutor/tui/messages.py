@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tutor.grading.base import GradeResult
-from tutor.study.grading import short_name
+from tutor.grading.service import short_name
 from tutor.study.session import Attempt, StudySession
 
 
@@ -20,8 +20,16 @@ class ModelLoaded(Message):
 
 
 @dataclass
+class ModelFailed(Message):
+    """The grading model could not load; ``reason`` is the failure in one line."""
+
+    reason: str
+
+
+@dataclass
 class GradeRefined(Message):
-    """A slower grader's verdict for ``attempt`` of ``session`` is ready."""
+    """A slower grader's verdict for ``attempt`` of ``session`` is ready (``result`` has a
+    ``fallback_reason`` when the model failed: the rules verdict then stands)."""
 
     session: StudySession
     attempt: Attempt

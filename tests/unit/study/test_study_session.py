@@ -12,7 +12,7 @@ from tutor.errors import TutorError
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
 from tutor.schedule import FixedClock, LeitnerScheduler
 from tutor.store import StudyStore
-from tutor.study.grading import PolicyGrading
+from tutor.grading.service import GradingService
 from tutor.study.session import OVERRIDE_RIGHT_SCORE, StudySession
 
 DECK = """title: Capitals
@@ -63,7 +63,7 @@ def store(tmp_path: Path) -> Iterator[StudyStore]:
 def make_session(deck_path: Path, store: StudyStore, grader=None,
                  clock: FixedClock | None = None) -> StudySession:
     deck = load_deck(deck_path).deck
-    return StudySession.due([deck], store, LeitnerScheduler(), PolicyGrading.wrap(grader),
+    return StudySession.due([deck], store, LeitnerScheduler(), GradingService.wrap(grader),
                             clock or FixedClock())
 
 

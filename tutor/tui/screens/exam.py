@@ -28,7 +28,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from tutor.decks.model import Deck
 from tutor.errors import TutorError
@@ -110,7 +109,6 @@ class ExamScreen(Screen[ExamResult | None]):
         self.tick_seconds = tick_seconds or self.TICK_SECONDS
         self.result_screen: ExamResultScreen | None = None
         self._shown_index = -1
-        self._jobs: dict[Worker[None], GradeJob] = {}
         self._save_failed = False
 
     def compose(self) -> ComposeResult:
@@ -349,34 +347,19 @@ class ExamScreen(Screen[ExamResult | None]):
     def dispatch_grading(self) -> None:
         """Start a worker for every answer handed in and not yet graded."""
         for job in self.session.take_jobs():
-            worker = self._grade(job)
-            self._jobs[worker] = job
+            self._grade(job)
 
     @work(thread=True, exit_on_error=False, group=EXAM_GRADE_GROUP,
           description="grade an exam answer")
     def _grade(self, job: GradeJob) -> None:
-        grade = self.grading.grade(job.request)
-        self.post_message(GradeReady(job, grade))
+        """Grade in a thread: `ExamGrading.grade` never raises (a failure is a rules grade
+        marked as a fallback, logged with its traceback)."""
+        self.post_message(GradeReady(job, self.grading.grade(job.request)))
 
     def on_grade_ready(self, message: GradeReady) -> None:
         """Keep the grade (UI thread: the store is written here)."""
         self._save(self.session.apply_grade, message.job, message.grade)
         self._grades_changed()
-
-    @on(Worker.StateChanged)
-    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A grading worker that died gets the rules grade, marked as a fallback."""
-        job = self._jobs.get(event.worker)  # type: ignore[arg-type]
-        if job is None:
-            return
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            reason = (str(error).splitlines() or [type(error).__name__])[0][:160]
-            self._jobs.pop(event.worker)  # type: ignore[arg-type]
-            self._save(self.session.grading_failed, job, reason)
-            self._grades_changed()
-        elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
-            self._jobs.pop(event.worker)  # type: ignore[arg-type]
 
     def _grades_changed(self) -> None:
         if self.result_screen is not None and self.result_screen.is_attached:
@@ -421,7 +404,8 @@ def open_exam_form(app: Any, decks: Sequence[Deck]) -> None:
     """Ask for the exam options (`ExamOptionsScreen`), then run an exam over ``decks``.
 
     ``app`` is the `TutorApp` (its ``store``, ``clock``, ``scheduler`` and ``grading`` are
-    used); the exam screen closes back to wherever the form was opened.
+    used: the exam grades through the app's `GradingService`, its loaded model included);
+    the exam screen closes back to wherever the form was opened.
     """
     decks = [deck for deck in decks if deck.cards]
     if not decks:
@@ -433,7 +417,7 @@ def open_exam_form(app: Any, decks: Sequence[Deck]) -> None:
     def chosen(options: ExamOptions | None) -> None:
         if options is None:
             return
-        grading = ExamGrading(app.grading.policy)
+        grading = ExamGrading(app.grading)
         try:
             session = start_exam(options, decks, app.clock, store=app.store, grader=grading.label,
                                  boxes=app.scheduler.boxes)

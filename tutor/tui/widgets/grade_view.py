@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.grading.base import MAX_SCORE, PASS_SCORE, GradeResult
-from tutor.study.grading import short_name
+from tutor.grading.service import short_name
 from tutor.study.session import Attempt
 from tutor.tui.widgets.word_diff import is_near_miss, word_diff
 

@@ -6,7 +6,7 @@ from textual.app import RenderResult
 from textual.content import Content
 from textual.widget import Widget
 
-from tutor.study.grading import GraderStatus
+from tutor.grading.service import GraderStatus
 
 
 class GraderStatusBar(Widget):

@@ -1,4 +1,4 @@
-"""`PolicyGrading`: status bar states, fallbacks, and what the settings ask for."""
+"""`GradingService`: status bar states, fallbacks, failures, and what the settings ask for."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from tutor.errors import ModelError
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
 from tutor.grading.policy import GradingPolicy
 from tutor.grading.rules import RulesGrader
+from tutor.grading.service import GradingService, model_wanted
 from tutor.settings import Settings
-from tutor.study.grading import PolicyGrading, grading_for_settings, model_wanted
 
 REQUEST = GradeRequest(question="Capital of France?", reference="Paris", answer="Paris")
 
@@ -35,8 +35,21 @@ class FakeModel:
         return GradeResult(score=4, feedback="ok", grader=self.name)
 
 
+class CrashingModel:
+    """A model whose llama.cpp call fails in a way no grader expects (not a GradingError)."""
+
+    name = "llm:crashing"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        self.calls += 1
+        raise RuntimeError("llama_decode returned -3")
+
+
 def test_rules_only_needs_no_refinement() -> None:
-    grading = PolicyGrading.wrap(None)
+    grading = GradingService.wrap(None)
     assert grading.label == "rules" and grading.status().phase == "rules"
     provisional = grading.provisional(REQUEST)
     assert provisional.score == 5 and not grading.wants_refinement(REQUEST, provisional)
@@ -44,7 +57,7 @@ def test_rules_only_needs_no_refinement() -> None:
 
 def test_model_loads_then_refines() -> None:
     model = FakeModel()
-    grading = PolicyGrading.wrap(model)
+    grading = GradingService.wrap(model)
     assert grading.status().phase == "loading" and grading.label == "fake-1B"
     grading.load()
     assert model.loaded and grading.status().phase == "ready"
@@ -54,17 +67,14 @@ def test_model_loads_then_refines() -> None:
 
 
 def test_vetoed_answers_are_not_sent_to_the_model() -> None:
-    grading = PolicyGrading.wrap(FakeModel())
+    grading = GradingService.wrap(FakeModel())
     empty = GradeRequest(question="Capital of France?", reference="Paris", answer="idk")
     assert not grading.wants_refinement(empty, grading.provisional(empty))
 
 
 def test_load_failure_falls_back_to_rules_with_the_reason() -> None:
-    grading = PolicyGrading.wrap(FakeModel(load_error="model file not found: /x.gguf"))
-    try:
-        grading.load()
-    except ModelError as exc:
-        grading.model_failed(f"model failed to load: {exc.message}")
+    grading = GradingService.wrap(FakeModel(load_error="model file not found: /x.gguf"))
+    assert grading.load() == "model file not found: /x.gguf"
     status = grading.status()
     assert status.fell_back and "model file not found" in status.note
     assert grading.label == "rules"
@@ -72,30 +82,47 @@ def test_load_failure_falls_back_to_rules_with_the_reason() -> None:
 
 
 def test_a_grade_that_fell_back_is_recognised() -> None:
-    grading = PolicyGrading.wrap(FakeModel(grade_error="took longer than 8 s"))
+    grading = GradingService.wrap(FakeModel(grade_error="took longer than 8 s"))
     provisional = grading.provisional(REQUEST)
     final = grading.refine(REQUEST, provisional)
     assert "took longer than 8 s" in (final.fallback_reason or "")
-    good = PolicyGrading.wrap(FakeModel())
+    good = GradingService.wrap(FakeModel())
     assert good.refine(REQUEST, provisional).fallback_reason is None
 
 
 def test_a_ready_policy_is_used_as_it_is() -> None:
     policy = GradingPolicy(RulesGrader(), [FakeModel()])
-    assert PolicyGrading.wrap(policy).policy is policy
+    assert GradingService.wrap(policy).policy is policy
+    service = GradingService(policy)
+    assert GradingService.wrap(service) is service
+
+
+def test_a_crashing_model_is_given_up_and_the_rules_verdict_stands() -> None:
+    model = CrashingModel()
+    grading = GradingService.wrap(model)
+    provisional = grading.provisional(REQUEST)
+    final = grading.refine(REQUEST, provisional)
+    assert final.grader == "rules" and final.score == provisional.score
+    assert final.fallback_reason == "the model failed (llama_decode returned -3)"
+    status = grading.status()
+    assert status.fell_back and status.note == "model failed while grading: llama_decode returned -3"
+    assert not grading.wants_refinement(REQUEST, provisional)
+    # Asked anyway (an exam, `tutor grade`): the model is not called again, the reason stays.
+    again = grading.grade(REQUEST)
+    assert again.fallback_reason == status.note and model.calls == 1
 
 
 def test_settings_that_want_a_missing_model_show_a_fallback(tmp_path: Path) -> None:
     missing = Settings().with_model(path=str(tmp_path / "absent.gguf"))
     assert model_wanted(missing)
-    status = grading_for_settings(missing).status()
+    status = GradingService.for_settings(missing).status()
     assert status.fell_back and "absent.gguf" in status.note
     assert not model_wanted(Settings().with_model(enabled=False))
-    assert grading_for_settings(Settings().with_model(enabled=False)).status().phase == "rules"
+    assert GradingService.for_settings(Settings().with_model(enabled=False)).status().phase == "rules"
 
 
-def test_the_study_package_does_not_import_textual() -> None:
-    code = ("import sys, tutor.study, tutor.study.session, tutor.study.grading\n"
+def test_the_service_does_not_import_textual() -> None:
+    code = ("import sys, tutor.study, tutor.study.session, tutor.grading.service\n"
             "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
