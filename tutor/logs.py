@@ -13,6 +13,7 @@ read-only or full, or a ``tutor.log`` that is not a regular file only means no l
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import stat
@@ -88,7 +89,7 @@ class FullTracebackFormatter(logging.Formatter):
     a model backend turns llama.cpp's error into a one-line `ModelError` that way, and the
     log is where the original belongs."""
 
-    def formatException(self, ei: ExcInfo) -> str:  # noqa: N802 - logging's name
+    def formatException(self, ei: ExcInfo) -> str:
         text = super().formatException(ei)
         error, seen = ei[1], set[int]()
         while error is not None and id(error) not in seen:
@@ -137,7 +138,7 @@ def private_rotating_file(path: Path) -> logging.Handler:
     from logging.handlers import RotatingFileHandler  # only once something is logged
 
     class PrivateRotatingFile(RotatingFileHandler):
-        def _open(self) -> TextIO:
+        def _open(self) -> io.TextIOWrapper:
             flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK
             fd = os.open(self.baseFilename, flags, 0o600)
             if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -145,7 +146,7 @@ def private_rotating_file(path: Path) -> logging.Handler:
                 raise OSError(f"{self.baseFilename} is not a regular file")
             return open(fd, "a", encoding=self.encoding, errors=self.errors)
 
-        def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+        def handleError(self, record: logging.LogRecord) -> None:
             raise OSError(f"cannot write {self.baseFilename}")
 
     return PrivateRotatingFile(path, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS,
@@ -170,7 +171,7 @@ class DebugStderr(logging.Handler):
             self._stderr.write(text + "\n")
             self._stderr.flush()
         except Exception:  # noqa: BLE001 - logging must never break tutor
-            pass
+            return
 
     def flush_waiting(self) -> None:
         """Print what waited (call it once the UI has given stderr back)."""

@@ -14,7 +14,13 @@ import pytest
 
 from tutor import logs
 from tutor.errors import ModelError
-from tutor.logs import configure_logging, flush_debug_log, log_failure, log_path, stop_logging
+from tutor.logs import (
+    configure_logging,
+    flush_debug_log,
+    log_failure,
+    log_path,
+    stop_logging,
+)
 
 
 @pytest.fixture(autouse=True)

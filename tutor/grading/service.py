@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from tutor.grading.base import GradeRequest, GradeResult, Grader
+from tutor.grading.base import Grader, GradeRequest, GradeResult
 from tutor.grading.factory import build_grader
 from tutor.grading.policy import GradingPolicy
 from tutor.logs import log_failure
