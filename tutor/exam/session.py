@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from tutor.decks.model import Deck
@@ -64,9 +65,19 @@ from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.schedule.records import ReviewOutcome
 
-#: What `tick` reports.
-TIME_UP = "time-up"
-QUESTION_TIME_UP = "question-time-up"
+
+class ClockEvent(Enum):
+    """What `ExamSession.tick` reports besides nothing."""
+
+    TIME_UP = "time-up"
+    """The exam's time ran out: it has ended."""
+    QUESTION_TIME_UP = "question-time-up"
+    """The question's own time ran out: the exam moved to the next open question."""
+
+
+TIME_UP = ClockEvent.TIME_UP
+QUESTION_TIME_UP = ClockEvent.QUESTION_TIME_UP
+
 #: With nothing typed, the time used is still saved this often (exam time).
 TIME_SAVE_MS = 15_000
 UNANSWERED_FEEDBACK = "No answer was given."
@@ -268,7 +279,7 @@ class ExamSession:
         limit = self.question_limit_ms
         sheet.time_ms += elapsed if limit is None else min(elapsed, max(0, limit - sheet.time_ms))
 
-    def tick(self) -> str | None:
+    def tick(self) -> ClockEvent | None:
         """Move the clock on: `TIME_UP` when the exam just ended, `QUESTION_TIME_UP` when the
         question's own time ran out (the exam moved to the next open question), else None.
         Saves typed answers and, now and then, the time used."""
@@ -278,7 +289,7 @@ class ExamSession:
         if self.time_used_ms >= self.time_limit_ms:
             self.finish("time")
             return TIME_UP
-        event = None
+        event: ClockEvent | None = None
         limit = self.question_limit_ms
         if limit is not None and not self.sheet.locked and self.sheet.time_ms >= limit:
             self.sheet.locked = True

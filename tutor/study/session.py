@@ -28,7 +28,7 @@ from tutor.grading.base import GradeRequest, GradeResult
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.schedule.queue import DueQueue, QueueItem, build_drill_queue, build_queue
-from tutor.schedule.records import CardState, Review
+from tutor.schedule.records import CardState, Review, ReviewSource
 from tutor.settings import StudySettings
 from tutor.store.errors import StoreError
 from tutor.store.study_store import StudyStore
@@ -443,7 +443,8 @@ class StudySession:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _regrade(self, attempt: Attempt, result: GradeResult, *, source: str) -> None:
+    def _regrade(self, attempt: Attempt, result: GradeResult, *,
+                 source: ReviewSource) -> None:
         outcome = self.scheduler.regrade(attempt.review, result.score, grader=result.grader,
                                          confidence=result.confidence, source=source,
                                          feedback=result.feedback)
