@@ -21,7 +21,7 @@ from tutor.settings import Settings
 from tutor.store.study_store import StudyStore
 from tutor.grading.service import RULES_LABEL, GraderStatus, GradingService
 from tutor.study.session import Attempt, StudySession
-from tutor.tui.commands import TutorCommands
+from tutor.tui.palette import TutorCommands
 from tutor.tui.messages import AttemptChanged, GradeRefined, ModelFailed, ModelLoaded
 from tutor.tui.screens.study import StudyScreen
 
