@@ -44,7 +44,7 @@ from tutor.report import (
     weakest_drill,
 )
 from tutor.schedule.clock import SystemClock
-from tutor.schedule.records import CardState, Review
+from tutor.schedule.model import CardState, Review
 from tutor.settings import Settings
 from tutor.store.errors import StoreError
 from tutor.store.history import HISTORY_NAME

@@ -63,7 +63,7 @@ from tutor.exam.selection import Selection
 from tutor.grading.base import MAX_SCORE, GradeRequest
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
-from tutor.schedule.records import ReviewOutcome
+from tutor.schedule.model import ReviewOutcome
 
 
 class ClockEvent(Enum):

@@ -39,7 +39,7 @@ from tutor.report.records import (
 )
 from tutor.report.stats import Accuracy
 from tutor.schedule.clock import Clock
-from tutor.schedule.records import CardState, Review
+from tutor.schedule.model import CardState, Review
 
 
 class ReportSource(Protocol):

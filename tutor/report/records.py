@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tutor.report.stats import Accuracy
-from tutor.schedule.records import CardState, Review
+from tutor.schedule.model import CardState, Review
 
 #: Trend directions: better, worse, about the same, or too few answers to say.
 TREND_DIRECTIONS = ("up", "down", "flat", "unknown")

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from tutor.grading.base import MAX_SCORE, PASS_SCORE
-from tutor.schedule.records import (
+from tutor.schedule.model import (
     SOURCES,
     CardState,
     Review,

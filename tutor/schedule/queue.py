@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tutor.decks.model import Card, Deck
-from tutor.schedule.records import CardState, ReviewKind, ReviewMode
+from tutor.schedule.model import CardState, ReviewKind, ReviewMode
 
 RELEARN_AFTER = 3
 MAX_RELEARN = 2

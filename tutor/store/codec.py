@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from tutor.schedule.records import CardState, Review, is_kind, is_source
+from tutor.schedule.model import CardState, Review, is_kind, is_source
 
 #: Column names of a review row, in order.
 REVIEW_FIELDS = (

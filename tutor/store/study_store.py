@@ -57,8 +57,8 @@ from tinydb.table import Document
 from tutor import __version__
 from tutor.atomic import atomic_write_bytes
 from tutor.grading.base import MAX_SCORE
+from tutor.schedule.model import CardState, Review, ReviewOutcome
 from tutor.schedule.queue import DailyCounts
-from tutor.schedule.records import CardState, Review, ReviewOutcome
 from tutor.store.codec import (
     CARD,
     DECK,

@@ -1,4 +1,4 @@
-"""What the scheduler reads and writes: a card's `CardState` and each `Review`."""
+"""The scheduler's data model: a card's `CardState` and each `Review` (what it reads and writes)."""
 
 from __future__ import annotations
 
