@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from tutor.report.records import ExamResult
+from tutor.report.model import ExamScore
 
 #: The newest exam record version this reader understands.
 EXAM_RECORD_VERSION = 1
@@ -20,11 +20,11 @@ FINISHED = ("ended", "final")
 
 
 def exam_results(records: Iterable[Mapping[str, Any]], *, deck: str | None = None,
-                 since: datetime | None = None, now: datetime | None = None) -> list[ExamResult]:
+                 since: datetime | None = None, now: datetime | None = None) -> list[ExamScore]:
     """Finished exams, oldest first; ``deck`` keeps exams that drew on that deck key."""
     results = []
     for record in records:
-        result = _exam_result(record)
+        result = _exam_score(record)
         if result is None:
             continue
         if deck is not None and deck not in result.decks:
@@ -39,8 +39,8 @@ def exam_results(records: Iterable[Mapping[str, Any]], *, deck: str | None = Non
     return results
 
 
-def _exam_result(record: Mapping[str, Any]) -> ExamResult | None:
-    """One record as an `ExamResult`, or None when it is not a finished, readable exam."""
+def _exam_score(record: Mapping[str, Any]) -> ExamScore | None:
+    """One record as an `ExamScore`, or None when it is not a finished, readable exam."""
     if not isinstance(record, Mapping) or record.get("kind") != "exam":
         return None
     version = record.get("version")
@@ -68,7 +68,7 @@ def _exam_result(record: Mapping[str, Any]) -> ExamResult | None:
             decks.append(entry["key"])
             title = entry.get("title")
             titles.append(title if isinstance(title, str) and title else entry["key"])
-    return ExamResult(
+    return ExamScore(
         exam_id=str(record.get("id", "")), finished=finished,
         title=", ".join(titles) or "exam", points=points, max_points=maximum,
         questions=questions, decks=tuple(decks),

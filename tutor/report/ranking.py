@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from tutor.report.records import ReportRules, TopicReport
+from tutor.report.model import ReportRules, TopicReport
 
 
 def rank_topics(topics: Sequence[TopicReport], rules: ReportRules) -> list[TopicReport]:

@@ -15,19 +15,19 @@ from textual.screen import Screen
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
+from tutor.grading.service import RULES_LABEL, GraderStatus, GradingService
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.settings import Settings
 from tutor.store.study_store import StudyStore
-from tutor.grading.service import RULES_LABEL, GraderStatus, GradingService
 from tutor.study.session import Attempt, StudySession
-from tutor.tui.palette import TutorCommands
 from tutor.tui.messages import AttemptChanged, GradeRefined, ModelFailed, ModelLoaded
+from tutor.tui.palette import TutorCommands
 from tutor.tui.screens.study import StudyScreen
 
 if TYPE_CHECKING:
     from tutor.report.drill import DrillRequest
-    from tutor.report.records import StudyReport
+    from tutor.report.model import StudyReport
 
 MODEL_GROUP = "model"
 GRADE_GROUP = "grade"
