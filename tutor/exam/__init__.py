@@ -1,7 +1,7 @@
 """Timed exams: question selection, timing, background grading, disputes, results.
 
 No Textual here: the exam screens in ``tutor.tui.screens`` drive `ExamSession`. The
-stored record's shape is documented in `tutor.exam.record`.
+stored record's shape is documented in `tutor.exam.exam_json`.
 """
 
 from tutor.exam.export import exam_json, exam_markdown, export_format, write_export

@@ -33,18 +33,7 @@ from enum import Enum
 from typing import Any
 
 from tutor.decks.model import Deck
-from tutor.exam.model import (
-    UNANSWERED_GRADER,
-    AnswerSheet,
-    DeckRef,
-    Dispute,
-    ExamError,
-    ExamOptions,
-    ExamQuestion,
-    GradeJob,
-    QuestionGrade,
-)
-from tutor.exam.record import (
+from tutor.exam.exam_json import (
     ENDED_BY,
     RECORD_KIND,
     RECORD_VERSION,
@@ -57,6 +46,17 @@ from tutor.exam.record import (
     parse_questions,
     strings,
     text,
+)
+from tutor.exam.model import (
+    UNANSWERED_GRADER,
+    AnswerSheet,
+    DeckRef,
+    Dispute,
+    ExamError,
+    ExamOptions,
+    ExamQuestion,
+    GradeJob,
+    QuestionGrade,
 )
 from tutor.exam.result import ExamResult, question_results, topic_results
 from tutor.exam.selection import Selection
@@ -520,7 +520,7 @@ class ExamSession:
                 "question_seconds": options.question_seconds, "grader": self.grader}
 
     def to_record(self) -> dict[str, Any]:
-        """The exam as the stored JSON record (documented in `tutor.exam.record`), with its
+        """The exam as the stored JSON record (documented in `tutor.exam.exam_json`), with its
         ``id`` once it has one (the store keeps ids apart)."""
         questions = []
         for question, sheet in zip(self.questions, self.sheets):

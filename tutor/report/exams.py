@@ -1,6 +1,6 @@
 """Exam scores over time, read from the store's exam records (`StudyStore.exams`).
 
-The record is documented in `tutor.exam.record` (version 1). Only finished exams
+The record is documented in `tutor.exam.exam_json` (version 1). Only finished exams
 (status ``ended`` or ``final``) with a ``result`` count; an exam still in progress,
 a record from a newer tutor, or a damaged record is left out of the report rather
 than failing it. No exams at all is normal.
