@@ -233,7 +233,7 @@ async def test_crashing_model_falls_back_to_rules_visibly(tmp_path: Path, log_fi
         assert "broken" in str(bar.render())
         await pilot.press("enter", *"Paris", "enter")
         await settle(pilot)
-        assert app.grader_status.fell_back
+        assert app.grader_status.is_fallback
         bar = app.screen.query_one(GraderStatusBar)
         assert "kaput" in str(bar.render()) and "rules" in str(bar.render())
         assert "the model failed (kaput); rules verdict kept" in text_of(app, "#notes")
@@ -261,7 +261,7 @@ async def test_model_that_cannot_load_shows_the_fallback(tmp_path: Path) -> None
                 break
             await pilot.pause(0.02)
         status = app.grader_status
-        assert status.fell_back and "model file not found" in status.note
+        assert status.is_fallback and "model file not found" in status.note
         assert "model failed to load" in str(app.screen.query_one(GraderStatusBar).render())
         await pilot.press("enter", *"Lima", "enter")
         assert not app.screen.session.last_attempt.refining
@@ -280,7 +280,7 @@ async def test_a_model_file_llama_cpp_cannot_load_is_one_line_and_logged(
                 break
             await pilot.pause(0.05)
         status = app.grader_status
-        assert status.fell_back and status.note.startswith("model failed to load: cannot load")
+        assert status.is_fallback and status.note.startswith("model failed to load: cannot load")
         assert "\n" not in status.note
         await pilot.press("enter", *"Lima", "enter")
         assert not app.screen.session.last_attempt.refining

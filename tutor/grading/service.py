@@ -44,7 +44,7 @@ class GraderStatus:
     """Why grading fell back to rules, or how the policy was set up."""
 
     @property
-    def fell_back(self) -> bool:
+    def is_fallback(self) -> bool:
         """True when a model was wanted but grading uses the rules."""
         return self.phase == "fallback"
 

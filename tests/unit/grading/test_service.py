@@ -76,7 +76,7 @@ def test_load_failure_falls_back_to_rules_with_the_reason() -> None:
     grading = GradingService.wrap(FakeModel(load_error="model file not found: /x.gguf"))
     assert grading.load() == "model file not found: /x.gguf"
     status = grading.status()
-    assert status.fell_back and "model file not found" in status.note
+    assert status.is_fallback and "model file not found" in status.note
     assert grading.label == "rules"
     assert not grading.wants_refinement(REQUEST, grading.provisional(REQUEST))
 
@@ -105,7 +105,7 @@ def test_a_crashing_model_is_given_up_and_the_rules_verdict_stands() -> None:
     assert final.grader == "rules" and final.score == provisional.score
     assert final.fallback_reason == "the model failed (llama_decode returned -3)"
     status = grading.status()
-    assert status.fell_back and status.note == "model failed while grading: llama_decode returned -3"
+    assert status.is_fallback and status.note == "model failed while grading: llama_decode returned -3"
     assert not grading.wants_refinement(REQUEST, provisional)
     # Asked anyway (an exam, `tutor grade`): the model is not called again, the reason stays.
     again = grading.grade(REQUEST)
@@ -116,7 +116,7 @@ def test_settings_that_want_a_missing_model_show_a_fallback(tmp_path: Path) -> N
     missing = Settings().with_model(path=str(tmp_path / "absent.gguf"))
     assert model_wanted(missing)
     status = GradingService.for_settings(missing).status()
-    assert status.fell_back and "absent.gguf" in status.note
+    assert status.is_fallback and "absent.gguf" in status.note
     assert not model_wanted(Settings().with_model(enabled=False))
     assert GradingService.for_settings(Settings().with_model(enabled=False)).status().phase == "rules"
 
