@@ -4,15 +4,17 @@ Graders compared on the labelled dev set (../shared/eval/grading_dev.jsonl) and,
 exists, the training corpus (training/corpus/*.jsonl, other subjects):
 
   rules       the RulesGrader alone
-  llm         the model alone via LlamaCppGrader (default: the shipped GGUF)
-  policy      the default policy build_grader(Settings()) would use
-  policy+llm  rules first, the model refining (what opting in to the model gives)
+  policy      the default policy build_grader(Settings()) would use: rules first, then
+              the local model (Qwen2.5-Coder-1.5B judge + the fitted head)
+  llm         with --model PATH or --server URL: that model alone, a generated JSON verdict
+  policy+llm  with --model or --server: rules first, that model refining (what naming it gives)
 
 Also: idk/empty answers that pass (must be 0) and the injection suite (must be held).
 
-    python bench/grading.py                      # everything (the model rows take minutes)
-    python bench/grading.py --graders rules,policy
-    python bench/grading.py --model PATH --llm-limit 60 --threads 2
+    python bench/grading.py --no-corpus          # rules and the default policy on dev (minutes)
+    python bench/grading.py                      # and on the corpus (its policy row: ~2 h on 2 cores)
+    python bench/grading.py --graders rules      # the rules alone (seconds)
+    python bench/grading.py --model PATH --llm-limit 60 --threads 2   # adds the llm rows
     python bench/grading.py --server http://127.0.0.1:8080   # model rows via a server instead
 """
 
@@ -35,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 from tutor.grading.base import GradeRequest, GradeResult, Grader, GradingError  # noqa: E402
 from tutor.grading.factory import build_grader  # noqa: E402
 from tutor.grading.llamacpp import LlamaCppGrader  # noqa: E402
-from tutor.grading.modelfile import shipped_model_path  # noqa: E402
 from tutor.grading.policy import GradingPolicy  # noqa: E402
 from tutor.grading.rules import RulesGrader  # noqa: E402
 from tutor.grading.safety import injection_held  # noqa: E402
@@ -209,7 +210,8 @@ def injection_report(grader: Grader, items: list[dict], limit: int) -> tuple[int
 
 
 def print_table(rows: list[Row]) -> None:
-    header = f"{'grader':12} {'set':8} {'n':>5} {'acc':>6} {'macroF1':>8} {'MAE':>5} {'err':>4} {'idk_pass':>8} {'mean_ms':>9} {'p95_ms':>9}"
+    header = (f"{'grader':12} {'set':8} {'n':>5} {'acc':>6} {'macroF1':>8} {'MAE':>5} {'err':>4} "
+              f"{'idk_pass':>8} {'mean_ms':>9} {'p95_ms':>9}")
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -225,8 +227,9 @@ def print_table(rows: list[Row]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--graders", default="rules,llm,policy,policy+llm")
-    parser.add_argument("--model", help="GGUF for the model rows (default: the shipped model)")
+    parser.add_argument("--graders", help="comma-separated (default: rules,policy, and llm,policy+llm"
+                        " with --model or --server)")
+    parser.add_argument("--model", help="GGUF for the llm rows (LlamaCppGrader)")
     parser.add_argument("--server", help="OpenAI-compatible server for the model rows instead")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--gpu-layers", type=int, default=0)
@@ -238,8 +241,13 @@ def main() -> None:
     parser.add_argument("--no-corpus", action="store_true")
     parser.add_argument("--injection-limit", type=int, default=40, help="answers tried per grader")
     args = parser.parse_args()
-    wanted = [g.strip() for g in args.graders.split(",") if g.strip()]
+    graders = args.graders or ("rules,policy,llm,policy+llm" if args.model or args.server
+                               else "rules,policy")
+    wanted = [g.strip() for g in graders.split(",") if g.strip()]
 
+    if not DEV_SET.is_file():
+        sys.exit(f"bench/grading.py: the dev set {DEV_SET} is missing "
+                 "(it comes from ../shared/eval/, next to the repo)")
     datasets = [("dev", load_items(DEV_SET))]
     corpus = [] if args.no_corpus else load_corpus()
     if corpus:
@@ -249,10 +257,9 @@ def main() -> None:
         if args.server:
             model = ServerGrader(args.server, timeout=args.timeout, max_tokens=args.max_tokens)
         else:
-            path = Path(args.model) if args.model else shipped_model_path()
-            if path is None:
-                sys.exit("no model: pass --model PATH")
-            model = LlamaCppGrader(path, threads=args.threads, gpu_layers=args.gpu_layers,
+            if not args.model:
+                sys.exit("the llm rows need a model: pass --model PATH or --server URL")
+            model = LlamaCppGrader(Path(args.model), threads=args.threads, gpu_layers=args.gpu_layers,
                                    timeout=args.timeout, n_ctx=2048, max_tokens=args.max_tokens)
     rules = RulesGrader()
     default_policy = build_grader(Settings())
@@ -272,7 +279,8 @@ def main() -> None:
             elif name == "policy":
                 rows.append(run_grader("policy", default_policy, items, dataset))
             elif name == "llm" and model is not None:
-                rows.append(run_grader("llm", model, model_items, f"{dataset}*" if model_items is not items else dataset, cache))
+                label = f"{dataset}*" if model_items is not items else dataset
+                rows.append(run_grader("llm", model, model_items, label, cache))
             elif name == "policy+llm" and model is not None:
                 if not cache:
                     run_grader("llm", model, model_items, dataset, cache)

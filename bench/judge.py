@@ -54,6 +54,9 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=30, help="dev cards to time")
     parser.add_argument("--max-tokens", type=int, default=40, help="longest answer timed, in tokens")
     args = parser.parse_args()
+    if not DEV_SET.is_file():
+        sys.exit(f"bench/judge.py: the dev set {DEV_SET} is missing "
+                 "(it comes from ../shared/eval/, next to the repo)")
     items = [json.loads(x) for x in DEV_SET.read_text(encoding="utf-8").splitlines() if x.strip()]
     path = ensure_model(progress=True)
 

@@ -54,7 +54,7 @@ FEEDBACK = [
     "Correct: covers the key point.", "Missing: the worst case.",
     "Close, but the date is off by one year.", "No answer given.",
 ]
-GRADERS = ["rules", "llm:SmolLM2-135M-Instruct-Q4_1", "override"]
+GRADERS = ["rules", "llm:qwen2.5-coder-1.5b-instruct-q4_k_m", "override"]
 CARD_COLUMNS = ("card_id", "deck", "box", "due", "reviews", "lapses", "streak", "last_reviewed",
                 "first_reviewed", "last_score")
 

@@ -10,9 +10,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds"
-DEV_SET = SHARED / "eval" / "grading_dev.jsonl"
+#: Copies of the project's shared seed pages and grading dev set (tests/data/README.md).
+DATA = ROOT / "tests" / "data"
+SEEDS = DATA / "seeds"
+DEV_SET = DATA / "eval" / "grading_dev.jsonl"
+#: The seed pages, named (not globbed): a missing one fails its tests instead of vanishing.
+SEED_FILES = tuple(SEEDS / name for name in (
+    "000_c3e184e25138dc8a.txt", "001_98cc16c78f1ea251.txt", "002_e54a7b1d5fe08a38.txt",
+    "003_f5b377ef4079fc61.txt", "004_d2cd7cc23af36c3d.txt"))
 #: The user cache where `make` assembled the default model (found before HOME is moved).
 MODEL_CACHE = os.environ.get("TUTOR_CACHE_DIR") or str(
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tutor")
@@ -50,6 +55,20 @@ def rules_unless_default_model(request: pytest.FixtureRequest, monkeypatch: pyte
     monkeypatch.setattr(service, "model_wanted",
                         lambda settings: settings.model.enabled
                         and bool(settings.model.path or settings.model.server))
+
+
+def default_model_path() -> Path:
+    """The assembled, verified default GGUF (Qwen2.5-Coder-1.5B) for tests that need a real
+    model file; when it is missing or damaged the test fails with the one-line reason."""
+    from tutor.errors import ModelError
+    from tutor.grading.modelpack import ensure_model
+
+    try:
+        return ensure_model()
+    except ModelError as exc:
+        pytest.fail(f"this test needs the default model, which is not usable: {exc.message} "
+                    f"(`make` assembles it into {MODEL_CACHE}/models; TUTOR_CACHE_DIR moves it)",
+                    pytrace=False)
 
 
 def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None,

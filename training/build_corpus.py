@@ -202,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="folder of *.jsonl files")
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="dev set whose cards must not be reused")
     args = parser.parse_args(argv)
+    if not args.dev.is_file():  # without it, copied dev cards would go unnoticed
+        print(f"build_corpus: the dev set {args.dev} is missing (it comes from ../shared/eval/; or pass --dev)",
+              file=sys.stderr)
+        return 2
     items, problems = load_and_validate(args.corpus, args.dev)
     if problems:
         for problem in problems:

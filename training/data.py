@@ -29,6 +29,9 @@ def datasets() -> dict[str, list[dict]]:
     for split in ("train", "validation"):
         ids = [line.strip() for line in (SPLITS / f"{split}.txt").read_text().splitlines() if line.strip()]
         out[split] = [corpus[i] for i in ids]
+    if not DEV_SET.is_file():
+        raise SystemExit(f"training: the dev set {DEV_SET} is missing "
+                         "(it comes from ../shared/eval/, next to the repo)")
     out["dev"] = read_jsonl(DEV_SET)
     return out
 

@@ -6,7 +6,7 @@ taken card by card, so each card's part of the prompt is evaluated once. The cac
 JSON-lines file keyed by the prompt and the model file; a run resumes where the last
 stopped, and ``--limit N`` takes N items per set (sets interleaved, cards kept together).
 
-    python training/judge_features.py [--model PATH] [--limit N] [--threads 2]
+    python training/judge_features.py [--model PATH] [--limit N] [--threads 2] [--sets dev,validation]
 """
 
 from __future__ import annotations
@@ -69,9 +69,10 @@ def card_ordered(items: list[dict], seed: int = 13) -> list[dict]:
     return [item for group in groups for item in group]
 
 
-def plan(limit: int | None) -> list[tuple[str, dict]]:
+def plan(limit: int | None, sets: tuple[str, ...] = SETS) -> list[tuple[str, dict]]:
     """(set, item) in the order to compute: the sets interleaved card group by card group."""
-    queues = {name: card_ordered(items)[:limit] for name, items in datasets().items()}
+    queues = {name: card_ordered(items)[:limit] if name in sets else []
+              for name, items in datasets().items()}
     order: list[tuple[str, dict]] = []
     while any(queues.values()):
         for name in SETS:
@@ -89,6 +90,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--limit", type=int, default=None, help="items per set")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--sets", default=",".join(SETS), help="which sets, comma-separated")
     args = parser.parse_args()
     model = args.model
     if model is None:
@@ -96,7 +98,8 @@ def main() -> None:
 
         model = ensure_model(progress=True)
     done = load_cache(model)
-    todo = [(name, item) for name, item in plan(args.limit) if (name, item["id"]) not in done]
+    sets = tuple(args.sets.split(","))
+    todo = [(name, item) for name, item in plan(args.limit, sets) if (name, item["id"]) not in done]
     print(f"{len(done)} cached, {len(todo)} to compute -> {cache_file(model)}", flush=True)
     if not todo:
         return

@@ -1,4 +1,4 @@
-"""Grading metrics shared by the probe trainer and `bench/probe.py`.
+"""Grading metrics for the head trainer (`train_head.py`).
 
 Every function takes parallel lists: the labelled items (dicts with ``score``,
 ``correct``, ``kind``) and the predicted scores 0-5 (correct = score >= 3).
@@ -60,13 +60,3 @@ def summarise(items: list[dict], scores: list[int]) -> Summary:
         per_kind={kind: (ok, n) for kind, (ok, n) in sorted(per_kind.items())},
     )
 
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) by linear interpolation; 0.0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

@@ -1,5 +1,8 @@
 """Crash-safe file replacement: write a temp file beside the target, fsync, rename.
 
+`atomic_write_bytes` is the one way tutor replaces a file (decks, the study data,
+outputs); its docstring says which permissions files get.
+
 `write_out` is the one writer of files the learner names on the command line
 (``--out``, ``-o``) or in the exam's export dialog: it refuses anything but a regular
 file (a device, a FIFO, a socket, a folder, a link to one of those) and a missing
@@ -10,6 +13,7 @@ surprise. A symbolic link to a regular file is written through and stays a link.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -35,9 +39,18 @@ def _current_umask() -> int:
 _NEW_FILE_MODE = 0o666 & ~_current_umask()
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, make_parents: bool = True) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, make_parents: bool = True,
+                       backup: Path | None = None) -> None:
     """Replace ``path`` with ``data`` so a crash leaves either the old or the new file.
 
+    The one atomic writer (decks, ``--out`` files, the study data): a temp file in the
+    same folder is written and fsynced, renamed over ``path``, and the folder fsynced.
+    File permissions, decided once for all of them: a file that exists keeps its mode
+    (a learner who made a file private keeps it private); a new file gets what
+    ``open()`` would give, 0o666 less the umask (0o644 with the usual umask 022).
+
+    ``backup``: the file being replaced is kept under this name first (a hard link, a
+    copy where links fail), so that at every moment a complete file has each name.
     A symbolic link is written through: the file it names is replaced, the link stays.
     ``make_parents=False`` leaves a missing folder an error (`FileNotFoundError`).
     """
@@ -55,6 +68,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, make_parents: bool = True) ->
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if backup is not None and path.exists():
+            replace_with_link(path, backup)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -62,7 +77,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, make_parents: bool = True) ->
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(path.parent)
+    fsync_folder(path.parent)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -83,7 +98,7 @@ def check_out_target(path: Path) -> Path:
         mode = os.stat(target).st_mode
     except FileNotFoundError:
         if not target.parent.is_dir():
-            raise OutputError(f"cannot write {path}: folder {target.parent} does not exist")
+            raise OutputError(f"cannot write {path}: folder {target.parent} does not exist") from None
         return target
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -113,7 +128,22 @@ def _through_links(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def _fsync_dir(folder: Path) -> None:
+def replace_with_link(source: Path, target: Path) -> None:
+    """Make ``target`` the same content as ``source`` (hard link; copy where links fail)."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.unlink()
+    except FileNotFoundError:
+        pass
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make renames in ``folder`` durable (a no-op where folders cannot be fsynced)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -51,8 +51,6 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     pick.add_argument("--model", metavar="PATH", help="grade with this GGUF model file")
     pick.add_argument("--server", metavar="URL", help="grade with an OpenAI-compatible server")
     pick.add_argument("--rules", action="store_true", help="grade with rules only (no model)")
-    pick.add_argument("--probe", action="store_true",
-                      help="grade with the trained probe over the shipped model (opt-in)")
     group.add_argument("--api-key", help="API key for --server")
     group.add_argument("--model-name", help="model name to request from --server")
     group.add_argument(
@@ -90,11 +88,9 @@ def settings_for(args: argparse.Namespace) -> Settings:
         settings = settings.with_model(enabled=False)
     if getattr(args, "model", None):
         check_model_file(Path(args.model).expanduser())
-        settings = settings.with_model(path=args.model, server="", probe=False, enabled=True)
+        settings = settings.with_model(path=args.model, server="", enabled=True)
     if getattr(args, "server", None):
-        settings = settings.with_model(server=args.server, probe=False, enabled=True)
-    if getattr(args, "probe", False):
-        settings = settings.with_model(probe=True, path="", server="", enabled=True)
+        settings = settings.with_model(server=args.server, enabled=True)
     return settings.with_model(
         api_key=getattr(args, "api_key", None),
         name=getattr(args, "model_name", None),

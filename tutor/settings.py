@@ -47,7 +47,7 @@ class ModelSettings:
     """Which LLM grades, and how it runs."""
 
     path: str = ""
-    """A GGUF file; empty means: ``models/*.gguf``, else the shipped default model."""
+    """A GGUF file; empty means: ``models/*.gguf``, else the default model (modelpack)."""
     server: str = ""
     """URL of an OpenAI-compatible chat server; when set it is used instead of a local model."""
     api_key: str = ""
@@ -61,8 +61,6 @@ class ModelSettings:
     """Seconds one LLM grade may take before the rules verdict stands."""
     enabled: bool = True
     """False: grade with rules only, never load a model."""
-    probe: bool = False
-    """True: grade with the trained probe over the shipped model (opt-in; see README)."""
 
 
 @dataclass(frozen=True)
@@ -210,12 +208,21 @@ def _type_name(default: Any) -> str:
     return "a string"
 
 
+#: Keys an earlier version read and this one no longer has: ignored, whatever their value,
+#: so an old settings file keeps working (any other unknown key is an error).
+OBSOLETE_SETTINGS = frozenset({
+    "model.probe",  # the opt-in probe over the former default model, removed with that model
+})
+
+
 def _fill(cls: type, table: dict[str, Any], text: str, path: Path, prefix: str) -> Any:
     defaults = cls()
     names = {f.name for f in dataclasses.fields(cls)} - {"config_path"}
     values: dict[str, Any] = {}
     for key, value in table.items():
         where = f"{prefix}{key}"
+        if where in OBSOLETE_SETTINGS:
+            continue
         line = _line_of(text, key)
         at = f"{path}, line {line}" if line else str(path)
         if key not in names:

@@ -5,16 +5,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.functional.conftest import assert_one_line_error
 from tutor.cli import build_parser
-
-
-def assert_one_line_error(proc, *words: str) -> None:
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert "Traceback" not in proc.stderr
-    for word in words:
-        assert word in lines[0]
 
 
 def test_help_and_version() -> None:

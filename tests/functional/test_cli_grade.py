@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
-from tutor.grading.modelfile import shipped_model_path
+from tests.conftest import ROOT, default_model_path, run_cli
 
 EPOCH = {"question": "What is an epoch?", "reference": "1 complete pass through the training data"}
 KEYS = {"score", "correct", "feedback", "grader", "confidence"}
@@ -50,7 +49,7 @@ def test_grades_each_line_and_reports_bad_lines() -> None:
 @pytest.mark.slow
 @pytest.mark.default_model
 def test_default_grades_with_the_local_model() -> None:
-    """The real default: the shipped Qwen model and the fitted head, rules first."""
+    """The real default: the Qwen model (assembled from its parts) and the fitted head, rules first."""
     stdin = "\n".join([
         line("one full pass over all of the training examples"),
         line("a single training step on one batch"),
@@ -82,43 +81,38 @@ def test_output_streams_one_line_per_input() -> None:
 
 def test_bad_options_exit_2_with_one_line(tmp_path) -> None:
     for args in (("--model", str(tmp_path / "missing.gguf")), ("--server", "localhost:8080"),
-                 ("--threads", "-3"), ("--rules", "--server", "http://x")):
+                 ("--threads", "-3"), ("--rules", "--server", "http://x"),
+                 ("--probe",)):  # the probe is gone: its flag is an unknown option
         proc = run_cli("grade", *args, stdin=line("x") + "\n")
         assert proc.returncode == 2, args
         assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
 
 
 def test_unreachable_server_falls_back_per_line() -> None:
-    proc = run_cli("grade", "--server", "http://127.0.0.1:9", stdin=line("one complete pass through the training data") + "\n")
+    proc = run_cli("grade", "--server", "http://127.0.0.1:9",
+                   stdin=line("one complete pass through the training data") + "\n")
     assert proc.returncode == 0
     result = json.loads(proc.stdout)
     assert result["grader"] == "rules" and result["score"] == 5
     assert "tutor: line 1: server:" in proc.stderr and "rules verdict kept" in proc.stderr
 
 
-def test_real_shipped_model_one_load_for_the_batch() -> None:
+@pytest.mark.slow
+def test_model_path_grades_with_that_gguf_one_load_for_the_batch(tmp_path: Path) -> None:
+    """``--model PATH``: the generating grader over that file (here the default model's file
+    under another name, so the verdicts show which grader gave them)."""
     Path(os.environ["TUTOR_CONFIG"]).write_text("[model]\ntimeout = 300\n", encoding="utf-8")
-    model = shipped_model_path()
-    stdin = line("one full pass over the training data") + "\n" + line("the french revolution") + "\n" + line("idk") + "\n"
+    model = tmp_path / "qwen-coder.gguf"
+    model.symlink_to(default_model_path())
+    stdin = "".join(line(answer) + "\n" for answer in (
+        "one full pass over the training data", "the french revolution", "idk"))
     proc = run_cli("grade", "--model", str(model), "--threads", "2", stdin=stdin, timeout=900)
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines()]
     assert [set(o) for o in out] == [KEYS] * 3
-    assert out[0]["grader"] == out[1]["grader"] == "llm:SmolLM2-135M-Instruct.Q4_1"
+    assert out[0]["grader"] == out[1]["grader"] == "llm:qwen-coder"
     assert out[2]["score"] == 0 and out[2]["grader"] == "rules"  # idk veto: the model is not asked
-    assert "grading with llm:SmolLM2-135M-Instruct.Q4_1" in proc.stderr
-
-
-def test_probe_is_opt_in_and_keeps_the_vetoes() -> None:
-    stdin = line("one full pass over the training data") + "\n" + line("idk") + "\n"
-    proc = run_cli("grade", "--probe", "--threads", "2", stdin=stdin, timeout=900)
-    assert proc.returncode == 0, proc.stderr
-    out = [json.loads(x) for x in proc.stdout.splitlines()]
-    assert out[0]["grader"] == "probe:SmolLM2-135M-Instruct.Q4_1" and out[0]["correct"]
-    assert out[1] == {**out[1], "score": 0, "grader": "rules"}
-    assert "grading with probe:SmolLM2-135M-Instruct.Q4_1" in proc.stderr
-    both = run_cli("grade", "--probe", "--rules", stdin="")
-    assert both.returncode == 2 and both.stderr.count("\n") == 1
+    assert "grading with llm:qwen-coder" in proc.stderr
 
 
 def test_a_failing_model_is_one_line_and_its_traceback_goes_to_the_log(tmp_path: Path) -> None:

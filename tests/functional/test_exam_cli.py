@@ -11,7 +11,8 @@ from tests.conftest import run_cli
 from tests.unit.exam.exam_helpers import CAPITALS, EMPTY, capitals, new_exam, write_deck
 from tutor.exam import ExamGrading
 from tutor.schedule import FixedClock
-from tutor.store import StudyStore
+from tutor.settings import load_settings
+from tutor.store import StudyStore, open_store
 
 
 def profile_folder() -> Path:
@@ -91,3 +92,16 @@ def test_history_lists_past_exams(tmp_path: Path) -> None:
     assert lines[1].split()[:5] == ["1", "2024-01-01", "09:00", "Capitals", "4"]
     assert "final" in lines[1]
     assert lines[2].endswith("in progress (tutor exam --resume)")
+
+
+def test_history_works_while_the_app_has_the_profile_open(tmp_path: Path) -> None:
+    with open_store(load_settings()) as store:  # as the app opens it: the profile is locked
+        new_exam(capitals(tmp_path), FixedClock(), store)  # saved in the journal only
+        before = {p.name: p.read_bytes() for p in profile_folder().iterdir()}
+        result = run_cli("exam", "--history")
+        after = {p.name: p.read_bytes() for p in profile_folder().iterdir()}
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2 and lines[1].endswith("in progress (tutor exam --resume)")
+    assert after == before  # it read a copy: nothing in the profile changed

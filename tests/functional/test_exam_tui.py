@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Input, Static
+from textual.widgets import Checkbox, DataTable, Input
 
+from tests.functional.conftest import text_of, wait_until
 from tests.unit.exam.exam_helpers import answers_by_question, capitals, new_exam
 from tutor.exam import ExamGrading, ExamOptions, ExamResult, ExamSession, resume_exam
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
@@ -41,9 +41,9 @@ class ExamHost(App[None]):
         self.closed_with: object = "still open"
 
     def on_mount(self) -> None:
-        self.push_screen(self.exam_screen, self._exam_closed)
+        self.push_screen(self.exam_screen, self.exam_closed)
 
-    def _exam_closed(self, result: ExamResult | None) -> None:
+    def exam_closed(self, result: ExamResult | None) -> None:
         self.closed_with = result
 
 
@@ -52,21 +52,9 @@ def host(session: ExamSession, grading: ExamGrading | None = None, **options: ob
                                **options))  # type: ignore[arg-type]
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], seconds: float = 5.0) -> None:
-    """Let workers and timers run until ``condition`` holds (fails after ``seconds``)."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition(), "condition not reached"
-
-
 async def type_answer(pilot: Pilot, text: str) -> None:
     await pilot.press(*[" " if ch == " " else ch for ch in text])
 
-
-def text_of(app: App, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 async def test_time_runs_out_unanswered_score_zero_and_the_schedule_is_untouched(
@@ -83,13 +71,13 @@ async def test_time_runs_out_unanswered_score_zero_and_the_schedule_is_untouched
             assert session.current == 1
             await type_answer(pilot, "no enter here")
             clock.advance(minutes=1)
-            await wait_for(pilot, lambda: "2:00 left" in text_of(app, "#countdown"))
+            await wait_until(pilot, lambda: "2:00 left" in text_of(app, "#countdown"))
             screen_text = " ".join(text_of(app, s) for s in ("#question-text", "#exam-status"))
             assert answers[session.questions[0].question] not in screen_text  # no references
             clock.advance(minutes=5)
-            await wait_for(pilot, lambda: isinstance(app.screen, ExamResultScreen))
+            await wait_until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
             assert session.ended_by == "time"
-            await wait_for(pilot, lambda: session.grading_complete)
+            await wait_until(pilot, lambda: session.grading_complete)
             await pilot.pause()
             result = session.result()
             assert [q.score for q in result.questions][2:] == [0, 0]
@@ -101,7 +89,7 @@ async def test_time_runs_out_unanswered_score_zero_and_the_schedule_is_untouched
             assert str(table.get_row_at(2)[2]) == "0/5"
             assert "(time ran out)" in text_of(app, "#result-summary")
             await pilot.press("q")
-            await wait_for(pilot, lambda: app.closed_with != "still open")
+            await wait_until(pilot, lambda: app.closed_with != "still open")
         assert isinstance(app.closed_with, ExamResult) and app.closed_with.final
         stored = store.exam(session.exam_id)
         assert stored["status"] == "final" and stored["ended_by"] == "time"
@@ -125,7 +113,7 @@ async def test_a_quit_exam_resumes_with_answers_flags_and_the_time_left(tmp_path
             await type_answer(pilot, "half typed")
             await pilot.press("ctrl+f")
             clock.advance(minutes=2)
-            await wait_for(pilot, lambda: store.exam("1")["time_used_ms"] == 120_000)
+            await wait_until(pilot, lambda: store.exam("1")["time_used_ms"] == 120_000)
             assert store.exam("1")["questions"][1]["answer"] == "half typed"
             # The app goes away without leaving the exam (a crash or a closed terminal).
             app.exit()
@@ -144,8 +132,8 @@ async def test_a_quit_exam_resumes_with_answers_flags_and_the_time_left(tmp_path
             await pilot.press("ctrl+t")
             assert isinstance(app.screen, ConfirmScreen)
             await pilot.press("y")
-            await wait_for(pilot, lambda: isinstance(app.screen, ExamResultScreen))
-            await wait_for(pilot, lambda: again.grading_complete)
+            await wait_until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
+            await wait_until(pilot, lambda: again.grading_complete)
             assert again.result().questions[1].answer == "half typed now done"
             assert again.ended_by == "learner"
         assert store.exam("1")["status"] == "ended"  # not accepted yet: --resume shows the result
@@ -160,8 +148,8 @@ async def test_a_disputed_grade_counts_and_is_stored(tmp_path: Path) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await type_answer(pilot, "Barcelona")
             await pilot.press("ctrl+t", "y")
-            await wait_for(pilot, lambda: isinstance(app.screen, ExamResultScreen))
-            await wait_for(pilot, lambda: session.grading_complete)
+            await wait_until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
+            await wait_until(pilot, lambda: session.grading_complete)
             await pilot.pause()
             original = session.result().questions[0].score
             assert original is not None and original < 3
@@ -181,7 +169,7 @@ async def test_a_disputed_grade_counts_and_is_stored(tmp_path: Path) -> None:
             await pilot.press("up", "d")  # final: no more disputes
             assert isinstance(app.screen, ExamResultScreen)
             await pilot.press("q")
-            await wait_for(pilot, lambda: app.closed_with != "still open")
+            await wait_until(pilot, lambda: app.closed_with != "still open")
         stored = store.exam(session.exam_id)["questions"][0]
         assert stored["score"] == 4
         assert stored["dispute"] == {"score": 4, "original_score": original,
@@ -203,7 +191,7 @@ async def test_escape_leaves_the_exam_saved(tmp_path: Path) -> None:
             assert isinstance(app.screen, ExamScreen)
             await type_answer(pilot, "rid")
             await pilot.press("escape", "y")
-            await wait_for(pilot, lambda: app.closed_with != "still open")
+            await wait_until(pilot, lambda: app.closed_with != "still open")
         assert app.closed_with is None
         assert store.exam("1")["status"] == "in_progress"
         assert store.exam("1")["questions"][0]["answer"] == "Madrid"
@@ -225,10 +213,10 @@ async def test_jump_flag_and_export(tmp_path: Path) -> None:
             await type_answer(pilot, answers[session.question.question])
             await pilot.press("enter")  # the last question: stays, hands the answer in
             assert session.current == 3
-            await wait_for(pilot, lambda: session.sheets[3].graded)
+            await wait_until(pilot, lambda: session.sheets[3].graded)
             assert "⚑" in text_of(app, "#exam-nav")
             await pilot.press("ctrl+t", "y")
-            await wait_for(pilot, lambda: isinstance(app.screen, ExamResultScreen))
+            await wait_until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
             await pilot.press("e")
             assert isinstance(app.screen, ExportScreen)
             out = tmp_path / "exam.json"
@@ -239,7 +227,7 @@ async def test_jump_flag_and_export(tmp_path: Path) -> None:
             assert "must end in .md or .json" in text_of(app, "#export-error")
             field.value = str(out)  # type: ignore[attr-defined]
             await pilot.press("enter")
-            await wait_for(pilot, out.exists)
+            await wait_until(pilot, out.exists)
         data = json.loads(out.read_text(encoding="utf-8"))
         assert data["questions"][3]["flagged"] is True
         assert data["questions"][3]["score"] == 5
@@ -272,7 +260,7 @@ async def test_a_model_failing_mid_exam_falls_back_to_rules_and_says_so(tmp_path
                 await type_answer(pilot, answers[session.question.question])
                 await pilot.press("enter")
             await pilot.press("ctrl+t", "y")
-            await wait_for(pilot, lambda: session.grading_complete)
+            await wait_until(pilot, lambda: session.grading_complete)
             await pilot.pause()
             first, second = session.result().questions[:2]
             assert first.grader == "llm:flaky" and not first.fallback
@@ -292,9 +280,9 @@ class FormHost(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(ExamOptionsScreen(("capitals",), "Capitals", ["europe", "asia"]),
-                         self._chosen)
+                         self.choose)
 
-    def _chosen(self, options: ExamOptions | None) -> None:
+    def choose(self, options: ExamOptions | None) -> None:
         self.chosen = options
 
 
@@ -312,7 +300,7 @@ async def test_the_exam_form_returns_typed_options() -> None:
         form.query_one("#exam-question-seconds", Input).value = "90"
         form.query_one("#exam-update", Checkbox).value = True
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.chosen != "still open")
+        await wait_until(pilot, lambda: app.chosen != "still open")
     assert app.chosen == ExamOptions(decks=("capitals",), minutes=7.5, count=3,
                                      topics=("europe", "asia"), seed=42, update_schedule=True,
                                      question_seconds=90)

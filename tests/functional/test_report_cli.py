@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.functional.conftest import assert_one_line_error
 from tests.unit.report.schema_check import schema_errors
 from tutor.report import REPORT_JSON_SCHEMA
 from tutor.schedule import LeitnerScheduler
@@ -53,14 +54,6 @@ def fill(store: StudyStore) -> None:
     now = datetime.now().astimezone()
     record(store, VERBS, [1, 2, 4, 1, 1, 0, 5, 1, 2, 1, 1, 0], now - timedelta(days=12), "verbs")
     record(store, NOUNS, [5, 5, 4, 5, 2, 5], now - timedelta(days=5), "nouns")
-
-
-def assert_one_line_error(proc, *words: str) -> None:
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    for word in words:
-        assert word in lines[0]
 
 
 def test_text_report_ranks_the_weak_topic_first(profile: Path) -> None:
@@ -150,7 +143,7 @@ def test_report_reads_a_profile_another_tutor_has_open(profile: Path) -> None:
         assert data["totals"]["answers"] == 21  # the unfolded answers are there too
         after = {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in profile.iterdir()}
         assert after == before  # the report changed nothing in the profile
-        assert not any(name.startswith("tutor-report") for name in os.listdir(profile))
+        assert not any(name.startswith("tutor-") for name in os.listdir(profile))
     finally:
         store.close()
 

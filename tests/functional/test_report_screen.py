@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from textual.app import App
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
+from tests.functional.conftest import text_of
 from tests.unit.report.report_history import NOW, History, deck
 from tutor.report import DrillRequest, StudyReport, build_report
 from tutor.tui.screens.report import ReportScreen, TopicCardsScreen
@@ -50,7 +51,7 @@ async def test_weakest_topics_come_first_with_their_reason() -> None:
         assert [row[:2] for row in rows] == [["1", "verbs"], ["2", "nouns"], ["–", "colours"]]
         assert rows[0][3] == "15 of the last 18 answers wrong; 3 leeches"
         assert rows[2][3].startswith("only 2 answers")
-        detail = str(app.screen.query_one("#topic-detail", Static).render())
+        detail = text_of(app, "#topic-detail")
         assert "verbs: 15 of the last 18 answers wrong" in detail
 
 
@@ -64,14 +65,14 @@ async def test_drill_down_to_cards_and_their_history() -> None:
         rows = table_rows(app, "#cards")
         assert len(rows) == 4
         assert rows[0][3] == "4" and rows[0][5] == "leech"  # most failed first
-        history = str(app.screen.query_one("#history", Static).render())
+        history = text_of(app, "#history")
         first = app.screen.cards[0]
         assert history.startswith(f"Q: {first.front}")
         newest = first.history[-1]
         assert f"{newest.score}/5" in history.splitlines()[3]
         await pilot.press("down")
         await pilot.pause()
-        assert app.screen.cards[1].front in str(app.screen.query_one("#history", Static).render())
+        assert app.screen.cards[1].front in text_of(app, "#history")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
@@ -108,7 +109,7 @@ async def test_empty_history_says_so_and_offers_no_drill() -> None:
     app = ReportTestApp(build_report([], {}, NOW, decks=[SPANISH]))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        summary = str(app.screen.query_one("#report-summary", Static).render())
+        summary = text_of(app, "#report-summary")
         assert summary.startswith("No reviews yet")
         assert app.screen.query_one("#weak", DataTable).row_count == 0
         await pilot.press("d", "enter")
@@ -133,7 +134,7 @@ async def test_report_built_in_a_worker_and_a_failure_shown() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        summary = str(app.screen.query_one("#report-summary", Static).render())
+        summary = text_of(app, "#report-summary")
         assert summary == "Could not build the report: disk on fire"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from tests.functional.test_tui_study import settle, write_deck
+from tests.functional.conftest import settle, wait_until, write_deck
 from tutor.decks import load_library
 from tutor.exam.grading import ExamGrading
 from tutor.exam.model import ExamOptions
@@ -22,14 +22,6 @@ from tutor.tui.screens.exam_dialogs import ExamOptionsScreen
 from tutor.tui.screens.report import ReportScreen
 from tutor.tui.screens.study import StudyScreen
 from tutor.tui.screens.summary import SummaryScreen
-
-
-async def wait_for(pilot, condition, rounds: int = 200) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition(), "condition not reached"
 
 
 async def study_with_spain_always_wrong(pilot) -> None:
@@ -47,11 +39,11 @@ async def test_x_opens_the_exam_form_and_starts_a_stored_exam(tmp_path: Path) ->
     app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExamOptionsScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ExamOptionsScreen))
         count = app.screen.query_one("#exam-count", Input)
         count.value = "2"
         await pilot.click("#start")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExamScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ExamScreen))
         session = app.screen.session
         assert session.count == 2 and session.running
         assert [exam["id"] for exam in app.store.exams()] == [session.exam_id]
@@ -62,7 +54,7 @@ async def test_bad_exam_options_stay_on_the_form(tmp_path: Path) -> None:
     app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExamOptionsScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ExamOptionsScreen))
         app.screen.query_one("#exam-minutes", Input).value = "0"
         await pilot.click("#start")
         await pilot.pause()
@@ -77,17 +69,17 @@ async def test_r_opens_the_report_and_its_drill_starts_a_session(tmp_path: Path)
     async with app.run_test(size=(100, 30)) as pilot:
         await study_with_spain_always_wrong(pilot)
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
-        await wait_for(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await wait_until(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
         await pilot.press("escape")
         assert isinstance(app.screen, DeckListScreen)
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
-        await wait_for(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await wait_until(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
         await pilot.press("enter")  # the first topic's cards, then drill that topic
         await pilot.pause()
         await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, StudyScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, StudyScreen))
         assert app.screen.session.mode == "drill"
 
 
@@ -107,7 +99,7 @@ async def test_the_exam_app_ends_when_the_exam_is_left(tmp_path: Path) -> None:
             await pilot.press("escape")  # leave: a confirmation, then the app ends
             await pilot.pause()
             await pilot.press("y")
-            await wait_for(pilot, lambda: app.return_code is not None or not app.is_running)
+            await wait_until(pilot, lambda: app.return_code is not None or not app.is_running)
         assert app.return_code == 0
         assert store.exams()[0]["id"] == session.exam_id
     finally:
@@ -119,12 +111,12 @@ async def test_summary_report_button_then_a_topic_drill_starts(tmp_path: Path) -
     async with app.run_test(size=(100, 30)) as pilot:
         await study_with_spain_always_wrong(pilot)
         await pilot.click("#report")  # the button, not the key: the drill must still arrive
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
-        await wait_for(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await wait_until(pilot, lambda: app.screen.query_one("#weak", DataTable).row_count > 0)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, StudyScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, StudyScreen))
 
 
 async def test_a_report_drill_keeps_to_its_decks_topic(tmp_path: Path) -> None:

@@ -56,12 +56,12 @@ async def test_the_rules_grader_is_built_behind_the_first_question(tmp_path: Pat
     deck.write_text(DECK, encoding="utf-8")
     library = load_library([deck])
     app = create_app(Settings(), library, clock=FixedClock(), study=library.decks)
-    assert app.grading.policy._rules is None
+    assert not app.grading.policy.rules_built
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, StudyScreen)
         await pilot.pause()
         await app.workers.wait_for_complete()
-        assert app.grading.policy._rules is not None
+        assert app.grading.policy.rules_built
         await pilot.press(*"paris", "enter")
         assert app.store.reviews()[-1].score == 5
 

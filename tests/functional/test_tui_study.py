@@ -7,9 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable, Static
 
-from textual.widgets import DataTable, Markdown, Static
-
+from tests.functional.conftest import (
+    question_of,
+    record_notifications,
+    run_palette_command,
+    settle,
+    text_of,
+    wait_until,
+    write_deck,
+)
 from tutor.decks import load_library
 from tutor.decks.native import load_deck
 from tutor.errors import ModelError
@@ -29,24 +37,6 @@ from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.grade_view import GradeView, RefiningSpinner
 from tutor.tui.widgets.grader_status import GraderStatusBar
 
-DECK = """title: Capitals
----
-id: 0000000001
-topic: europe
-Q: What is the capital of France?
-A: Paris
----
-id: 0000000002
-topic: europe
-Q: What is the capital of Spain?
-A: Madrid
----
-id: 0000000003
-topic: america
-Q: What is the capital of Peru?
-A: Lima
-"""
-
 
 @pytest.fixture
 def log_file(isolated_home: Path) -> Iterator[Path]:
@@ -55,34 +45,6 @@ def log_file(isolated_home: Path) -> Iterator[Path]:
     configure_logging(data)
     yield log_path(data)
     stop_logging()
-
-
-def write_deck(folder: Path) -> Path:
-    path = folder / "capitals.deck"
-    path.write_text(DECK, encoding="utf-8")
-    return path
-
-
-def text_of(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def settle(pilot) -> None:
-    """Wait until no answer of the study screen is still being graded by a worker."""
-    app = pilot.app
-    for _ in range(200):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        session = getattr(app.screen, "session", None)
-        if session is None or not any(a.refining for a in session.attempts):
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("a grade never finished")
-
-
-def question_of(app) -> str:
-    return app.screen.query_one("#question", Markdown).source
 
 
 class GatedGrader:
@@ -254,12 +216,7 @@ async def test_model_that_cannot_load_shows_the_fallback(tmp_path: Path) -> None
     app = create_app(Settings(), load_library([path]), clock=FixedClock(),
                      grader=UnloadableGrader())
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(200):
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            if app.grader_status.phase != "loading":
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: app.grader_status.phase != "loading", what="the model given up")
         status = app.grader_status
         assert status.is_fallback and "model file not found" in status.note
         assert "model failed to load" in str(app.screen.query_one(GraderStatusBar).render())
@@ -274,11 +231,8 @@ async def test_a_model_file_llama_cpp_cannot_load_is_one_line_and_logged(
     settings = Settings().with_model(path=str(corrupt), threads=1)
     app = create_app(settings, load_library([write_deck(tmp_path)]), clock=FixedClock())
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        for _ in range(500):
-            await pilot.pause()
-            if app.grader_status.phase != "loading":
-                break
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: app.grader_status.phase != "loading", timeout=60,
+                         what="the model given up")
         status = app.grader_status
         assert status.is_fallback and status.note.startswith("model failed to load: cannot load")
         assert "\n" not in status.note
@@ -361,12 +315,7 @@ async def test_command_palette_lists_the_main_actions(tmp_path: Path) -> None:
     path = write_deck(tmp_path)
     app = create_app(Settings(), load_library([path]), clock=FixedClock())
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
-        await pilot.press(*"study all due")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
+        await run_palette_command(pilot, "study all due", "Study all due cards")
         assert isinstance(app.screen, StudyScreen)
 
 
@@ -374,6 +323,7 @@ async def test_nothing_due_says_when_and_stays_on_the_list(tmp_path: Path) -> No
     path = tmp_path / "one.deck"
     path.write_text("title: One\n---\nQ: 2+2?\nA: 4\n", encoding="utf-8")
     app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    notified = record_notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", "4", "enter", "enter")
         await pilot.pause()
@@ -381,7 +331,7 @@ async def test_nothing_due_says_when_and_stays_on_the_list(tmp_path: Path) -> No
         await pilot.press("enter", "enter")
         await pilot.pause()
         assert isinstance(app.screen, DeckListScreen)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notified]
         assert any("next card due 2024-01-03" in m for m in messages)
 
 
@@ -404,10 +354,11 @@ async def test_repaired_store_is_reported_as_a_notification(tmp_path: Path) -> N
         await pilot.press("enter", *"Paris", "enter")
     (settings.profile_path / "study.json").write_text("{not json", encoding="utf-8")
     repaired = create_app(settings, load_library([path]), clock=FixedClock())
+    notified = record_notifications(repaired)
     assert repaired.store.recovery_message
     async with repaired.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        titles = [n.title for n in repaired._notifications]
+        titles = [n.title for n in notified]
         assert "Study data repaired" in titles
         assert len(repaired.store.reviews()) == 1
 
@@ -486,12 +437,19 @@ async def test_focus_stays_in_the_answer_box_when_the_learner_moves_on_at_once(
         screen = app.screen
         assert isinstance(screen, StudyScreen)
         # Submit and go on before a frame is drawn: the late focus move must not fire.
+        # (Both are queued on the screen at once, so no refresh comes between them.)
+        phases: list[str] = []
+
+        def go_on() -> None:
+            phases.append(screen.phase)
+            screen.action_next()
+
         answer = screen.query_one("#answer", AnswerInput)
-        screen._submitted(AnswerInput.Submitted(answer, "paris"))
-        assert screen.phase == "graded"
-        screen.action_next()
+        screen.post_message(AnswerInput.Submitted(answer, "paris"))
+        screen.call_later(go_on)
         await pilot.pause()
         await pilot.pause()
+        assert phases == ["graded"]
         assert question_of(app) == "What is the capital of Spain?"
         assert screen.query_one("#answer", AnswerInput).has_focus
 
@@ -530,10 +488,11 @@ async def test_named_decks_with_nothing_due_land_on_the_deck_list(tmp_path: Path
             await pilot.press(*"x", "enter", "enter")
         await pilot.pause()
     again = create_app(settings, library, clock=FixedClock(), study=library.decks)
+    notified = record_notifications(again)
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(again.screen, DeckListScreen)
-        assert any("Nothing" in (n.title or "") for n in again._notifications)
+        assert any("Nothing" in n.title for n in notified)
 
 
 async def test_a_long_verdict_scrolls_with_the_keys_at_80x24(tmp_path: Path) -> None:
@@ -562,12 +521,13 @@ async def test_quitting_waits_for_the_models_last_verdict_and_a_second_quit_does
     settings = Settings()
     grader = GatedGrader(score=1)
     app = create_app(settings, load_library([path]), clock=FixedClock(), grader=grader)
+    notified = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", *"Paris", "enter")
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert app.return_code is None  # still running: the model's verdict is pending
-        assert any(n.title == "Saving the last grades" for n in app._notifications)
+        assert any(n.title == "Saving the last grades" for n in notified)
         grader.release.set()
         await settle(pilot)
         await pilot.pause()
@@ -622,12 +582,13 @@ async def test_typing_never_turns_into_commands_by_accident(tmp_path: Path) -> N
 async def test_an_empty_enter_is_not_an_answer(tmp_path: Path) -> None:
     path = write_deck(tmp_path)
     app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    notified = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", *"Paris", "enter", "enter", "enter")  # one Enter too many
         await pilot.pause()
         assert question_of(app) == "What is the capital of Spain?"
         assert app.screen.phase == "asking" and len(app.store.reviews()) == 1
-        assert any("Type an answer first" in n.message for n in app._notifications)
+        assert any("Type an answer first" in n.message for n in notified)
 
 
 async def test_palette_commands_work_while_the_answer_box_has_focus(tmp_path: Path) -> None:
@@ -636,9 +597,7 @@ async def test_palette_commands_work_while_the_answer_box_has_focus(tmp_path: Pa
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         assert app.screen.query_one("#answer", AnswerInput).has_focus
-        await pilot.press("ctrl+p", *"skip card")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_palette_command(pilot, "skip card", "Skip card")
         await pilot.pause()
         assert question_of(app) == "What is the capital of Spain?"
         # The letter key itself still types while the box has focus.
@@ -653,6 +612,7 @@ async def test_the_summary_follows_a_verdict_that_arrives_after_the_session(
                     encoding="utf-8")
     grader = GatedGrader(score=0)
     app = create_app(Settings(), load_library([path]), clock=FixedClock(), grader=grader)
+    notified = record_notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", *"Paris", "enter", "enter")
         await pilot.pause()
@@ -669,7 +629,7 @@ async def test_the_summary_follows_a_verdict_that_arrives_after_the_session(
         summary = text_of(app, "#summary")
         assert "0% (0 of 1 right)" in summary and "still checking" not in summary
         assert app.screen.query("#drill")  # the topic went wrong: drilling is offered
-        assert any((n.title or "").startswith("Regraded") for n in app._notifications)
+        assert any(n.title.startswith("Regraded") for n in notified)
 
 
 async def test_typo_diff_shows_even_at_full_marks(tmp_path: Path) -> None:

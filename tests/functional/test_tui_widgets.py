@@ -1,7 +1,6 @@
 """Widgets that the study screen is built from."""
 
 from textual.app import App, ComposeResult
-from textual.widgets._footer import FooterKey
 
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.key_footer import KeyFooter
@@ -78,5 +77,5 @@ async def test_key_footer_folds_many_changes_into_one_rebuild_with_the_latest_ke
         await pilot.pause()
         await pilot.pause()
         assert len(rebuilds) == 1
-        keys = {key.key: key for key in footer.query(FooterKey)}
+        keys = {key.key: key for key in footer.query("FooterKey")}  # Textual's own key widgets
         assert not keys["t"].disabled  # the rebuild read the keys in force at the time

@@ -25,7 +25,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tutor.decks.importers import apkg, boundaries, import_text
-from tutor.decks.importers.delimited import cloze_card, has_cloze, html_to_text
+from tutor.decks.importers.anki_fields import cloze_card, has_cloze, html_to_text
 from tutor.decks.importers.files import import_file
 from tutor.decks.importers.markdown import heading_text
 from tutor.decks.model import valid_card_id

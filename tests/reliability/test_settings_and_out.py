@@ -79,7 +79,6 @@ BAD_SETTINGS = [
     ("[model]\nthreads = 100000000\n", "model.threads"),
     ("[model]\ngpu_layers = 99999999999\n", "model.gpu_layers"),
     ('[model]\nenabled = "yes"\n', "model.enabled"),
-    ("[model]\nprobe = 1\n", "model.probe"),
     ("[model]\napi_key = 12\n", "model.api_key"),
     ('[model]\napi_key = "abc\\ndef"\n', "model.api_key"),
     ('theme = "no-such-theme"\n', "theme"),

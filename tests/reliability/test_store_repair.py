@@ -133,9 +133,13 @@ def test_tutor_exam_history_after_echo_empty_object_keeps_everything(
     assert "No exams yet" not in result.stdout  # the exam record came back from the journal
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "study.json" in result.stderr
-    assert (folder / "reviews.jsonl").read_bytes().startswith(history)
-    assert (folder / "study.json.bak").read_bytes() != b"{}\n"
-    assert json.loads((folder / "study.json.bak").read_bytes())["_meta"]["1"]["history_rows"] == 38
+    assert "next 'tutor study' repairs it" in result.stderr
+    # --history reads a copy: the profile is left as it was, for the next writer to repair
+    assert (folder / "study.json").read_bytes() == b"{}\n"
+    assert (folder / "reviews.jsonl").read_bytes() == history
+    assert not list(folder.glob("*.damaged-*"))
+    with StudyStore(folder) as store:
+        assert "study.json" in (store.recovery_message or "") and store.review_count() == 38
     with StudyStore(folder) as store:
         assert store.recovery_message is None and store.review_count() == 38
 

@@ -1,35 +1,25 @@
-"""Locating the default model offline, and refusing bad model files clearly."""
+"""Locating a model the settings name, and refusing bad model files clearly."""
 
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import default_model_path
 from tutor.errors import ModelError
-from tutor.grading.modelfile import (
-    check_model_file,
-    resolve_model_path,
-    shipped_model_path,
-)
+from tutor.grading.modelfile import check_model_file, resolve_model_path
 from tutor.settings import Settings
 
 
-def test_shipped_model_is_found_without_network() -> None:
-    path = shipped_model_path()
-    assert path is not None and path.name.endswith(".gguf")
-    assert check_model_file(path) == path
-
-
-def test_shipped_model_found_in_its_package_folder_and_through_the_wheel_record(
-        monkeypatch) -> None:
+def test_no_path_and_no_models_folder_file_means_the_default_model(tmp_path: Path, monkeypatch) -> None:
     from tutor.grading import modelfile
 
-    fast = shipped_model_path()
-    assert fast is not None and fast.parent.name == modelfile.DEFAULT_MODEL_PACKAGE
-    # A wheel laid out some other way: the distribution's file list still finds it.
-    monkeypatch.setattr(modelfile, "DEFAULT_MODEL_PACKAGE", "no_such_package_here")
-    assert shipped_model_path() == fast
-    monkeypatch.setattr(modelfile, "DEFAULT_MODEL_DISTRIBUTION", "no-such-distribution")
-    assert shipped_model_path() is None
+    monkeypatch.setattr(modelfile, "BUNDLED_MODELS", tmp_path / "models")  # a clone's own models/
+    assert resolve_model_path(Settings()) is None
+
+
+def test_the_default_model_passes_the_file_check() -> None:
+    path = default_model_path()
+    assert check_model_file(path) == path
 
 
 def test_explicit_path_and_models_folder_override(tmp_path: Path, monkeypatch) -> None:
@@ -48,18 +38,3 @@ def test_bad_model_files(tmp_path: Path, content: bytes | None, words: str) -> N
         path.write_bytes(content)
     with pytest.raises(ModelError, match=words):
         check_model_file(path)
-
-
-def test_shipped_model_loads_in_llama_cpp() -> None:
-    from llama_cpp import Llama
-
-    path = shipped_model_path()
-    llm = Llama(model_path=str(path), n_ctx=256, n_threads=2, verbose=False)
-    tokens = llm.tokenize(b"What is the capital of France?")
-    assert len(tokens) > 3
-
-
-def test_no_model_named_means_the_default_model(tmp_path: Path, monkeypatch) -> None:
-    """Neither a path nor a models/*.gguf: None, and the default model pack grades."""
-    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "empty"))
-    assert resolve_model_path(Settings()) is None

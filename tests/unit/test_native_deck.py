@@ -95,7 +95,8 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
     assert [p.name for p in folder.iterdir()] == ["t.deck"]
 
 
-line = st.text(st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t", blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=30)
+line = st.text(st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t",
+                             blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=30)
 block = st.lists(line, min_size=1, max_size=4).map(lambda ls: "\n".join(ls).strip())
 
 
@@ -106,8 +107,8 @@ def test_round_trip_any_text(cards: list[tuple[str, str, str]]) -> None:
         Card(front=f, back=b, topic=t, id=f"id{i}") for i, (f, b, t) in enumerate(cards) if f.strip()
     ]
     for card in originals:
-        card.front = "\n".join(l.rstrip() for l in card.front.split("\n"))
-        card.back = "\n".join(l.rstrip() for l in card.back.split("\n"))
+        card.front = "\n".join(part.rstrip() for part in card.front.split("\n"))
+        card.back = "\n".join(part.rstrip() for part in card.back.split("\n"))
     deck = Deck(title="Round trip", cards=originals)
     parsed = parse_deck(format_deck(deck)).deck
     assert [(c.front, c.back, c.topic, c.id) for c in parsed.cards] == [

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tutor.errors import ConfigError
-from tutor.settings import Settings, config_file, load_settings
+from tutor.settings import ModelSettings, Settings, config_file, load_settings
 
 
 def write(path: Path, text: str) -> Path:
@@ -69,17 +69,28 @@ def test_overrides_ignore_none() -> None:
     assert settings.model.gpu_layers == 0 and settings.model.threads == 3
 
 
-def test_model_flags_override_a_probe_in_the_settings_file(tmp_path) -> None:
+@pytest.mark.parametrize("value", ["true", "false", "1"])
+def test_an_old_probe_setting_is_ignored_and_a_typo_is_not(tmp_path: Path, value: str) -> None:
+    """``[model] probe`` chose a grader that has been removed: an old file still loads."""
+    settings = load_settings(write(tmp_path / "c.toml", f"[model]\nprobe = {value}\ntimeout = 3\n"))
+    assert settings.model == ModelSettings(timeout=3.0)
+    with pytest.raises(ConfigError, match="unknown setting 'model.probes'"):
+        load_settings(write(tmp_path / "d.toml", "[model]\nprobes = true\n"))
+
+
+@pytest.mark.default_model  # builds the default grader (nothing is loaded)
+def test_an_old_probe_setting_leaves_the_default_and_model_flags(tmp_path: Path) -> None:
     import os
 
+    from tests.conftest import default_model_path
     from tutor.cli import build_parser, settings_for
     from tutor.grading.factory import build_grader
-    from tutor.grading.modelfile import shipped_model_path
+    from tutor.grading.modelpack import MODEL_FILE
 
     Path(os.environ["TUTOR_CONFIG"]).write_text("[model]\nprobe = true\n", encoding="utf-8")
-    model = str(shipped_model_path())
-    settings = settings_for(build_parser().parse_args(["grade", "--model", model]))
-    assert not settings.model.probe
-    assert build_grader(settings).refiners[0].name.startswith("llm:")
-    probe = settings_for(build_parser().parse_args(["grade"]))
-    assert build_grader(probe).refiners[0].name.startswith("probe:")
+    default = build_grader(settings_for(build_parser().parse_args(["grade"])))
+    assert default.refiners[0].name == f"llm:{MODEL_FILE.removesuffix('.gguf')}"
+    named = tmp_path / "qwen-coder.gguf"
+    named.symlink_to(default_model_path())
+    settings = settings_for(build_parser().parse_args(["grade", "--model", str(named)]))
+    assert build_grader(settings).refiners[0].name == "llm:qwen-coder"

@@ -28,7 +28,9 @@ from tutor.exam.setup import check_decks, resume_exam, start_exam
 from tutor.grading.service import GradingService
 from tutor.schedule.clock import SystemClock
 from tutor.settings import Settings
-from tutor.store.profiles import open_store
+from tutor.store.profiles import open_store, read_store
+from tutor.store.read_only import damage_note
+from tutor.store.study_store import StudyStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -92,9 +94,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.history:
         if args.decks:
             raise ExamError("--history takes no DECK")
-        with open_store(settings) as store:
-            if store.recovery_message:
-                print(f"tutor: {store.recovery_message}", file=sys.stderr)
+        with read_store(settings) as store:  # a copy: works while the app has the profile
+            note = damage_note(store, "this list")
+            if note:
+                print(f"tutor: note: {note}", file=sys.stderr)
             print("\n".join(history_lines(store.exams())))
         return 0
     out = Path(args.out).expanduser() if args.out else None
@@ -132,7 +135,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run_app(settings: Settings, library: DeckLibrary, session: ExamSession,
-             grading: ExamGrading, store: object, clock: SystemClock, out: Path | None) -> None:
+             grading: ExamGrading, store: StudyStore, clock: SystemClock, out: Path | None) -> None:
     """Open the app on the exam screen (the shared factory) and run it until the exam closes."""
     from tutor.schedule.leitner import LeitnerScheduler
     from tutor.tui import create_app
@@ -140,7 +143,7 @@ def _run_app(settings: Settings, library: DeckLibrary, session: ExamSession,
 
     screen = ExamScreen(session, grading, export_path=out,
                         scheduler=LeitnerScheduler.from_settings(settings.study))
-    app = create_app(settings, library, store=store, clock=clock,  # type: ignore[arg-type]
+    app = create_app(settings, library, store=store, clock=clock,
                      grader=grading.service, screen=screen)
     app.run()
 

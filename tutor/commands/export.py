@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tutor.commands.import_deck import emit
+from tutor.commands.output import emit
 from tutor.decks.export import EXPORT_FORMATS, SUFFIXES, export_deck, export_text
 from tutor.decks.library import resolve_decks
 from tutor.decks.model import Deck

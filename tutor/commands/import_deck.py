@@ -10,7 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 from tutor.atomic import check_out_target, write_out
-from tutor.decks.importers.base import ImportResult
+from tutor.commands.output import emit
+from tutor.decks.importers.base import ImportResult, ImportWarning
 from tutor.decks.importers.files import ImportedFile, format_names, read_import
 from tutor.decks.model import Deck, slugify
 from tutor.decks.native import SUFFIX, format_deck
@@ -80,7 +81,9 @@ def deck_from(result: ImportResult, title: str, source: Path) -> Deck:
         source=f"imported from {source.name} ({result.format})",
     )
     deck.topics = deck.topic_names()
-    deck.ensure_ids(warnings=result.warnings)
+    replaced: list[str] = []
+    deck.ensure_ids(warnings=replaced)
+    result.warnings += [ImportWarning(message) for message in replaced]
     return deck
 
 
@@ -132,19 +135,3 @@ def _output_path(out: Path, deck: Deck, force: bool) -> Path:
     if out.exists() and not force:
         raise DeckError(f"{out} already exists; use --force to replace it")
     return out
-
-
-def emit(text: str) -> None:
-    """Write to stdout; a closed pipe (``| head``) ends quietly."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-
-
-def _silence_stdout() -> None:
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())

@@ -8,58 +8,39 @@ tables by default; ``--json`` follows the versioned schema of
 format when no format flag is given).
 
 Reading never changes the profile and works while another tutor has it open:
-the profile's files are copied to a temporary folder (again if they changed
-during the copy) and the copy is opened.
+it reads a copy (`tutor.store.read_only`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import shutil
 import sys
-import tempfile
-import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tutor.atomic import check_out_target, write_out
-from tutor.commands.import_deck import emit
+from tutor.commands.output import emit
 from tutor.decks.library import DeckLibrary, load_library, resolve_decks
 from tutor.decks.model import Deck
 from tutor.errors import DeckError, TutorError
+from tutor.formatting import plural
 from tutor.report import (
-    DrillRequest,
     build_report,
     render_csv,
     render_markdown,
     render_text,
     report_to_json,
-    topics_drill,
-    weakest_drill,
 )
 from tutor.schedule.clock import SystemClock
 from tutor.schedule.model import CardState, Review
 from tutor.settings import Settings
-from tutor.store.errors import StoreError
-from tutor.store.history import HISTORY_NAME
-from tutor.store.study_store import (
-    BACKUP_NAME,
-    FILE_NAME,
-    JOURNAL_NAME,
-    PREVIOUS_JOURNAL_NAME,
-    StudyStore,
-)
+from tutor.store.profiles import read_store
+from tutor.store.read_only import damage_note
 
-#: The files of a profile that hold study data (the lock file is left alone).
-PROFILE_FILES = (FILE_NAME, BACKUP_NAME, HISTORY_NAME, JOURNAL_NAME, PREVIOUS_JOURNAL_NAME)
-#: How often to copy again when the profile changed while it was being copied.
-COPY_ATTEMPTS = 5
 FORMATS = ("text", "json", "markdown", "csv")
 SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv": "csv",
                   ".txt": "text"}
@@ -168,67 +149,14 @@ def read_profile(settings: Settings) -> ProfileData:
 
     A profile with no study data yet gives empty data (and creates nothing).
     """
-    folder = settings.profile_path
-    if not any((folder / name).exists() for name in PROFILE_FILES):
-        return ProfileData()
-    with tempfile.TemporaryDirectory(prefix="tutor-report-") as scratch:
-        copy = Path(scratch) / "profile"
-        _copy_profile(folder, copy, settings.profile)
-        try:
-            store = StudyStore(copy, profile=settings.profile)
-        except OSError as exc:
-            raise StoreError(f"cannot read the study data of profile '{settings.profile}':"
-                             f" {exc.strerror or exc}") from None
-        try:
-            data = ProfileData(states=store.states(), reviews=store.reviews(),
-                               exams=store.exams())
-            recovery = store.recovery
-            if recovery is not None and recovery.damage:
-                data.notes.append(
-                    f"the study data of profile '{settings.profile}' is damaged"
-                    f" ({recovery.damage}); this report shows what could be read, and the"
-                    " next 'tutor study' repairs it")
-            if store.history_problem:
-                data.notes.append(f"{store.history_problem}; older answers may be missing")
-        finally:
-            store.close()
+    with read_store(settings) as store:
+        data = ProfileData(states=store.states(), reviews=store.reviews(), exams=store.exams())
+        note = damage_note(store, "this report")
+        if note:
+            data.notes.append(note)
+        if store.history_problem:
+            data.notes.append(f"{store.history_problem}; older answers may be missing")
     return data
-
-
-def _copy_profile(folder: Path, copy: Path, profile: str) -> None:
-    """Copy the study files, again while another tutor changes them during the copy."""
-    for attempt in range(COPY_ATTEMPTS):
-        before = _fingerprint(folder)
-        if copy.exists():
-            shutil.rmtree(copy)
-        copy.mkdir(parents=True)
-        try:
-            for name in PROFILE_FILES:
-                if (folder / name).exists():
-                    shutil.copyfile(folder / name, copy / name)
-        except FileNotFoundError:
-            continue  # replaced between the check and the copy: copy again
-        except OSError as exc:
-            raise StoreError(f"cannot read the study data of profile '{profile}' in {folder}:"
-                             f" {exc.strerror or exc}") from None
-        if _fingerprint(folder) == before:
-            return
-        time.sleep(0.05 * (attempt + 1))
-    raise StoreError(f"the study data of profile '{profile}' kept changing while it was read"
-                     " (a session is saving); try again in a moment")
-
-
-def _fingerprint(folder: Path) -> dict[str, tuple[int, int, int]]:
-    found = {}
-    for name in PROFILE_FILES:
-        try:
-            info = os.stat(folder / name)
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise StoreError(f"cannot read {folder / name}: {exc.strerror or exc}") from None
-        found[name] = (info.st_ino, info.st_size, info.st_mtime_ns)
-    return found
 
 
 def _decks(name: str | None, settings: Settings,
@@ -237,7 +165,7 @@ def _decks(name: str | None, settings: Settings,
     library = load_library([folder for folder in settings.deck_paths if folder.is_dir()])
     if library.errors:
         count = len(library.errors)
-        print(f"tutor: note: {count} deck problem{'s' if count != 1 else ''} ({library.errors[0]}"
+        print(f"tutor: note: {plural(count, 'deck problem')} ({library.errors[0]}"
               f"{'; …' if count > 1 else ''}); the cards concerned are reported from the history"
               " only", file=sys.stderr)
     if name is None:
@@ -258,30 +186,3 @@ def _decks(name: str | None, settings: Settings,
     deck: Deck = named.decks[0]
     others = [d for d in library.decks if d.key != deck.key]
     return DeckLibrary(decks=[*others, deck]), deck.key
-
-
-def study_drill(settings: Settings, decks: Sequence[Deck], *, topics: str | None = None,
-                weak: int | None = None) -> DrillRequest:
-    """The drill ``tutor study --topics T,… / --weak N`` asks for, over ``decks``.
-
-    ``topics``: comma-separated topic names (case-insensitive); ``weak``: the N weakest
-    ranked topics of the report (those with a recent wrong answer or a leech).
-    Raises `TutorError` (one line) for an unknown topic or when nothing is weak yet.
-    """
-    if topics is not None:
-        try:
-            return topics_drill(decks, topics.split(","))
-        except ValueError as exc:
-            raise TutorError(f"--topics: {exc}") from None
-    if weak is None or weak < 1:
-        raise TutorError("--weak needs a number of topics, 1 or more")
-    data = read_profile(settings)
-    report = build_report(data.reviews, data.states, SystemClock().now(), decks=decks,
-                          boxes=len(settings.study.intervals))
-    request = weakest_drill(report, weak)
-    if request is None:
-        rules = report.rules
-        raise TutorError(f"no weak topic to drill yet: a topic needs {rules.min_answers} answers"
-                         f" in the last {rules.recent_days} days with some wrong, or a leech (see 'tutor report')")
-    return request
-

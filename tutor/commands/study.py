@@ -54,7 +54,7 @@ def _run_app(args: argparse.Namespace, settings: Settings) -> int:
 
     request = None
     if args.topics is not None or args.weak is not None:
-        from tutor.commands.report import study_drill
+        from tutor.study.drill import study_drill
 
         request = study_drill(settings, library.decks, topics=args.topics, weak=args.weak)
     app = create_app(settings, library, study=library.decks if args.decks and request is None

@@ -27,10 +27,12 @@ import re
 import sqlite3
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from tutor.atomic import check_out_target, write_out
-from tutor.decks.importers.delimited import tag_to_anki
+from tutor.decks.importers.anki_fields import tag_to_anki
 from tutor.decks.importers.markdown import format_markdown
 from tutor.decks.model import DEFAULT_TOPIC, Card, Deck
 from tutor.errors import DeckError
@@ -163,7 +165,13 @@ def to_apkg(deck: Deck) -> bytes:
     return package_bytes(genanki.Package(anki_deck))
 
 
-def package_bytes(package: object) -> bytes:
+class AnkiPackage(Protocol):
+    """The part of ``genanki.Package`` that `package_bytes` uses (genanki has no types)."""
+
+    def write_to_db(self, cursor: sqlite3.Cursor, timestamp: float, id_gen: Iterator[int]) -> None: ...
+
+
+def package_bytes(package: AnkiPackage) -> bytes:
     """What ``genanki.Package.write_to_file`` writes, built in memory (no temp file)."""
     timestamp = time.time()
     connection = sqlite3.connect(":memory:")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from tutor.errors import DeckError
 from tutor import fileread
+from tutor.errors import DeckError
 from tutor.fileread import UnreadableFile, read_limited
 
 #: Files larger than this are refused rather than parsed (a deck is text, not a dump).

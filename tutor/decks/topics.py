@@ -325,11 +325,22 @@ def assign_topics(cards: Sequence[Card], title: str = "") -> list[str]:
     return list(seen)
 
 
+def fill_missing_topics(cards: list[Card], title: str = "") -> None:
+    """Cards the source left without a topic get one from `assign_topics`; every topic is
+    cleaned to one short line. A topic the source gave (even ``general``) is kept."""
+    missing = [card for card in cards if not card.topic.strip()]
+    if missing:
+        assign_topics(missing, title)
+    for card in cards:
+        card.topic = clean_topic(card.topic)
+
+
 __all__ = [
     "STOP_WORDS",
     "assign_topics",
     "build_vocabulary",
     "card_terms",
     "clean_topic",
+    "fill_missing_topics",
     "needs_topic",
 ]

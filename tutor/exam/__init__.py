@@ -1,11 +1,13 @@
 """Timed exams: question selection, timing, background grading, disputes, results.
 
 No Textual here: the exam screens in ``tutor.tui.screens`` drive `ExamSession`. The
-stored record's shape is documented in `tutor.exam.exam_json`.
+stored record's shape is documented in `tutor.exam.exam_json`, its one reader.
 """
 
+from importlib import import_module
+from typing import Any
+
 from tutor.exam.export import exam_json, exam_markdown, export_format, write_export
-from tutor.exam.grading import ExamGrading
 from tutor.exam.history import history_lines, unfinished
 from tutor.exam.model import (
     AnswerSheet,
@@ -16,7 +18,6 @@ from tutor.exam.model import (
     ExamQuestion,
     GradeJob,
     QuestionGrade,
-    format_duration,
 )
 from tutor.exam.result import ExamResult, QuestionResult, TopicResult
 from tutor.exam.selection import (
@@ -27,8 +28,26 @@ from tutor.exam.selection import (
     weakness_from_history,
     weakness_from_store,
 )
-from tutor.exam.session import QUESTION_TIME_UP, TIME_UP, ExamSession
-from tutor.exam.setup import check_decks, resume_exam, start_exam
+from tutor.formatting import format_duration
+
+#: The parts that grade (they import the rules grader), imported on first use: the
+#: record, results and history stay cheap for the report and ``tutor exam --history``.
+_LAZY = {
+    "ExamGrading": "tutor.exam.grading",
+    "QUESTION_TIME_UP": "tutor.exam.session",
+    "TIME_UP": "tutor.exam.session",
+    "ExamSession": "tutor.exam.session",
+    "check_decks": "tutor.exam.setup",
+    "resume_exam": "tutor.exam.setup",
+    "start_exam": "tutor.exam.setup",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'tutor.exam' has no attribute {name!r}")
+
 
 __all__ = [
     "QUESTION_TIME_UP",

@@ -51,14 +51,18 @@ also carries the store's ``id``. Version 1 looks like this::
     }
 
 Scores are 0-5 per question (correct from 3). An unanswered question scores 0 with the
-grader "unanswered". `parse_*` functions turn the JSON back into the typed objects of
-`tutor.exam.model` and raise `ExamError` for a damaged record.
+grader "unanswered". This module is the one reader of the record: `check_record` says
+whether this tutor can read it, `parse_*` functions turn the JSON back into the typed
+objects of `tutor.exam.model` and raise `ExamError` for a damaged record, and
+`saved_score` reads a finished exam's ``result`` for the weak-topic report.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from tutor.exam.model import (
     AnswerSheet,
@@ -73,12 +77,21 @@ from tutor.store.codec import parse_time
 RECORD_KIND = "exam"
 RECORD_VERSION = 1
 STATUSES = ("in_progress", "ended", "final")
+#: Statuses of an exam that can still go on (``tutor exam --resume``).
+UNFINISHED = ("in_progress", "ended")
+#: Statuses of an exam whose time is over: its ``result`` is its score.
+FINISHED = ("ended", "final")
 ENDED_BY = ("", "learner", "time")
+
+
+def is_exam_record(record: Any) -> TypeGuard[dict[str, Any]]:
+    """True for an object saved as an exam record (readable or not)."""
+    return isinstance(record, dict) and record.get("kind") == RECORD_KIND
 
 
 def check_record(record: Any) -> dict[str, Any]:
     """The record if it is an exam record this tutor can read; else `ExamError`."""
-    if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
+    if not is_exam_record(record):
         raise ExamError(f"exam {_id(record)} is not an exam record")
     version = record.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
@@ -217,3 +230,58 @@ def parse_questions(record: dict[str, Any]) -> tuple[tuple[ExamQuestion, ...], l
         return (tuple(parse_question(e) for e in entries), [parse_sheet(e) for e in entries])
     except (ValueError, TypeError, KeyError) as exc:
         raise damaged(record, str(exc)) from None
+
+
+@dataclass(frozen=True)
+class SavedScore:
+    """A finished exam's score as saved in its record's ``result``."""
+
+    exam_id: str
+    finished: datetime | None
+    """When it ended (else was made final, else started); None when no time is readable."""
+    decks: tuple[DeckRef, ...]
+    points: float
+    max_points: float
+    questions: int
+
+
+def saved_score(record: Any) -> SavedScore | None:
+    """The saved score of a finished exam (status ``ended`` or ``final``), or None for an
+    exam still in progress, a record from a newer tutor, a damaged one, or no exam at all.
+    """
+    try:
+        check_record(record)
+    except ExamError:
+        return None
+    if record.get("status") not in FINISHED:
+        return None
+    result = record.get("result")
+    if not isinstance(result, Mapping):
+        return None
+    points, maximum = _number_or_none(result.get("score")), _number_or_none(result.get("max_score"))
+    questions = result.get("questions")
+    if (points is None or maximum is None or not 0 <= points <= maximum
+            or isinstance(questions, bool) or not isinstance(questions, int)):
+        return None
+    finished = None
+    for key in ("ended", "finalized", "started"):
+        try:
+            finished = moment(record, key)
+        except ValueError:
+            finished = None
+        if finished is not None:
+            break
+    entries = record.get("decks")
+    decks = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, Mapping) and isinstance(entry.get("key"), str):
+            title = entry.get("title")
+            decks.append(DeckRef(key=entry["key"], title=title if isinstance(title, str) else ""))
+    return SavedScore(exam_id=str(record.get("id", "")), finished=finished, decks=tuple(decks),
+                      points=points, max_points=maximum, questions=questions)
+
+
+def _number_or_none(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)

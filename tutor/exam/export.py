@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from tutor.atomic import write_out
-from tutor.exam.model import ExamError, format_duration
+from tutor.exam.model import ExamError
 from tutor.exam.result import ExamResult, QuestionResult
+from tutor.formatting import format_duration
 from tutor.grading.base import MAX_SCORE
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json"}

@@ -13,7 +13,7 @@ import threading
 from dataclasses import replace
 
 from tutor.exam.model import NO_GRADER, QuestionGrade
-from tutor.grading.base import Grader, GradeRequest, GradeResult
+from tutor.grading.base import GradeRequest, GradeResult, Grader
 from tutor.grading.policy import GradingPolicy
 from tutor.grading.service import GradingService
 from tutor.logs import log_failure

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from tutor.exam.exam_json import UNFINISHED, is_exam_record
 from tutor.exam.model import ExamError
 from tutor.exam.result import ExamResult
 
@@ -15,15 +16,14 @@ DECKS_WIDTH = 32
 def unfinished(records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """The newest exam record not yet final (what ``--resume`` continues), or None."""
     for record in reversed(records):
-        if isinstance(record, dict) and record.get("kind") == "exam" \
-                and record.get("status") in ("in_progress", "ended"):
+        if is_exam_record(record) and record.get("status") in UNFINISHED:
             return record
     return None
 
 
 def history_lines(records: Sequence[dict[str, Any]]) -> list[str]:
     """One header and one line per exam record, oldest first; damaged records say so."""
-    exams = [r for r in records if isinstance(r, dict) and r.get("kind") == "exam"]
+    exams = [r for r in records if is_exam_record(r)]
     if not exams:
         return ["No exams yet. Start one with 'tutor exam DECK'."]
     lines = [f"{'ID':>4}  {'DATE':<16}  {'DECKS':<{DECKS_WIDTH}}  {'Q':>3}  {'SCORE':<13}  STATUS"]

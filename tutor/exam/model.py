@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tutor.errors import TutorError
-from tutor.grading.base import MAX_SCORE, PASS_SCORE
+from tutor.grading.base import PASS_SCORE, clamp_confidence, clamp_score
 
 #: Default exam length and size when the learner names none.
 DEFAULT_MINUTES = 20.0
@@ -135,8 +135,8 @@ class QuestionGrade:
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "score", max(0, min(MAX_SCORE, int(self.score))))
-        object.__setattr__(self, "confidence", max(0.0, min(1.0, float(self.confidence))))
+        object.__setattr__(self, "score", clamp_score(self.score))
+        object.__setattr__(self, "confidence", clamp_confidence(self.confidence))
 
     @property
     def correct(self) -> bool:
@@ -214,13 +214,3 @@ class GradeJob:
     answer: str
     request: Any = field(compare=False)
     """The `GradeRequest` to grade."""
-
-
-def format_duration(ms: int | float) -> str:
-    """'4:05' for 245,000 ms; '1:02:03' past an hour. Negative times show as 0:00."""
-    seconds = max(0, int(ms // 1000))
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes}:{seconds:02d}"

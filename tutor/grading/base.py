@@ -57,8 +57,8 @@ class GradeResult:
     """The grader is unsure: the UI should ask the learner to judge."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "score", max(0, min(MAX_SCORE, int(self.score))))
-        object.__setattr__(self, "confidence", max(0.0, min(1.0, float(self.confidence))))
+        object.__setattr__(self, "score", clamp_score(self.score))
+        object.__setattr__(self, "confidence", clamp_confidence(self.confidence))
 
     @property
     def correct(self) -> bool:
@@ -94,3 +94,13 @@ class Grader(Protocol):
 
 class GradingError(Exception):
     """A grader could not produce a verdict (model failed, timed out, garbled reply)."""
+
+
+def clamp_score(score: float) -> int:
+    """A score as a whole number on the 0-5 scale."""
+    return max(0, min(MAX_SCORE, int(score)))
+
+
+def clamp_confidence(confidence: float) -> float:
+    """A confidence within 0.0-1.0."""
+    return max(0.0, min(1.0, float(confidence)))

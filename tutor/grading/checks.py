@@ -383,10 +383,11 @@ def _contrast_sides(reference: str) -> tuple[_Side, ...]:
         return ()
     sides: list[_Side] = []
     all_heads = set().union(*(h for h, _ in raw))
-    for number, (head, body) in enumerate(raw):
+    for number, (own_head, own_body) in enumerate(raw):
         other_heads = set().union(*(h for i, (h, _) in enumerate(raw) if i != number))
         other_bodies = set().union(*(b for i, (_, b) in enumerate(raw) if i != number))
-        sides.append(_Side(frozenset(head - other_heads), frozenset(body - other_bodies - all_heads)))
+        sides.append(_Side(frozenset(own_head - other_heads),
+                           frozenset(own_body - other_bodies - all_heads)))
     return tuple(sides)
 
 
@@ -521,7 +522,7 @@ def inversion_rate(alignment: Alignment) -> float:
     """Share of matched word pairs, within one key point, that the answer puts in the other order."""
     discordant = total = 0
     for pc in alignment.points:
-        order = {}
+        order: dict[str, int] = {}
         for position, token in enumerate(pc.point.all_tokens):
             order.setdefault(token.key, position)
         seen: dict[str, int] = {}
@@ -605,7 +606,7 @@ def order_swaps(alignment: Alignment, question: str) -> list[Finding]:
     for pc in alignment.points:
         if pc.point.optional or pc.coverage < 0.5:
             continue
-        first = {}
+        first: dict[str, int] = {}
         for match in pc.matches:
             if match.strength >= SOLID:
                 first.setdefault(match.reference.key, match.answer.index)

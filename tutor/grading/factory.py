@@ -2,7 +2,6 @@
 
 - ``model.enabled = false`` (``--rules``): rules only.
 - ``model.server`` (``--server URL``): an OpenAI-compatible server, rules as fallback.
-- ``model.probe`` (``--probe``): the trained probe over the shipped model, rules as fallback.
 - ``model.path`` (``--model PATH``) or a GGUF in ``models/``: that model, rules as fallback.
 - Otherwise the default: `LocalModelGrader` over Qwen2.5-Coder-1.5B-Instruct, assembled
   from its PyPI parts (`tutor.grading.modelpack`) when it is first loaded, and the fitted
@@ -15,11 +14,7 @@ A missing or unreadable model gives the rules policy with a one-line note.
 from __future__ import annotations
 
 from tutor.errors import TutorError
-from tutor.grading.modelfile import (
-    check_model_file,
-    resolve_model_path,
-    shipped_model_path,
-)
+from tutor.grading.modelfile import check_model_file, resolve_model_path
 from tutor.grading.policy import GradingPolicy
 from tutor.settings import Settings
 
@@ -41,8 +36,6 @@ def build_grader(settings: Settings) -> GradingPolicy:
         except TutorError as exc:
             return GradingPolicy(notes=(f"{exc.message}; grading with rules",))
         return GradingPolicy(refiners=[server], notes=(f"grading with {server.name}; rules as fallback",))
-    if model.probe:
-        return _probe_policy(model.threads)
     path = resolve_model_path(settings)
     if path is None:
         return _default_policy(model.threads, model.gpu_layers, model.timeout)
@@ -54,20 +47,6 @@ def build_grader(settings: Settings) -> GradingPolicy:
 
     llm = LlamaCppGrader(path, threads=model.threads, gpu_layers=model.gpu_layers, timeout=model.timeout)
     return GradingPolicy(refiners=[llm], notes=(f"grading with {llm.name}; rules as fallback",))
-
-
-def _probe_policy(threads: int) -> GradingPolicy:
-    """The trained probe over the shipped model (``--probe``), rules as fallback."""
-    from tutor.grading.probe import DEFAULT_HEAD_PATH, ProbeGrader
-
-    shipped = shipped_model_path()
-    if shipped is None:
-        return GradingPolicy(notes=("the shipped model is not installed; grading with rules",))
-    if not DEFAULT_HEAD_PATH.is_file():
-        return GradingPolicy(notes=(
-            f"no probe head at {DEFAULT_HEAD_PATH} (training/extract.py, then training/train_probe.py); grading with rules",))
-    probe = ProbeGrader(shipped, threads=threads)
-    return GradingPolicy(refiners=[probe], notes=(f"grading with {probe.name}; rules as fallback",))
 
 
 def _default_policy(threads: int, gpu_layers: int, timeout: float) -> GradingPolicy:

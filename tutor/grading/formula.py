@@ -85,11 +85,11 @@ def formula_score(reference: str, answer: str) -> int | None:
     for part in body.split(";"):  # 'Multiplier = 1/(1 - MPC) = 1/MPS': any right-hand side
         pieces = canonical(part).split("=")
         targets += [_equation(p) for p in pieces[1:]] + [_equation("=".join(pieces[-2:]))]
-    given = _equations(answer)
-    if not given or any(g not in targets for g in given):
+    answered = _equations(answer)
+    if not answered or any(g not in targets for g in answered):
         return 1
     equations = max(1, len(_equations(body)))
-    share = min(1.0, len(set(given)) / equations)
+    share = min(1.0, len(set(answered)) / equations)
     for threshold, score in ((0.9, 5), (0.75, 4), (0.6, 3), (0.3, 2)):
         if share >= threshold:
             return score

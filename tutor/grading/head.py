@@ -12,8 +12,9 @@ never reach it (they stay vetoes in `GradingPolicy`).
 Outputs: a logistic model gives p(correct). The score is the rules' own when it is on the
 side of the pass mark p(correct) chose (it is finer within a side: on the held-out subjects
 this cut the score MAE from 0.95 to 0.84); otherwise a ridge regression gives it, kept on
-that side. So score, ``correct`` and the box move always agree. Both are fitted on the team's corpus and chosen on its held-out subjects by
-``training/train_head.py`` (``make train-grader``), which writes ``models/grader-head.json``.
+that side. So score, ``correct`` and the box move always agree. Both are fitted on the team's
+corpus and chosen on its held-out subjects by ``training/train_head.py``
+(``make train-grader``), which writes ``models/grader-head.json``.
 """
 
 from __future__ import annotations

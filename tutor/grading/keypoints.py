@@ -37,7 +37,8 @@ _CLAUSE_SPLIT = re.compile(
     r"whilst|thereby|therefore|hence|thus|meaning)\b\s+",
     re.I,
 )
-_LIST_SPLIT = re.compile(r"\s*(?<!\d),\s*(?:and\s+|or\s+)?|\s*,(?!\d{3}\b)\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+", re.I)
+_LIST_SPLIT = re.compile(r"\s*(?<!\d),\s*(?:and\s+|or\s+)?|\s*,(?!\d{3}\b)\s*(?:and\s+|or\s+)?"
+                         r"|\s+(?:and|or|&)\s+", re.I)
 _COMMA_SPLIT = re.compile(r"\s*(?<!\d),\s*(?:and\s+|or\s+)?|\s*,(?!\d{3}\b)\s*(?:and\s+|or\s+)?", re.I)
 _PARENS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[a-z][.)]|[-*\u2022])\s+", re.I)
@@ -262,8 +263,8 @@ def parse_reference(reference: str, question: str = "") -> ReferenceParse:
         points.extend(extras)
     points = [p for p in points if p.all_tokens]
     items = [p for p in points if p.item and not p.optional and p.tokens]
-    required = [p for p in points if not p.optional and p.tokens]
-    is_list = len(items) >= 2 and len(items) >= 0.6 * len(required)
+    required_points = [p for p in points if not p.optional and p.tokens]
+    is_list = len(items) >= 2 and len(items) >= 0.6 * len(required_points)
     count = asked_count(question)
     if count is None and examples_only and is_list:
         count = 1

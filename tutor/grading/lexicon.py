@@ -47,8 +47,9 @@ PREVENTION_CUES = frozenset(
 
 #: Adverbs skipped when finding the word a negation applies to ("not always true").
 NEGATION_SKIP = frozenset(
-    {"really", "very", "always", "necessarily", "yet", "still", "ever", "necessary", "actually", "just", "only", "even", "quite",
-     "too", "so", "that", "all", "any", "a", "an", "the", "be", "been", "being", "is", "are",
+    {"really", "very", "always", "necessarily", "yet", "still", "ever", "necessary", "actually",
+     "just", "only", "even", "quite", "too", "so", "that", "all", "any", "a", "an", "the", "be",
+     "been", "being", "is", "are",
      "was", "were", "do", "does", "did", "have", "has", "had", "to", "it", "its", "for", "of",
      "in", "on", "at", "by", "with", "as", "much", "more", "completely", "fully", "directly"}
 )
@@ -373,7 +374,7 @@ IDK_FILLER = frozenset(
      "i", "im", "i'm", "the", "answer", "this", "one", "at", "all", "about", "what", "it", "is",
      "that", "ok", "okay", "well", "so", "oh", "no", "yeah", "yes", "haha", "sry", "mate",
      "please", "pls", "ugh", "clue", "idea", "know", "remember", "sure", "question", "number",
-     "word", "name", "term", "any", "have", "a", "to", "be", "honest", "really", "completely",
+     "word", "name", "term", "any", "have", "a", "to", "be", "honest", "completely",
      "totally", "already", "again", "anymore", "either", "here", "there"}
 )
 

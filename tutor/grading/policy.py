@@ -54,6 +54,11 @@ class GradingPolicy:
         return self._rules
 
     @property
+    def rules_built(self) -> bool:
+        """True once the rules grader exists (reading it with `rules` builds it)."""
+        return self._rules is not None
+
+    @property
     def uses_model(self) -> bool:
         """True when some refiner (model, server, trained scorer) is configured."""
         return bool(self.refiners)
@@ -65,13 +70,29 @@ class GradingPolicy:
         else:
             self.refiners.append(grader)
 
-    def prepare(self, question: str, reference: str) -> None:
-        """Let the refiners get ready for this card while the learner types (blocking: call
-        it from a worker). Refiners without a ``prepare`` are skipped."""
+    def prepare(self, question: str, reference: str, answer: str | None = None) -> None:
+        """Let the refiners get ready for this card, and the answer typed so far, while the
+        learner types (blocking: call it from a worker). Refiners without a ``prepare`` are
+        skipped."""
         for refiner in self.refiners:
             prepare = getattr(refiner, "prepare", None)
             if callable(prepare):
-                prepare(question, reference)
+                prepare(question, reference, answer)
+
+    def explain(self, request: GradeRequest, result: GradeResult) -> str:
+        """The first refiner's explanation of ``result`` ("why?"), blocking. Vetoed answers
+        are never shown to a model for this. Raises `GradingError` with one line."""
+        if result.veto == "injection":
+            raise GradingError("this answer tries to instruct the grader, so no model reads it")
+        if result.veto is not None:
+            raise GradingError("this verdict is the rules' own (an empty, \"I don't know\" "
+                               "or accepted answer): there is nothing for the model to explain")
+        for refiner in self.refiners:
+            explain = getattr(refiner, "explain", None)
+            if callable(explain):
+                return str(explain(request, result.correct))
+        raise GradingError("explanations need the local model; grading is with "
+                           + (self.refiners[0].name if self.refiners else "rules"))
 
     def close(self) -> None:
         """Tell the refiners that can stop work under way (a model load) to stop."""

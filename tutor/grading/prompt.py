@@ -37,7 +37,8 @@ Judge meaning, not wording. Negations, opposites ("increase" for "decrease"), wr
 swapped roles are errors even when most words match the reference. Added false claims lower the score.
 
 Reply with one JSON object and nothing else:
-{{"score": <integer 0-5>, "feedback": "<one short sentence to the student: what was right and what is missing or wrong>"}}"""
+{{"score": <integer 0-5>, "feedback": "<one short sentence to the student: what was right \
+and what is missing or wrong>"}}"""
 
 #: GBNF grammar: exactly {"score": <0-5>, "feedback": "..."} (the length is capped by max_tokens).
 VERDICT_GRAMMAR = r"""

@@ -8,6 +8,7 @@ Study sessions, exams and `tutor grade` all grade through one service:
   ``fallback_reason``; a model that crashes (any other exception) is given up for the rest
   of the run, and so is one that cannot load (`load`).
 - `load`, `warm_up`, `prepare`: make the model and the rules ready behind the UI.
+- `explain`: the model's "why?" for a verdict, or one line saying why there is none.
 - `status`: what the status bar says about grading.
 
 Every failure is told to people as one line (`tutor.errors.one_line`) and written with its
@@ -17,11 +18,13 @@ from its thread workers. Thread-safe.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from tutor.grading.base import Grader, GradeRequest, GradeResult
+from tutor.errors import TutorError
+from tutor.grading.base import GradeRequest, GradeResult, Grader, GradingError
 from tutor.grading.factory import build_grader
 from tutor.grading.policy import GradingPolicy
 from tutor.logs import log_failure
@@ -50,7 +53,8 @@ class GraderStatus:
 
 
 def short_name(grader_name: str) -> str:
-    """'llm:SmolLM2-135M' -> 'SmolLM2-135M'; 'rules' stays."""
+    """'llm:qwen2.5-coder-1.5b-instruct-q4_k_m' -> 'qwen2.5-coder-1.5b-instruct-q4_k_m';
+    'rules' stays."""
     return grader_name.split(":", 1)[1] if ":" in grader_name else grader_name
 
 
@@ -161,14 +165,14 @@ class GradingService:
         except Exception as exc:  # noqa: BLE001 - the first real grade will say what is wrong
             log_failure("the rules grader failed to warm up", exc)
 
-    def prepare(self, question: str, reference: str) -> None:
-        """Let the model evaluate this card's part of its prompt while the learner types
-        (blocking; it skips itself while the model is busy). A failure is only logged: the
-        grade itself then fails and falls back."""
+    def prepare(self, question: str, reference: str, answer: str | None = None) -> None:
+        """Let the model evaluate this card's part of its prompt, and the answer typed so far,
+        while the learner types (blocking; it skips itself while the model is busy). A
+        failure is only logged: the grade itself then fails and falls back."""
         if not self.uses_model:
             return
         try:
-            self.policy.prepare(question, reference)
+            self.policy.prepare(question, reference, answer)
         except Exception as exc:  # noqa: BLE001 - reading ahead is an optimisation
             log_failure("the model failed to read the card ahead", exc)
 
@@ -200,6 +204,25 @@ class GradingService:
         """The final verdict in one call (exams, `tutor grade`): provisional, then refined.
         Raises only when the rules themselves fail."""
         return self.refine(request, self.provisional(request))
+
+    def explain(self, request: GradeRequest, result: GradeResult) -> str:
+        """The model's "why?" for ``result``: a sentence or two, or one line starting 'No
+        explanation:' that says why there is none. Never raises (blocking: call it from a
+        worker)."""
+        with self._lock:
+            failure = self._failure
+        if failure:
+            return ("No explanation: explanations need the model, and grading is with rules"
+                    f" ({failure}).")
+        try:
+            text = self.policy.explain(request, result)
+        except (GradingError, TutorError) as exc:  # refused, timed out, busy: one line
+            reason = log_failure("the model gave no explanation", exc, level=logging.WARNING)
+        except Exception as exc:  # noqa: BLE001 - a crash must not leave "explaining…" on screen
+            reason = log_failure("the model failed to explain a grade", exc)
+        else:
+            return text or "No explanation: the model wrote nothing."
+        return f"No explanation: {reason}."
 
     def close(self) -> None:
         """The app is quitting: stop a model load under way."""

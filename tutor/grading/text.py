@@ -18,17 +18,17 @@ from tutor.grading.lexicon import (
     ABSOLUTES,
     ADJECTIVE_ENDINGS,
     ADJECTIVE_ONLY_PREFIXES,
-    LONG_REST_PREFIXES,
     ANTONYM_PAIRS,
     ANTONYM_PREFIXES,
     ANTONYM_SUFFIXES,
+    LONG_REST_PREFIXES,
     NEGATING_PREFIXES,
     NEGATION_CUES,
     NEGATION_SKIP,
     NUMBER_WORDS,
     ORDINAL_WORDS,
-    PREVENTION_CUES,
     PHRASES,
+    PREVENTION_CUES,
     SHORTHAND,
     STOPWORDS,
     SYNONYM_GROUPS,
@@ -502,7 +502,7 @@ def _tokens(text: str) -> list[Token]:
         elif (number is not None and value in _MULTIPLIERS and tokens and tokens[-1].number is not None
                 and tokens[-1].clause == clause and not tokens[-1].percent):
             previous_token = tokens.pop()
-            number = previous_token.number * number
+            number = (previous_token.number or 0) * number
             text_value = f"{previous_token.text} {value}"
             negated = previous_token.negated
         key = number_key(number) if number is not None else stem(text_value)

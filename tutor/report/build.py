@@ -185,7 +185,7 @@ class _Tally:
     last: datetime | None = None
 
 
-_TALLY_FIELDS = [name for name in _Tally.__slots__ if name != "last"]  # type: ignore[attr-defined]
+_TALLY_FIELDS = [name for name in _Tally.__slots__ if name != "last"]
 
 
 class _Grouper:

@@ -1,7 +1,7 @@
 """Exam scores over time, read from the store's exam records (`StudyStore.exams`).
 
-The record is documented in `tutor.exam.exam_json` (version 1). Only finished exams
-(status ``ended`` or ``final``) with a ``result`` count; an exam still in progress,
+The record is documented and read in `tutor.exam.exam_json` (`saved_score`). Only finished
+exams (status ``ended`` or ``final``) with a ``result`` count; an exam still in progress,
 a record from a newer tutor, or a damaged record is left out of the report rather
 than failing it. No exams at all is normal.
 """
@@ -12,11 +12,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from tutor.exam.exam_json import saved_score
 from tutor.report.model import ExamScore
-
-#: The newest exam record version this reader understands.
-EXAM_RECORD_VERSION = 1
-FINISHED = ("ended", "final")
 
 
 def exam_results(records: Iterable[Mapping[str, Any]], *, deck: str | None = None,
@@ -41,51 +38,12 @@ def exam_results(records: Iterable[Mapping[str, Any]], *, deck: str | None = Non
 
 def _exam_score(record: Mapping[str, Any]) -> ExamScore | None:
     """One record as an `ExamScore`, or None when it is not a finished, readable exam."""
-    if not isinstance(record, Mapping) or record.get("kind") != "exam":
+    saved = saved_score(record)
+    if saved is None:
         return None
-    version = record.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version > EXAM_RECORD_VERSION:
-        return None
-    if record.get("status") not in FINISHED:
-        return None
-    result = record.get("result")
-    if not isinstance(result, Mapping):
-        return None
-    points, maximum = _number(result.get("score")), _number(result.get("max_score"))
-    questions = result.get("questions")
-    if (points is None or maximum is None or not 0 <= points <= maximum
-            or isinstance(questions, bool) or not isinstance(questions, int)):
-        return None
-    finished = None
-    for key in ("ended", "finalized", "started"):
-        finished = _time(record.get(key))
-        if finished is not None:
-            break
-    decks = []
-    titles = []
-    for entry in record.get("decks") or []:
-        if isinstance(entry, Mapping) and isinstance(entry.get("key"), str):
-            decks.append(entry["key"])
-            title = entry.get("title")
-            titles.append(title if isinstance(title, str) and title else entry["key"])
     return ExamScore(
-        exam_id=str(record.get("id", "")), finished=finished,
-        title=", ".join(titles) or "exam", points=points, max_points=maximum,
-        questions=questions, decks=tuple(decks),
+        exam_id=saved.exam_id, finished=saved.finished,
+        title=", ".join(d.title or d.key for d in saved.decks) or "exam", points=saved.points,
+        max_points=saved.max_points, questions=saved.questions,
+        decks=tuple(d.key for d in saved.decks),
     )
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None

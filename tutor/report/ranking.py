@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from tutor.formatting import plural
 from tutor.report.model import ReportRules, TopicReport
 
 
@@ -57,7 +58,7 @@ def unranked_reason(topic: TopicReport, rules: ReportRules) -> str:
     days = rules.recent_days
     if stats.recent.answers:
         n = stats.recent.answers
-        parts = [f"only {n} answer{'s' if n != 1 else ''} in the last {days} days;"
+        parts = [f"only {plural(n, 'answer')} in the last {days} days;"
                  f" {rules.min_answers} needed to rank"]
     elif stats.answers or stats.new < stats.cards:
         parts = [f"no answers in the last {days} days"]

@@ -30,7 +30,7 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from tutor.grading.base import MAX_SCORE, PASS_SCORE
+from tutor.grading.base import MAX_SCORE, PASS_SCORE, clamp_confidence
 from tutor.schedule.model import (
     SOURCES,
     CardState,
@@ -134,7 +134,7 @@ class LeitnerScheduler:
         review = Review(
             card_id=state.card_id, deck=state.deck, time=now, score=score, kind=kind,
             box_before=state.box, box_after=box, due_after=due, answer=answer, grader=grader,
-            confidence=max(0.0, min(1.0, float(confidence))), response_ms=max(0, int(response_ms)),
+            confidence=clamp_confidence(confidence), response_ms=max(0, int(response_ms)),
             source=source, topic=topic, feedback=feedback, exam_id=exam_id,
             state_before=None if state.is_new else state,
         )

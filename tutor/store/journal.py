@@ -72,6 +72,12 @@ class JournalContents:
     size: int = 0
     """Length of the file without its zero padding."""
 
+    @property
+    def base(self) -> int:
+        """The header's ``base``: the sequence number it starts after (0 when it has none)."""
+        base = (self.header or {}).get("base", 0)
+        return base if isinstance(base, int) and not isinstance(base, bool) else 0
+
 
 def read_journal(path: Path) -> JournalContents:
     """Read a journal file (a missing file reads as empty)."""

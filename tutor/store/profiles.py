@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from tutor.settings import Settings
-from tutor.store.study_store import FILE_NAME, JOURNAL_NAME, StudyStore
+from tutor.store.layout import FILE_NAME, JOURNAL_NAME
+from tutor.store.read_only import open_read_only
+from tutor.store.study_store import StudyStore
 
 
 def open_store(settings: Settings, **options: int) -> StudyStore:
     """Open the study store of ``settings.profile`` (``--profile NAME``)."""
     return StudyStore(settings.profile_path, profile=settings.profile, **options)
+
+
+def read_store(settings: Settings) -> AbstractContextManager[StudyStore]:
+    """A copy of ``settings.profile``'s store to read, opened without its lock and
+    changing none of its files (`open_read_only`): ``with read_store(settings) as store:``."""
+    return open_read_only(settings.profile_path, settings.profile)
 
 
 def list_profiles(settings: Settings) -> list[str]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tutor.store.storage import fsync_folder
+from tutor.atomic import fsync_folder
+from tutor.formatting import plural
 
 #: Inserted between a file's name and the time it was set aside.
 ASIDE_MARK = ".damaged-"
@@ -53,8 +54,7 @@ class Recovery:
         elif self.lost_changes == 0:
             lost = "nothing was lost"
         else:
-            plural = "s" if self.lost_changes != 1 else ""
-            lost = f"{self.lost_changes} saved change{plural} could not be recovered"
+            lost = f"{plural(self.lost_changes, 'saved change')} could not be recovered"
         if self.restored_from == "review history":
             exams = {"study.json": "exam records from study.json",
                      "backup": "exam records from the backup",
@@ -66,7 +66,7 @@ class Recovery:
         else:
             how = "kept everything that could be read"
         kept = "" if self.kept_answers is None else (
-            f"{self.kept_answers} answer{'s' if self.kept_answers != 1 else ''} kept, ")
+            f"{plural(self.kept_answers, 'answer')} kept, ")
         return f"study data of {who} was damaged ({self.damage}); {how}: {kept}{lost}{aside}"
 
 

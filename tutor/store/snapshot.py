@@ -1,4 +1,10 @@
-"""Reading one generation of ``study.json`` (or rebuilding it from the history) into memory."""
+"""One generation of ``study.json``: reading it (or rebuilding it from the history) into
+memory, and writing memory back into its TinyDB tables at a fold (`write_snapshot`).
+
+The tables: ``_meta`` (schema version, sequence numbers, how much of the history file
+is committed, last-studied times), ``cards`` (one state per reviewed card, keyed by card
+id), ``recent`` (the newest reviews, one document of rows) and ``exams``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from tutor import __version__
 from tutor.schedule.model import CardState
@@ -16,10 +22,12 @@ from tutor.store.codec import (
     CARD,
     DECK,
     ID,
+    REVIEW_FIELDS,
     TIME,
     check_row,
     rows_in_current_layout,
     state_after,
+    state_doc,
     state_from_doc,
 )
 from tutor.store.errors import StoreError
@@ -121,6 +129,35 @@ def decode_snapshot(path: Path, data: dict[str, Any], schema: int) -> Snapshot:
     for doc in db.table("exams"):
         snapshot.exams[int(doc.doc_id)] = dict(doc)
     return snapshot
+
+
+def write_snapshot(db: TinyDB, snapshot: Snapshot, changed_cards: set[str]) -> None:
+    """Put ``snapshot`` into ``db``'s tables, the inverse of `decode_snapshot`.
+
+    Only the cards in ``changed_cards`` are rewritten (a card without a state is
+    removed); ``snapshot.data`` is not used: ``db`` holds the data. Nothing reaches the
+    disk until the caller flushes the storage.
+    """
+    meta = db.table(META_TABLE)
+    meta.truncate()
+    meta.insert(Document({
+        "schema": SCHEMA_VERSION, "seq": snapshot.seq, "next_review_id": snapshot.next_review_id,
+        "history_bytes": snapshot.history_bytes, "history_rows": snapshot.history_rows,
+        "last_studied": snapshot.last_by_deck, "monotonic": snapshot.monotonic,
+        "writer": f"tutor {__version__}",
+    }, doc_id=int(META_ID)))
+    cards = KeyedTable(db.storage, "cards")
+    if changed_cards:
+        cards.remove(doc_ids=list(changed_cards))  # type: ignore[arg-type]
+        cards.insert_multiple(
+            Document(state_doc(snapshot.states[cid]), doc_id=cid)  # type: ignore[arg-type]
+            for cid in changed_cards if cid in snapshot.states)
+    recent = db.table("recent")
+    recent.truncate()
+    recent.insert(Document({"fields": list(REVIEW_FIELDS), "rows": snapshot.recent}, doc_id=1))
+    exams = db.table("exams")
+    exams.truncate()
+    exams.insert_multiple(Document(record, doc_id=key) for key, record in snapshot.exams.items())
 
 
 def implausible(snapshot: Snapshot) -> str:

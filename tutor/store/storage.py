@@ -2,10 +2,10 @@
 
 TinyDB's own JSONStorage truncates and rewrites its file in place on every
 change, so a crash mid-write leaves a broken file. This storage instead writes
-only when `flush` is called: the new content goes to a temp file in the same
-folder, is fsynced, the current file is kept as the backup (a hard link, no
-copy), and the temp file is renamed over the original. At every moment there is
-a complete file under the main name.
+only when `flush` is called, through `tutor.atomic.atomic_write_bytes`: the new
+content goes to a temp file in the same folder, is fsynced, the current file is
+kept as the backup (a hard link, no copy), and the temp file is renamed over the
+original. At every moment there is a complete file under the main name.
 
 It works on its own too: ``TinyDB(path, storage=AtomicJSONStorage)`` reads the
 file, and ``db.close()`` writes it back (with ``path + ".bak"`` as the backup).
@@ -14,13 +14,12 @@ file, and ``db.close()`` writes it back (with ``path + ".bak"`` as the backup).
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
+
+from tutor.atomic import atomic_write_bytes
 
 Data = dict[str, Any]
 
@@ -50,23 +49,8 @@ class AtomicJSONStorage(Storage):
         """Write the file atomically; the file it replaces becomes the backup. Return bytes."""
         payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":"))
         data = payload.encode("utf-8")
-        folder = self.path.parent
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if keep_backup and self.path.exists():
-                replace_with_link(self.path, self.backup_path)
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
-        fsync_folder(folder)
+        atomic_write_bytes(self.path, data, make_parents=False,
+                           backup=self.backup_path if keep_backup else None)
         self.dirty = False
         return len(data)
 
@@ -93,31 +77,3 @@ class AtomicJSONStorage(Storage):
         """Write what changed since the last `flush` (the file is open only while writing)."""
         if self.dirty:
             self.flush()
-
-
-def replace_with_link(source: Path, target: Path) -> None:
-    """Make ``target`` the same content as ``source`` (hard link; copy where links fail)."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.unlink()
-    except FileNotFoundError:
-        pass
-    try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make renames in ``folder`` durable (a no-op where folders cannot be fsynced)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

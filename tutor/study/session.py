@@ -91,6 +91,10 @@ class Attempt:
     added_alternative: str = ""
     """The alternative this attempt's override added to the card ('' if none)."""
     undone: bool = False
+    explanation: str = ""
+    """The model's "why?" for the verdict, once asked ('' until then)."""
+    explaining: bool = False
+    """The model is writing the explanation."""
 
     @property
     def card(self) -> Card:

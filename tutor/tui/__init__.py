@@ -10,10 +10,10 @@ if TYPE_CHECKING:
 
     from tutor.decks.library import DeckLibrary
     from tutor.decks.model import Deck
-    from tutor.report.drill import DrillRequest
     from tutor.grading.base import Grader
     from tutor.grading.policy import GradingPolicy
     from tutor.grading.service import GradingService
+    from tutor.report.drill import DrillRequest
     from tutor.schedule.clock import Clock
     from tutor.settings import Settings
     from tutor.store.study_store import StudyStore
@@ -31,14 +31,15 @@ def create_app(settings: "Settings", library: "DeckLibrary", *,
     ``store``: the study store (default: the profile's, opened here; `StoreError` when
     another tutor holds it). ``clock``: where "now" comes from (tests pass a `FixedClock`).
     ``grader``: a ready `GradingService` (shared with an exam), a `GradingPolicy`, or one
-    refining `Grader` put after the rules (default: `GradingService.for_settings`). ``study``: decks to start studying at once;
-    with ``topics``, a drill of those topics' cards (in ``study``, or every deck) instead.
+    refining `Grader` put after the rules (default: `GradingService.for_settings`).
+    ``study``: decks to start studying at once; with ``topics``, a drill of those topics'
+    cards (in ``study``, or every deck) instead.
     ``screen``: shown instead of the deck list (``tutor exam``); the app ends when it closes.
     ``drill``: a report's drill (exact cards of some deck topics) to start at once.
     """
+    from tutor.grading.service import GradingService
     from tutor.schedule.clock import SystemClock
     from tutor.store.profiles import open_store
-    from tutor.grading.service import GradingService
     from tutor.tui.app import TutorApp
 
     grading = (GradingService.wrap(grader) if grader is not None

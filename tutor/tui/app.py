@@ -1,31 +1,50 @@
 """The Textual application: thin. Screens do the work; the app owns the shared parts
-(store, the `GradingService`, clock) and the study's grading workers, which must outlive
-a screen: thread workers that call the service, which never raises."""
+(store, the `GradingService`, clock), the study's grading workers, which must outlive a
+screen (thread workers that call the service, which never raises), and navigation:
+screens post the requests of `tutor.tui.messages` and the app alone decides which screen
+is shown (it is the one module that imports the screens it shows)."""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.signal import Signal
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
+from tutor.errors import TutorError
 from tutor.grading.service import RULES_LABEL, GraderStatus, GradingService
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.settings import Settings
 from tutor.store.study_store import StudyStore
 from tutor.study.session import Attempt, StudySession
-from tutor.tui.messages import AttemptChanged, GradeRefined, ModelFailed, ModelLoaded
+from tutor.tui.messages import (
+    AttemptChanged,
+    BackToDecks,
+    BrowseRequested,
+    DrillRequested,
+    ExamRequested,
+    ExplanationReady,
+    GradeRefined,
+    ModelFailed,
+    ModelLoaded,
+    ReportRequested,
+    SessionFinished,
+    StudyRequested,
+)
 from tutor.tui.palette import TutorCommands
 from tutor.tui.screens.study import StudyScreen
 
 if TYPE_CHECKING:
+    from tutor.exam.model import ExamOptions
     from tutor.report.drill import DrillRequest
     from tutor.report.model import StudyReport
 
@@ -33,6 +52,7 @@ MODEL_GROUP = "model"
 GRADE_GROUP = "grade"
 WARM_UP_GROUP = "warm-up"
 PREPARE_GROUP = "prepare"
+EXPLAIN_GROUP = "explain"
 
 
 class TutorApp(App[int]):
@@ -68,6 +88,9 @@ class TutorApp(App[int]):
         """Answers sent to the model whose verdict has not arrived yet."""
         self._background_started = False
         self._quit_when_graded = False
+        self.attempt_changed: Signal[AttemptChanged] = Signal(self, "attempt-changed")
+        """Published when the grade in force for an answer changes (a late verdict):
+        the screens showing its session subscribe."""
         if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
 
@@ -75,14 +98,14 @@ class TutorApp(App[int]):
         """Show the named session (else the deck list) at once; start the model after it.
 
         With decks named, the study screen is the first thing drawn: the deck list is
-        built only when the learner goes back to it (`close_to_decks`), so it does not
+        built only when the learner goes back to it (`show_deck_list`), so it does not
         delay the first question.
         """
         self.grader_status = self.grading.status()
         if self.first_screen is not None:
             self.push_screen(self.first_screen, lambda _result: self.exit(0))
         elif not self._start_named_session():
-            self.push_deck_list()
+            self.show_deck_list()
         for error in self.library.errors:
             self.notify(error, title="Deck problem", severity="error", timeout=10)
         if self.settings.theme and self.settings.theme not in self.available_themes:
@@ -131,19 +154,19 @@ class TutorApp(App[int]):
             return self.study(self.study_decks, title=title)
         return False
 
-    def close_to_decks(self) -> None:
-        """Close the screen on top and show the deck list (built now if the app opened
-        straight into a session)."""
-        self.pop_screen()
-        self.push_deck_list()
-
-    def push_deck_list(self) -> None:
-        """Show the deck list, unless it is already on the stack (it is imported on first
-        use: a session named on the command line never waits for it)."""
+    def show_deck_list(self) -> None:
+        """Close the screens over the deck list; build it if there is none (the app opened
+        straight into a session: it is imported on first use, so a session named on the
+        command line never waits for it)."""
         from tutor.tui.screens.deck_list import DeckListScreen
 
-        if not any(isinstance(screen, DeckListScreen) for screen in self.screen_stack):
-            self.push_screen(DeckListScreen(self.library))
+        deck_list = next((screen for screen in self.screen_stack
+                          if isinstance(screen, DeckListScreen)), None)
+        while self.screen is not deck_list and len(self.screen_stack) > 1:
+            self.pop_screen()
+        if deck_list is None:
+            self.push_screen(DeckListScreen(self.library, self.store, self.clock,
+                                            boxes=self.scheduler.boxes))
 
     def on_unmount(self) -> None:
         """Close the store (progress is saved on every answer; this folds the journal), and
@@ -178,10 +201,10 @@ class TutorApp(App[int]):
         return self.start_session(session)
 
     def start_session(self, session: StudySession) -> bool:
-        """Show the study screen for a ready session (other screens start drills this way)."""
+        """Show the study screen for a ready session."""
         if session.finished:
             return False
-        self.push_screen(StudyScreen(session))
+        self.push_screen(StudyScreen(session, self))
         return True
 
     def drill_request(self, request: DrillRequest) -> bool:
@@ -194,13 +217,50 @@ class TutorApp(App[int]):
         topics = list(dict.fromkeys(topic for _deck, topic in request.topics))
         return self.drill(decks, topics, title=request.title, request=request)
 
-    # -- report and exam -----------------------------------------------------------------
+    # -- navigation: what the screens ask for ---------------------------------------------
 
-    def open_report(self) -> None:
-        """The weak-topic report over every loaded deck (built in a worker by the screen)."""
+    def on_study_requested(self, message: StudyRequested) -> None:
+        """Study the decks' due cards (a note instead when none is due)."""
+        self.study(message.decks, title=message.title)
+
+    def on_drill_requested(self, message: DrillRequested) -> None:
+        """Study a ready drill in place of the screen that asked (the summary)."""
+        if not message.session.finished:
+            self.switch_screen(StudyScreen(message.session, self))
+
+    def on_session_finished(self, message: SessionFinished) -> None:
+        """A study screen is done: its summary replaces it, or the deck list follows
+        when nothing was answered."""
+        from tutor.tui.screens.summary import SummaryScreen
+
+        session = message.session
+        screen = self.screen
+        if not isinstance(screen, StudyScreen) or screen.session is not session:
+            return  # asked twice, or a dialog is open over it: not this screen's turn
+        if session.attempts:
+            self.switch_screen(SummaryScreen(session, self.attempt_changed))
+            return
+        if session.finished:
+            self.notify("Nothing to study here right now.", timeout=4)
+        self.show_deck_list()
+
+    def on_back_to_decks(self, message: BackToDecks) -> None:
+        """Back to the deck list."""
+        self.show_deck_list()
+
+    def on_browse_requested(self, message: BrowseRequested) -> None:
+        """Read through a deck's cards (Escape comes back)."""
+        from tutor.tui.screens.card_browser import CardBrowserScreen
+
+        self.push_screen(CardBrowserScreen(message.deck))
+
+    def on_report_requested(self, message: ReportRequested) -> None:
+        """The weak-topic report over every loaded deck, over the deck list (built in a
+        worker by the screen); the drill it may return starts a session."""
         from tutor.report.build import report_from_store
         from tutor.tui.screens.report import ReportScreen
 
+        self.show_deck_list()
         decks, boxes = list(self.library.decks), self.scheduler.boxes
 
         def build() -> StudyReport:
@@ -212,11 +272,37 @@ class TutorApp(App[int]):
         if request is not None:
             self.drill_request(request)
 
-    def open_exam_form(self, decks: Sequence[Deck]) -> None:
-        """The exam form for ``decks``; Start begins a timed exam over them."""
-        from tutor.tui.screens.exam import open_exam_form
+    def on_exam_requested(self, message: ExamRequested) -> None:
+        """Ask for the exam options; Start begins a timed exam over the decks."""
+        from tutor.tui.screens.exam_dialogs import ExamOptionsScreen
 
-        open_exam_form(self, decks)
+        decks = [deck for deck in message.decks if deck.cards]
+        if not decks:
+            self.notify("Choose a deck with cards for the exam.", title="Exam")
+            return
+        topics = list(dict.fromkeys(topic for deck in decks for topic in deck.topic_names()))
+        title = ", ".join(deck.title for deck in decks)
+        self.push_screen(ExamOptionsScreen(tuple(deck.key for deck in decks), title, topics),
+                         partial(self._start_exam, decks))
+
+    def _start_exam(self, decks: Sequence[Deck], options: ExamOptions | None) -> None:
+        """Start the exam the form asked for; it closes back to where the form was opened."""
+        from tutor.exam.grading import ExamGrading
+        from tutor.exam.setup import start_exam
+        from tutor.tui.screens.exam import ExamScreen
+
+        if options is None:
+            return
+        grading = ExamGrading(self.grading)  # the exam shares the loaded model
+        try:
+            session = start_exam(options, decks, self.clock, store=self.store,
+                                 grader=grading.label, boxes=self.scheduler.boxes)
+        except TutorError as exc:
+            self.notify(exc.message, title="Exam", severity="error")
+            return
+        for warning in session.warnings:
+            self.notify(warning, title="Exam", timeout=8)
+        self.push_screen(ExamScreen(session, grading, scheduler=self.scheduler))
 
     def _nothing_due(self, decks: Sequence[Deck], title: str) -> str:
         ids = [card.id for deck in decks for card in deck.cards]
@@ -249,8 +335,9 @@ class TutorApp(App[int]):
         if self.grading.status().phase == "loading":
             self.load_model()
 
-    # The service's methods never raise (a failure is logged and becomes a fallback), so
-    # each worker ends by posting what it got; exit_on_error=False is a second guard.
+    # The service's methods never raise (a failure is logged and becomes a fallback or a
+    # one-line text), so each worker ends by posting what it got; exit_on_error=False is a
+    # second guard.
 
     @work(thread=True, group=WARM_UP_GROUP, exit_on_error=False,
           description="build the rules grader")
@@ -265,16 +352,16 @@ class TutorApp(App[int]):
         reason = self.grading.load()
         self.post_message(ModelFailed(reason) if reason else ModelLoaded(self.grading.label))
 
-    def prepare_card(self, question: str, reference: str) -> None:
-        """Let the model read the card shown while the learner types, so its verdict after
-        Enter needs only the answer's tokens."""
+    def prepare_card(self, question: str, reference: str, answer: str | None = None) -> None:
+        """Let the model read the card shown, and the answer as it is typed, so its verdict
+        after Enter needs only the last word or so and the closing tokens."""
         if self.grading.uses_model:
-            self._prepare(question, reference)
+            self._prepare(question, reference, answer)
 
     @work(thread=True, exclusive=True, group=PREPARE_GROUP, exit_on_error=False,
           description="let the model read the card")
-    def _prepare(self, question: str, reference: str) -> None:
-        self.grading.prepare(question, reference)
+    def _prepare(self, question: str, reference: str, answer: str | None) -> None:
+        self.grading.prepare(question, reference, answer)
 
     def refine_grade(self, session: StudySession, attempt: Attempt) -> None:
         """Ask the model for its verdict on ``attempt`` in a worker thread."""
@@ -287,6 +374,30 @@ class TutorApp(App[int]):
     def _refine(self, session: StudySession, attempt: Attempt) -> None:
         result = self.grading.refine(attempt.request, attempt.provisional)
         self.post_message(GradeRefined(session, attempt, result))
+
+    def can_explain(self) -> bool:
+        """True while a model grades: "w" asks it why."""
+        return self.grading.uses_model
+
+    def explain_attempt(self, session: StudySession, attempt: Attempt) -> None:
+        """Ask the model why it graded ``attempt`` so ("w"), in a worker; the verdict's pane
+        shows the sentences when they are written."""
+        if attempt.explaining or attempt.explanation:
+            return
+        attempt.explaining = True
+        self._explain(session, attempt)
+
+    @work(thread=True, exclusive=False, group=EXPLAIN_GROUP, exit_on_error=False,
+          description="explain a grade")
+    def _explain(self, session: StudySession, attempt: Attempt) -> None:
+        text = self.grading.explain(attempt.request, attempt.result)
+        self.post_message(ExplanationReady(session, attempt, text))
+
+    def on_explanation_ready(self, message: ExplanationReady) -> None:
+        """Keep the explanation with its attempt and redraw it where it is shown."""
+        attempt = message.attempt
+        attempt.explaining, attempt.explanation = False, message.text
+        self._attempt_changed(message.session, attempt, attempt.result.score)
 
     def on_model_failed(self, message: ModelFailed) -> None:
         """The model could not load: the rules grade from now on, visibly."""
@@ -316,8 +427,4 @@ class TutorApp(App[int]):
         self.call_later(self._quit_if_done)
 
     def _attempt_changed(self, session: StudySession, attempt: Attempt, old_score: int) -> None:
-        from tutor.tui.screens.summary import SummaryScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, (StudyScreen, SummaryScreen)) and screen.session is session:
-                screen.post_message(AttemptChanged(session, attempt, old_score))
+        self.attempt_changed.publish(AttemptChanged(session, attempt, old_score))

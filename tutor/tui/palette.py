@@ -1,4 +1,7 @@
-"""The command palette (Ctrl+P): the current screen's main actions, searchable."""
+"""The command palette (Ctrl+P): the current screen's main actions, searchable.
+
+The entries come from the screen's ``BINDINGS`` (`tutor.tui.keys.palette_entries`).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,12 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tutor.tui.keys import palette_entries
+
 
 class TutorCommands(Provider):
-    """Lists what the screen under the palette offers (its ``palette_actions``)."""
+    """Lists what the screen under the palette offers: its keys that name a palette entry
+    and apply now."""
 
     def _runner(self, action: str) -> Callable[[], object]:
         """What choosing ``action`` runs: the screen's palette runner if it has one
@@ -18,8 +24,7 @@ class TutorCommands(Provider):
         return partial(run, action)
 
     def _actions(self) -> list[tuple[str, str, str]]:
-        actions = getattr(self.screen, "palette_actions", None)
-        return list(actions()) if callable(actions) else []
+        return palette_entries(self.screen)
 
     async def discover(self) -> Hits:
         """Every action, in the screen's order."""

@@ -44,6 +44,23 @@ def test_a_prepared_card_gives_the_same_log_odds(judge: LlamaJudge) -> None:
     assert warm == pytest.approx(cold, abs=0.05)
 
 
+def test_an_answer_read_while_typed_gives_the_same_log_odds(judge: LlamaJudge) -> None:
+    """What was evaluated while the learner typed is reused only as far as it is still the
+    answer: an edit in the middle, a word taken back, or another card re-read from there."""
+    answer = "it breaks starch down into sugars such as maltose"
+    cold = judge.log_odds(QUESTION, REFERENCE, answer)
+    for typed in ("it breaks starch down into sug",  # Enter after the last word
+                  "it breaks proteins down into sugars such as maltose and more",  # then edited
+                  "it"):
+        judge.log_odds("Unrelated card?", "something else", "anything")
+        judge.prepare_answer(QUESTION, REFERENCE, typed)
+        warm = judge.log_odds(QUESTION, REFERENCE, answer)
+        assert warm == pytest.approx(cold, abs=0.3), typed
+    # ... and a different answer after the grade is not mistaken for the last one.
+    wrong = judge.log_odds(QUESTION, REFERENCE, "it builds proteins out of amino acids")
+    assert wrong < 0 < cold
+
+
 def test_answer_text_cannot_close_the_prompt(judge: LlamaJudge) -> None:
     """Special tokens typed into an answer are read as plain text, never as turn markers."""
     llm = judge._llm

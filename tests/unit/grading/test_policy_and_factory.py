@@ -4,15 +4,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import default_model_path
+from tutor.errors import ConfigError
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
 from tutor.grading.factory import build_grader
 from tutor.grading.llamacpp import LlamaCppGrader
-from tutor.grading.modelfile import shipped_model_path
 from tutor.grading.policy import GradingPolicy
 from tutor.grading.prompt import parse_verdict
 from tutor.grading.rules import RulesGrader
 from tutor.grading.server import ServerGrader, chat_completions_url
-from tutor.errors import ConfigError
 from tutor.settings import Settings
 
 CARD = ("What is an epoch?", "1 complete pass through the training data")
@@ -63,7 +63,8 @@ def test_vetoes_cannot_be_overruled_by_a_model(answer: str) -> None:
 
 def test_accepted_alternative_stands() -> None:
     model = FixedModel(0)
-    result = GradingPolicy(RulesGrader(), [model]).grade(request("a full sweep over the data", "a full sweep over the data"))
+    result = GradingPolicy(RulesGrader(), [model]).grade(
+        request("a full sweep over the data", "a full sweep over the data"))
     assert result.score == 5 and model.calls == 0
 
 
@@ -115,7 +116,7 @@ def test_factory_default_is_the_local_model_and_loads_nothing() -> None:
 
 
 def test_factory_explicit_model_path_opts_in_without_loading() -> None:
-    path = shipped_model_path()
+    path = default_model_path()
     policy = build_grader(Settings().with_model(path=str(path), gpu_layers=0, threads=1))
     assert isinstance(policy.refiners[0], LlamaCppGrader)
     assert not policy.refiners[0].loaded

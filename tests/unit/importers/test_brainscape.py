@@ -85,7 +85,8 @@ def test_years_are_not_chapter_codes() -> None:
 
 
 def test_one_item_list_front_and_broken_phrase_are_tidied() -> None:
-    text = "D\n1\nQ\n  1. Rectified linear unit\nA\nmax(0, x)\n2\nQ\n\ndeep learning wins over machine\n\nlearning\n\nA\n\nimages\n"
+    text = ("D\n1\nQ\n  1. Rectified linear unit\nA\nmax(0, x)\n"
+            "2\nQ\n\ndeep learning wins over machine\n\nlearning\n\nA\n\nimages\n")
     result = IMPORTER.parse(text)
     assert [card.front for card in result.cards] == [
         "Rectified linear unit", "deep learning wins over machine learning",

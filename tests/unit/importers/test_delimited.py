@@ -6,13 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SEEDS
+from tests.conftest import SEED_FILES
 from tutor.decks.importers import IMPORTERS, detect_format, import_text
+from tutor.decks.importers.anki_fields import html_to_text, looks_like_html
 from tutor.decks.importers.delimited import (
     CsvImporter,
     TsvImporter,
-    html_to_text,
-    looks_like_html,
     read_anki_header,
     split_quoted,
 )
@@ -238,7 +237,7 @@ def test_sniff_scores() -> None:
     assert CSV.sniff("#separator:tab\nq\ta\n") == 0.0
 
 
-@pytest.mark.parametrize("seed", sorted(SEEDS.glob("0*.txt")), ids=lambda p: p.name[:3])
+@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.name[:3])
 def test_scraped_seed_pages_are_not_taken_for_csv_or_tsv(seed) -> None:
     text = seed.read_text(encoding="utf-8")
     assert CSV.sniff(text) < 0.2 and TSV.sniff(text) < 0.2

@@ -24,8 +24,8 @@ from tutor.decks.export import (
     to_tsv,
 )
 from tutor.decks.importers import import_text
+from tutor.decks.importers.anki_fields import looks_like_html
 from tutor.decks.importers.apkg import import_apkg
-from tutor.decks.importers.delimited import looks_like_html
 from tutor.decks.importers.files import import_file
 from tutor.decks.model import Card, Deck
 from tutor.decks.native import format_deck, parse_deck

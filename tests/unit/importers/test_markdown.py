@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SEEDS
+from tests.conftest import SEED_FILES
 from tutor.decks.importers import detect_format
 from tutor.decks.importers.markdown import MarkdownImporter, format_markdown, heading_text
 from tutor.decks.model import Card
@@ -111,7 +111,7 @@ def test_no_cards_is_a_warning() -> None:
         assert result.cards == [] and result.warnings
 
 
-@pytest.mark.parametrize("seed", sorted(SEEDS.glob("0*.txt")), ids=lambda p: p.name[:3])
+@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.name[:3])
 def test_scraped_seed_pages_are_not_taken_for_markdown(seed) -> None:
     assert MARKDOWN.sniff(seed.read_text(encoding="utf-8")) < 0.2
 

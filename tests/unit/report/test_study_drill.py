@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 import pytest
 from report_history import deck
 
-from tutor.commands.report import study_drill
 from tutor.errors import TutorError
 from tutor.schedule import LeitnerScheduler
 from tutor.settings import load_settings
 from tutor.store import StudyStore
+from tutor.study.drill import study_drill
 
 SPANISH = deck("spanish", {"verbs": 3, "nouns": 3})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,22 @@ def test_atomic_storage_works_as_a_plain_tinydb_storage(tmp_path: Path) -> None:
     backup = json.loads((folder / "db.json.bak").read_text())  # the previous good file
     assert backup["_default"] == {"1": {"n": 1}}
     assert sorted(p.name for p in folder.iterdir()) == ["db.json", "db.json.bak"]
+
+
+def test_study_files_get_normal_permissions_and_keep_the_learners(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    path = tmp_path / "db.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    db.insert({"n": 1})
+    db.close()
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # what open() gives, not 0600
+    path.chmod(0o600)  # the learner made it private
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    db.insert({"n": 2})
+    db.close()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "db.json.bak").stat().st_mode & 0o777 == 0o600
 
 
 def test_atomic_storage_names_what_is_wrong_with_a_file(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def test_round_trip_through_the_files(tmp_path: Path) -> None:
                        confidence=0.9, response_ms=4100, topic="europe", feedback="Correct.")
         after_first = store.state("paris00001")
         clock.advance(minutes=1)
-        answer(store, "tokyo00001", 1, clock.now(), answer="Kyoto", grader="llm:smol")
+        answer(store, "tokyo00001", 1, clock.now(), answer="Kyoto", grader="llm:qwen")
         clock.advance(days=2)
         answer(store, "paris00001", 4, clock.now(), answer="Paris!")
         states, reviews = store.states(), store.reviews()

@@ -10,9 +10,9 @@ import pytest
 from tutor.decks.native import load_deck
 from tutor.errors import TutorError
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
+from tutor.grading.service import GradingService
 from tutor.schedule import FixedClock, LeitnerScheduler
 from tutor.store import StudyStore
-from tutor.grading.service import GradingService
 from tutor.study.session import OVERRIDE_RIGHT_SCORE, StudySession
 
 DECK = """title: Capitals

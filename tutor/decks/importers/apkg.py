@@ -35,17 +35,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from tutor.decks.importers.base import ImportResult, ImportWarning, sanitize_result
-from tutor.decks.importers.delimited import (
+from tutor.decks.importers.anki_fields import (
     SYSTEM_TAGS,
     cloze_card,
-    fill_missing_topics,
     has_cloze,
     html_to_text,
     topic_from_tags,
 )
+from tutor.decks.importers.base import ImportResult, ImportWarning, sanitize_result
 from tutor.decks.model import Card, valid_card_id
 from tutor.decks.textio import open_regular
+from tutor.decks.topics import fill_missing_topics
 from tutor.errors import DeckError
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")

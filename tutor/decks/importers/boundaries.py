@@ -730,7 +730,8 @@ def score_lines(
     style.single_bullet_cards = bool(fronts) and heads / len(fronts) > 0.4
     questions = sum(1 for i in fronts if _is_wh_question(lines[i].stripped))
     style.question_fronts = len(fronts) >= 5 and questions / len(fronts) >= 0.85
-    scores, context = list(base), [[] for _line in lines]
+    scores = list(base)
+    context: list[list[tuple[str, float]]] = [[] for _line in lines]
     for _round in range(CONTEXT_ROUNDS):
         card_starts = _card_starts(starts)
         context = [

@@ -22,8 +22,8 @@ from tutor.decks.importers.pagenoise import (
     NumberedLine,
     is_body_noise,
     is_header_chrome,
-    is_rating_part,
     numbered_lines,
+    skip_rating_widget,
 )
 from tutor.decks.model import Card
 from tutor.decks.topics import assign_topics, clean_topic
@@ -272,7 +272,7 @@ class BrainscapeImporter:
                     current.front.append((number, text))
             elif RATING_PROMPT.match(stripped):
                 state = "after-widget"
-                index = _skip_widget(lines, index + 1)
+                index = skip_rating_widget(lines, index + 1)
                 continue
             elif state == "back" and current is not None:
                 if is_body_noise(stripped):
@@ -283,23 +283,3 @@ class BrainscapeImporter:
                 pending_section.append(stripped)
             index += 1
         return header, cards
-
-
-def _skip_widget(lines: list[NumberedLine], index: int) -> int:
-    """Index after the widget's '1 Not at all 2 3 4 5 Perfectly' lines."""
-    expected = 1
-    while index < len(lines):
-        candidate = lines[index][1].strip()
-        if not candidate:
-            index += 1
-            continue
-        if candidate.isdecimal():  # not isdigit: int("²") fails
-            if int(candidate) != expected or expected > 5:
-                return index
-            expected += 1
-        elif not is_rating_part(candidate):
-            return index
-        index += 1
-        if candidate.lower() == "perfectly":
-            return index
-    return index

@@ -119,7 +119,7 @@ class KnowtImporter:
         """Cards with unsure boundaries as warnings; never raises."""
         lines = numbered_lines(text)
         title, tags, body, _dropped = split_header(lines)
-        totals = [page_counter(t) for _n, t in lines[:40] if page_counter(t)]
+        totals = [counter for _n, t in lines[:40] if (counter := page_counter(t))]
         body = drop_counters(body, totals[0][1] if totals else None)
         body, warnings = clean_body(body)
         result = cards_from_lines(body, self.profile, title, self.name)

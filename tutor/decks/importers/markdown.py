@@ -36,8 +36,8 @@ from __future__ import annotations
 import re
 
 from tutor.decks.importers.base import ImportResult, ImportWarning
-from tutor.decks.importers.delimited import fill_missing_topics
 from tutor.decks.model import DEFAULT_TOPIC, Card
+from tutor.decks.topics import fill_missing_topics
 
 #: An ATX heading's opening ``#`` run; its text is the rest of the line. (Patterns for
 #: the text and the closing run, ``(.*?)[ \t]*$`` and ``[ \t]+#+[ \t]*$``, took time

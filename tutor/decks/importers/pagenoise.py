@@ -145,22 +145,30 @@ def drop_rating_widgets(lines: list[NumberedLine]) -> tuple[list[NumberedLine], 
             kept.append((number, text))
             continue
         removed += 1
-        expected = 1
-        while index < len(lines):
-            candidate = lines[index][1].strip()
-            if not candidate:
-                index += 1
-                continue
-            if candidate.isdecimal():  # not isdigit: int("²") fails
-                if int(candidate) != expected or expected > 5:
-                    break
-                expected += 1
-            elif not is_rating_part(candidate):
-                break
-            index += 1
-            if candidate.lower() == "perfectly":
-                break
+        index = skip_rating_widget(lines, index)
     return kept, removed
+
+
+def skip_rating_widget(lines: list[NumberedLine], index: int) -> int:
+    """Index after a rating widget's '1 Not at all 2 3 4 5 Perfectly' lines from ``index``
+    (just after its prompt): the digits 1-5 in order and the labels; a digit out of
+    sequence (the next card's number) is not part of it."""
+    expected = 1
+    while index < len(lines):
+        candidate = lines[index][1].strip()
+        if not candidate:
+            index += 1
+            continue
+        if candidate.isdecimal():  # not isdigit: int("²") fails
+            if int(candidate) != expected or expected > 5:
+                return index
+            expected += 1
+        elif not is_rating_part(candidate):
+            return index
+        index += 1
+        if candidate.lower() == "perfectly":
+            return index
+    return index
 
 
 def strip_footer(lines: list[NumberedLine]) -> tuple[list[NumberedLine], int]:

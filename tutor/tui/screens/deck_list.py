@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,14 +11,15 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
+from tutor.formatting import plural
+from tutor.schedule.clock import Clock
 from tutor.schedule.summary import DeckSummary, summarize
+from tutor.store.study_store import StudyStore
+from tutor.tui.keys import KeyBinding, help_rows
+from tutor.tui.messages import BrowseRequested, ExamRequested, ReportRequested, StudyRequested
 from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 from tutor.tui.widgets.mastery import last_studied_text, mastery_bar
-
-if TYPE_CHECKING:
-    from tutor.tui.app import TutorApp
-
 
 #: Room the columns other than the title take (cells, padding, scrollbar).
 OTHER_COLUMNS_WIDTH = 54
@@ -38,11 +37,6 @@ def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 
-def plural(count: int, noun: str) -> str:
-    """'1 deck', '3 decks'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def deck_matches(deck: Deck, text: str) -> bool:
     """True when the filter ``text`` is in the deck's title, key or topics."""
     wanted = text.strip().lower()
@@ -57,25 +51,39 @@ class DeckListScreen(Screen[None]):
 
     CSS_PATH = "deck_list.tcss"
     BINDINGS = [
-        Binding("enter", "study_deck", "Study deck", show=False),
-        Binding("a", "study_all", "All due"),
-        Binding("slash", "filter", "Filter"),
-        Binding("b", "browse", "Browse"),
-        Binding("x", "exam", "Exam"),
-        Binding("r", "report", "Report"),
+        KeyBinding("enter", "study_deck", "Study deck", show=False,
+                   help="study the selected deck (due cards, then new ones)",
+                   palette="Study selected deck",
+                   palette_help="Due and new cards of the deck under the cursor"),
+        KeyBinding("a", "study_all", "All due",
+                   help="study every deck's due cards, then new ones within the daily limit",
+                   palette="Study all due cards", palette_help="Every deck's due cards"),
+        KeyBinding("slash", "filter", "Filter",
+                   help="filter decks by title or topic (Escape clears)",
+                   palette="Filter decks", palette_help="Show only decks matching a text"),
+        KeyBinding("b", "browse", "Browse", help="browse the selected deck's cards",
+                   palette="Browse deck", palette_help="Read through the selected deck's cards"),
+        KeyBinding("x", "exam", "Exam",
+                   help="a timed exam on the selected deck (a form for its options)",
+                   palette="Exam on selected deck",
+                   palette_help="A timed exam: minutes, questions, topics"),
+        KeyBinding("r", "report", "Report", help="weak-topic report: what to drill next",
+                   palette="Weak-topic report",
+                   palette_help="Where you are weak and what to drill next"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        KeyBinding("question_mark", "help", "Help", help="this help",
+                   palette="Deck list help", palette_help="Every key of the deck list"),
+        KeyBinding("q", "app.quit", "Quit", help="quit (progress is always saved)"),
     ]
 
-    def __init__(self, library: DeckLibrary) -> None:
+    def __init__(self, library: DeckLibrary, store: StudyStore, clock: Clock, *,
+                 boxes: int) -> None:
+        """``store``, ``clock`` and ``boxes`` (the Leitner boxes) give each deck's numbers."""
         super().__init__()
         self.library = library
-
-    @property
-    def tutor_app(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
+        self.store = store
+        self.clock = clock
+        self.boxes = boxes
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,9 +126,8 @@ class DeckListScreen(Screen[None]):
 
     def deck_summary(self, deck: Deck) -> DeckSummary:
         """Due / new / total / mastery of one deck now."""
-        app = self.tutor_app
         ids = [card.id for card in deck.cards]
-        return summarize(ids, app.store.states(ids), app.clock.now(), boxes=app.scheduler.boxes)
+        return summarize(ids, self.store.states(ids), self.clock.now(), boxes=self.boxes)
 
     def refill(self) -> None:
         """Rebuild the rows (keeping the cursor on the same deck when it is still listed)."""
@@ -128,8 +135,7 @@ class DeckListScreen(Screen[None]):
         selected = self.selected_deck()
         text = self.query_one("#filter", Input).value
         table.clear()
-        app = self.tutor_app
-        now = app.clock.now()
+        now = self.clock.now()
         title_width = max(16, self.size.width - OTHER_COLUMNS_WIDTH)
         due_total = new_total = 0
         for index, deck in enumerate(self.library.decks):
@@ -144,7 +150,7 @@ class DeckListScreen(Screen[None]):
                 str(summary.new),
                 str(summary.total),
                 mastery_bar(summary.mastery),
-                last_studied_text(app.store.last_studied(deck.key), now),
+                last_studied_text(self.store.last_studied(deck.key), now),
                 key=str(index),
             )
             if deck is selected:
@@ -168,30 +174,28 @@ class DeckListScreen(Screen[None]):
         """Study the selected deck's due and new cards."""
         deck = self.selected_deck()
         if deck is not None:
-            self.tutor_app.study([deck], title=deck.title)
+            self.post_message(StudyRequested([deck], title=deck.title))
 
     def action_study_all(self) -> None:
         """Study every deck's due cards (and new ones, within the daily limit)."""
         if self.library.decks:
-            self.tutor_app.study(self.library.decks, title="All decks")
+            self.post_message(StudyRequested(self.library.decks, title="All decks"))
 
     def action_browse(self) -> None:
         """Browse the selected deck's cards."""
-        from tutor.tui.screens.card_browser import CardBrowserScreen
-
         deck = self.selected_deck()
         if deck is not None:
-            self.app.push_screen(CardBrowserScreen(deck))
+            self.post_message(BrowseRequested(deck))
 
     def action_exam(self) -> None:
         """The exam form for the selected deck."""
         deck = self.selected_deck()
         if deck is not None:
-            self.tutor_app.open_exam_form([deck])
+            self.post_message(ExamRequested([deck]))
 
     def action_report(self) -> None:
         """The weak-topic report over every deck."""
-        self.tutor_app.open_report()
+        self.post_message(ReportRequested())
 
     def action_filter(self) -> None:
         """Show the filter box."""
@@ -212,20 +216,9 @@ class DeckListScreen(Screen[None]):
         """Every key of this screen."""
         from tutor.tui.screens.help import HelpScreen
 
-        keys = [
-            ("Enter", "study the selected deck (due cards, then new ones)"),
-            ("a", "study every deck's due cards, then new ones within the daily limit"),
-            ("/", "filter decks by title or topic (Escape clears)"),
-            ("b", "browse the selected deck's cards"),
-            ("x", "a timed exam on the selected deck (a form for its options)"),
-            ("r", "weak-topic report: what to drill next"),
-            ("Ctrl+P", "command palette"),
-            ("?", "this help"),
-            ("q", "quit (progress is always saved)"),
-        ]
         extra = ("**Mastery** is the share of a deck's cards in the top two Leitner boxes."
                  " **Due** cards were reviewed before and are scheduled for today.")
-        self.app.push_screen(HelpScreen("Decks", keys, extra))
+        self.app.push_screen(HelpScreen("Decks", help_rows(self.BINDINGS), extra))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -238,15 +231,3 @@ class DeckListScreen(Screen[None]):
     @on(DataTable.RowSelected, "#decks")
     def _row_selected(self) -> None:
         self.action_study_deck()
-
-    def palette_actions(self) -> list[tuple[str, str, str]]:
-        """Commands for the palette: (title, help, action)."""
-        return [
-            ("Study selected deck", "Due and new cards of the deck under the cursor", "study_deck"),
-            ("Study all due cards", "Every deck's due cards", "study_all"),
-            ("Browse deck", "Read through the selected deck's cards", "browse"),
-            ("Exam on selected deck", "A timed exam: minutes, questions, topics", "exam"),
-            ("Weak-topic report", "Where you are weak and what to drill next", "report"),
-            ("Filter decks", "Show only decks matching a text", "filter"),
-            ("Deck list help", "Every key of the deck list", "help"),
-        ]

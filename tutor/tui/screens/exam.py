@@ -14,34 +14,35 @@ Escape leaves the exam: everything is saved and the clock stops until
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Static, TextArea
 
-from tutor.decks.model import Deck
 from tutor.errors import TutorError
 from tutor.exam.grading import ExamGrading
-from tutor.exam.model import ExamOptions, GradeJob, QuestionGrade, format_duration
+from tutor.exam.model import GradeJob, QuestionGrade
 from tutor.exam.result import ExamResult
 from tutor.exam.session import QUESTION_TIME_UP, TIME_UP, ExamSession
-from tutor.exam.setup import start_exam
+from tutor.formatting import format_duration, plural
 from tutor.schedule.leitner import LeitnerScheduler
-from tutor.tui.screens.exam_dialogs import ConfirmScreen, ExamOptionsScreen, JumpScreen
+from tutor.tui.keys import KeyBinding, help_rows
+from tutor.tui.screens.exam_dialogs import ConfirmScreen, JumpScreen
 from tutor.tui.screens.exam_result import ExamResultScreen
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.key_footer import KeyFooter
+
+_T = TypeVar("_T")
 
 #: Worker group of the exam's grading workers.
 EXAM_GRADE_GROUP = "exam-grade"
@@ -84,14 +85,19 @@ class ExamScreen(Screen[ExamResult | None]):
 
     CSS_PATH = "exam.tcss"
     BINDINGS = [
-        Binding("ctrl+n", "next_question", "Next", priority=True),
-        Binding("ctrl+b", "previous_question", "Back", priority=True),
-        Binding("ctrl+g", "jump", "Go to", priority=True),
-        Binding("ctrl+f", "flag", "Flag", priority=True),
-        Binding("ctrl+t", "hand_in", "Hand in", priority=True),
-        Binding("escape", "leave", "Leave (saved)"),
-        Binding("f1", "help", "Keys"),
+        KeyBinding("ctrl+n", "next_question", "Next", priority=True,
+                   help="next / previous question"),
+        KeyBinding("ctrl+b", "previous_question", "Back", priority=True,
+                   help="next / previous question"),
+        KeyBinding("ctrl+g", "jump", "Go to", priority=True, help="go to a question (list)"),
+        KeyBinding("ctrl+f", "flag", "Flag", priority=True, help="flag for review"),
+        KeyBinding("ctrl+t", "hand_in", "Hand in", priority=True, help="hand the exam in"),
+        KeyBinding("escape", "leave", "Leave (saved)", help="leave; resume later"),
+        KeyBinding("f1", "help", "Keys", help="this list of keys"),
     ]
+    #: Keys of the answer box, for the help screen.
+    ANSWER_KEYS = [("Enter", "hand in this answer, next question"),
+                   ("Ctrl+J / Shift+Enter", "new line in the answer")]
     #: How often the clock is checked and typed answers saved, in seconds.
     TICK_SECONDS = 1.0
 
@@ -175,7 +181,7 @@ class ExamScreen(Screen[ExamResult | None]):
         pending = session.grading_pending
         status = "Answers are saved as you type."
         if pending:
-            status += f" Grading {pending} answer{'s' if pending != 1 else ''} in the background."
+            status += f" Grading {plural(pending, 'answer')} in the background."
         self.query_one("#exam-status", Static).update(status)
 
     def update_clock(self) -> None:
@@ -210,7 +216,7 @@ class ExamScreen(Screen[ExamResult | None]):
         else:
             self.update_clock()
 
-    def _save(self, action, *args):  # type: ignore[no-untyped-def]
+    def _save(self, action: Callable[..., _T], *args: object) -> _T | None:
         """Run a session call that saves; a store failure is reported once, nothing is lost."""
         try:
             value = action(*args)
@@ -293,11 +299,7 @@ class ExamScreen(Screen[ExamResult | None]):
 
     def action_help(self) -> None:
         """List the keys."""
-        keys = [("Enter", "hand in this answer, next question"),
-                ("Ctrl+J / Shift+Enter", "new line in the answer"),
-                ("Ctrl+N / Ctrl+B", "next / previous question"),
-                ("Ctrl+G", "go to a question (list)"), ("Ctrl+F", "flag for review"),
-                ("Ctrl+T", "hand the exam in"), ("Escape", "leave; resume later")]
+        keys = help_rows(self.BINDINGS, self.ANSWER_KEYS)
         self.app.push_screen(HelpScreen("Exam keys", keys, HELP_TEXT))
 
     def action_hand_in(self) -> None:
@@ -309,7 +311,7 @@ class ExamScreen(Screen[ExamResult | None]):
         missing, flagged = len(session.unanswered), len(session.flagged)
         parts = []
         if missing:
-            parts.append(f"{missing} question{'s' if missing != 1 else ''} unanswered (they score 0)")
+            parts.append(f"{plural(missing, 'question')} unanswered (they score 0)")
         if flagged:
             parts.append(f"{flagged} flagged for review")
         detail = "; ".join(parts) if parts else "every question has an answer"
@@ -399,33 +401,3 @@ class ExamScreen(Screen[ExamResult | None]):
     def _close(self, result: ExamResult | None) -> None:
         self.dismiss(result)
 
-
-def open_exam_form(app: Any, decks: Sequence[Deck]) -> None:
-    """Ask for the exam options (`ExamOptionsScreen`), then run an exam over ``decks``.
-
-    ``app`` is the `TutorApp` (its ``store``, ``clock``, ``scheduler`` and ``grading`` are
-    used: the exam grades through the app's `GradingService`, its loaded model included);
-    the exam screen closes back to wherever the form was opened.
-    """
-    decks = [deck for deck in decks if deck.cards]
-    if not decks:
-        app.notify("Choose a deck with cards for the exam.", title="Exam")
-        return
-    topics = list(dict.fromkeys(topic for deck in decks for topic in deck.topic_names()))
-    title = ", ".join(deck.title for deck in decks)
-
-    def chosen(options: ExamOptions | None) -> None:
-        if options is None:
-            return
-        grading = ExamGrading(app.grading)
-        try:
-            session = start_exam(options, decks, app.clock, store=app.store, grader=grading.label,
-                                 boxes=app.scheduler.boxes)
-        except TutorError as exc:
-            app.notify(exc.message, title="Exam", severity="error")
-            return
-        for warning in session.warnings:
-            app.notify(warning, title="Exam", timeout=8)
-        app.push_screen(ExamScreen(session, grading, scheduler=app.scheduler))
-
-    app.push_screen(ExamOptionsScreen(tuple(deck.key for deck in decks), title, topics), chosen)

@@ -13,18 +13,18 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from tutor.errors import TutorError
 from tutor.exam.export import write_export
-from tutor.exam.model import format_duration
 from tutor.exam.result import ExamResult, QuestionResult
 from tutor.exam.session import ExamSession
+from tutor.formatting import format_duration, plural
 from tutor.grading.base import MAX_SCORE
 from tutor.schedule.leitner import LeitnerScheduler
+from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.screens.exam_dialogs import DisputeChoice, DisputeScreen, ExportScreen
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.widgets.key_footer import KeyFooter
@@ -94,13 +94,15 @@ class ExamResultScreen(Screen[ExamResult | None]):
 
     CSS_PATH = "exam_result.tcss"
     BINDINGS = [
-        Binding("d", "dispute", "Dispute"),
-        Binding("a", "accept", "Accept"),
-        Binding("e", "export", "Export"),
-        Binding("q", "close", "Close"),
-        Binding("escape", "close", "Close", show=False),
-        Binding("f1", "help", "Keys"),
+        KeyBinding("d", "dispute", "Dispute", help="dispute its grade"),
+        KeyBinding("a", "accept", "Accept", help="accept the result (final)"),
+        KeyBinding("e", "export", "Export", help="export Markdown or JSON"),
+        KeyBinding("q", "close", "Close", help="accept and close"),
+        KeyBinding("escape", "close", "Close", show=False),
+        KeyBinding("f1", "help", "Keys", help="this list of keys"),
     ]
+    #: Keys of the questions table, for the help screen.
+    TABLE_KEYS = [("Up / Down", "choose a question")]
 
     def __init__(self, session: ExamSession, *, scheduler: LeitnerScheduler | None = None,
                  export_path: Path | None = None) -> None:
@@ -171,7 +173,7 @@ class ExamResultScreen(Screen[ExamResult | None]):
         self.query_one("#result-summary", Static).update(text)
         pending = sum(1 for q in result.questions if q.score is None)
         if pending:
-            status = f"Grading {pending} answer{'s' if pending != 1 else ''}…"
+            status = f"Grading {plural(pending, 'answer')}…"
         elif result.final:
             status = "Final." + (" Your answers were recorded in the schedule."
                                  if result.schedule_updated else " The schedule was not changed.")
@@ -265,9 +267,7 @@ class ExamResultScreen(Screen[ExamResult | None]):
 
     def action_help(self) -> None:
         """List the keys."""
-        keys = [("Up / Down", "choose a question"), ("d", "dispute its grade"),
-                ("a", "accept the result (final)"), ("e", "export Markdown or JSON"),
-                ("q / Escape", "accept and close")]
+        keys = help_rows(self.BINDINGS, self.TABLE_KEYS)
         self.app.push_screen(HelpScreen("Result keys", keys,
                                         "A disputed score counts instead of the grader's; both"
                                         " are stored. After accepting, disputes are closed."))

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -34,6 +33,7 @@ from tutor.report.render import (
     trend_text,
 )
 from tutor.report.stats import Accuracy
+from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.widgets.key_footer import KeyFooter
 
 #: How many of the weakest topics ``d`` drills.
@@ -173,18 +173,15 @@ class ReportScreen(Screen[DrillRequest | None]):
 
     CSS_PATH = "report.tcss"
     BINDINGS = [
-        Binding("d", "drill", "Drill weakest"),
-        Binding("question_mark", "help", "Help"),
-        Binding("escape", "close", "Back"),
-        Binding("q", "close", "Back", show=False),
+        KeyBinding("d", "drill", "Drill weakest", help="drill the weakest topics' cards now"),
+        KeyBinding("question_mark", "help", "Help", help="this help"),
+        KeyBinding("escape", "close", "Back", help="back"),
+        KeyBinding("q", "close", "Back", show=False),
     ]
-
-    HELP_KEYS = [
+    #: Keys of the topics table, for the help screen.
+    TABLE_KEYS = [
         ("↑ / ↓", "choose a topic (its numbers show under the table)"),
         ("Enter", "the topic's cards and each card's answers"),
-        ("d", "drill the weakest topics' cards now"),
-        ("?", "this help"),
-        ("Escape, q", "back"),
     ]
     HELP_TEXT = ("Topics with at least the minimum number of recent answers are ranked by the"
                  " upper end of their 95% accuracy interval, lowest first; the rest follow"
@@ -359,18 +356,13 @@ class TopicCardsScreen(Screen[DrillRequest | None]):
 
     CSS_PATH = "report.tcss"
     BINDINGS = [
-        Binding("d", "drill", "Drill this topic"),
-        Binding("question_mark", "help", "Help"),
-        Binding("escape", "close", "Back"),
-        Binding("q", "close", "Back", show=False),
+        KeyBinding("d", "drill", "Drill this topic", help="drill this topic's cards now"),
+        KeyBinding("question_mark", "help", "Help", help="this help"),
+        KeyBinding("escape", "close", "Back", help="back to the report"),
+        KeyBinding("q", "close", "Back", show=False),
     ]
-
-    HELP_KEYS = [
-        ("↑ / ↓", "choose a card (its answers show below)"),
-        ("d", "drill this topic's cards now"),
-        ("?", "this help"),
-        ("Escape, q", "back to the report"),
-    ]
+    #: Keys of the cards table, for the help screen.
+    TABLE_KEYS = [("↑ / ↓", "choose a card (its answers show below)")]
     HELP_TEXT = "Cards are listed most failed first."
 
     def __init__(self, report: StudyReport, topic: TopicReport) -> None:
@@ -445,4 +437,5 @@ class TopicCardsScreen(Screen[DrillRequest | None]):
 def _show_help(screen: ReportScreen | TopicCardsScreen, title: str) -> None:
     from tutor.tui.screens.help import HelpScreen
 
-    screen.app.push_screen(HelpScreen(title, screen.HELP_KEYS, screen.HELP_TEXT))
+    keys = help_rows(screen.BINDINGS, screen.TABLE_KEYS)
+    screen.app.push_screen(HelpScreen(title, keys, screen.HELP_TEXT))

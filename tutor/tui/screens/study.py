@@ -7,20 +7,21 @@ back and the view is redrawn, even after the learner moved on to the next card.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from textual import on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, Static
+from textual.signal import Signal
+from textual.widgets import Header, Markdown, Static, TextArea
 
 from tutor.errors import TutorError
 from tutor.study.session import Attempt, StudySession
-from tutor.tui.messages import AttemptChanged
+from tutor.tui.keys import KeyBinding, help_rows
+from tutor.tui.messages import AttemptChanged, SessionFinished
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.card_timer import CardTimer
 from tutor.tui.widgets.grade_view import GradeView
@@ -28,7 +29,6 @@ from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from tutor.tui.app import TutorApp
     from tutor.tui.screens.edit_card import CardEdit
     from tutor.tui.screens.override import OverrideChoice
 
@@ -53,40 +53,76 @@ def question_markdown(front: str) -> str:
     return front.replace("\n", "  \n")
 
 
+class StudyHost(Protocol):
+    """What the study screen needs from whoever runs the model's work behind the UI
+    (the app: its workers outlive the screen)."""
+
+    attempt_changed: Signal[AttemptChanged]
+    """Published when the grade in force for an answer changes (a late verdict)."""
+
+    def start_background_work(self) -> None:
+        """Start the grader's work behind the UI (once): called when the first question
+        is drawn."""
+
+    def prepare_card(self, question: str, reference: str, answer: str | None = None) -> None:
+        """Let the model read the card on screen, and the answer as it is typed."""
+
+    def refine_grade(self, session: StudySession, attempt: Attempt) -> None:
+        """Ask the model for its verdict on ``attempt`` in a worker."""
+
+    def can_explain(self) -> bool:
+        """True while a model grades (it can say why, "w")."""
+
+    def explain_attempt(self, session: StudySession, attempt: Attempt) -> None:
+        """Ask the model why it graded ``attempt`` so, in a worker ("w")."""
+
+
 class StudyScreen(Screen[None]):
     """Ask the session's cards one by one."""
 
     CSS_PATH = "study.tcss"
     BINDINGS = [
-        Binding("enter", "next", "Next"),
-        Binding("i", "answer", "Answer"),
-        Binding("escape", "leave_answer", "More keys"),
-        Binding("f1", "help", "Help", show=False),
-        Binding("y", "choose(True)", "Right", tooltip="I was right"),
-        Binding("n", "choose(False)", "Wrong", tooltip="I was wrong"),
-        Binding("o", "override", "Override"),
-        Binding("e", "edit", "Edit"),
-        Binding("s", "skip", "Skip"),
-        Binding("u", "undo", "Undo"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit_session", "Quit"),
+        KeyBinding("enter", "next", "Next", help="submit the answer / next card",
+                   palette="Next card", palette_help="Go on to the next card"),
+        KeyBinding("escape", "leave_answer", "More keys",
+                   help="leave the answer box (then the letter keys work)"),
+        KeyBinding("i", "answer", "Answer", help="back into the answer box"),
+        KeyBinding("y", "choose(True)", "Right", tooltip="I was right",
+                   help="answer an unsure grade: I was right / I was wrong"),
+        KeyBinding("n", "choose(False)", "Wrong", tooltip="I was wrong",
+                   help="answer an unsure grade: I was right / I was wrong"),
+        KeyBinding("o", "override", "Override",
+                   help="override the grade (I was right / I was wrong)",
+                   palette="Override grade", palette_help="I was right / I was wrong"),
+        KeyBinding("w", "why", "Why?", tooltip="Ask the model why",
+                   help="why? the model says in a sentence or two what the answer misses",
+                   palette="Why?", palette_help="The model says what the answer misses"),
+        KeyBinding("e", "edit", "Edit", help="edit the card",
+                   palette="Edit card", palette_help="Change this card's text"),
+        KeyBinding("s", "skip", "Skip", help="skip the card (it comes back at the end)",
+                   palette="Skip card", palette_help="Ask this card again at the end"),
+        KeyBinding("u", "undo", "Undo", help="undo the last grade",
+                   palette="Undo last grade", palette_help="Take back the last grade"),
+        KeyBinding("question_mark", "help", "Help", help="this help",
+                   palette="Study help", palette_help="Every key of the study screen"),
+        KeyBinding("f1", "help", "Help", show=False),
+        KeyBinding("q", "quit_session", "Quit", help="end the session (progress is already saved)",
+                   palette="End session", palette_help="Show the summary (progress is saved)"),
     ]
+    #: Keys of the answer box, for the help screen.
+    ANSWER_KEYS = [("Ctrl+J, Shift+Enter", "new line in the answer")]
 
     phase: reactive[StudyPhase] = reactive("asking")
     """'asking' while the learner types, 'graded' while the verdict is shown."""
 
-    def __init__(self, session: StudySession) -> None:
+    def __init__(self, session: StudySession, host: StudyHost) -> None:
         super().__init__()
         self.session = session
+        self.host = host
         self.shown: Attempt | None = None
         """The attempt on screen in the graded phase."""
         self.card_number = 1
         self._from_palette = False
-
-    @property
-    def tutor_app(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,15 +137,21 @@ class StudyScreen(Screen[None]):
         yield GraderStatusBar()
         yield KeyFooter()
 
+    @property
+    def grader_label(self) -> str:
+        """The name of what grades this session."""
+        return self.session.grading.label
+
     def on_mount(self) -> None:
         """Show the first card; the app's work behind the UI starts once it is drawn."""
         self.sub_title = self.session.title
+        self.host.attempt_changed.subscribe(self, self.late_verdict)
         self.run_worker(self._when_drawn(self.show_question()), group="first-question")
 
     async def _when_drawn(self, question: AwaitComplete | None) -> None:
         if question is not None:
             await question  # the Markdown is parsed and mounted
-        self.call_after_refresh(self.tutor_app.start_background_work)
+        self.call_after_refresh(self.host.start_background_work)
 
     # -- drawing -------------------------------------------------------------------------
 
@@ -135,7 +177,7 @@ class StudyScreen(Screen[None]):
         answer.move_cursor(answer.document.end)
         answer.focus()
         self.query_one("#timer", CardTimer).restart()
-        self.tutor_app.prepare_card(item.card.front, item.card.back)
+        self.host.prepare_card(item.card.front, item.card.back)
         self.update_progress()
         return update
 
@@ -143,7 +185,7 @@ class StudyScreen(Screen[None]):
         """Show ``attempt``'s verdict (and redraw it when it changes)."""
         self.shown = attempt
         self.phase = "graded"
-        self.query_one("#grade", GradeView).show(attempt, self.tutor_app.grading.label)
+        self.query_one("#grade", GradeView).show(attempt, self.grader_label)
         self.update_progress()
         self.call_after_refresh(self.refresh_bindings)
 
@@ -204,6 +246,8 @@ class StudyScreen(Screen[None]):
             return False
         if action in ("next", "override"):
             return graded
+        if action == "why":
+            return graded and self.shown is not None and self.host.can_explain()
         if action == "choose":
             return graded and self.shown is not None and self.shown.asks_learner
         if action in ("answer", "skip"):
@@ -213,6 +257,13 @@ class StudyScreen(Screen[None]):
         return True
 
     # -- answering -----------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#answer")
+    def _typed(self, event: TextArea.Changed) -> None:
+        """Let the model read the answer as it is typed (a worker; skipped while it is busy)."""
+        item = self.session.on_screen
+        if self.phase == "asking" and item is not None:
+            self.host.prepare_card(item.card.front, item.card.back, event.text_area.text)
 
     @on(AnswerInput.Submitted, "#answer")
     def _submitted(self, event: AnswerInput.Submitted) -> None:
@@ -240,23 +291,25 @@ class StudyScreen(Screen[None]):
         self.call_after_refresh(self._focus_verdict, attempt)
         if attempt.refining:
             # Start the model once the rules verdict is on screen.
-            self.call_after_refresh(self.tutor_app.refine_grade, self.session, attempt)
+            self.call_after_refresh(self.host.refine_grade, self.session, attempt)
 
     def _focus_verdict(self, attempt: Attempt) -> None:
         """Give the verdict the focus (arrow keys scroll it) if it is still on screen."""
         if self.shown is attempt and self.phase == "graded" and self.is_current:
             self.query_one("#grade", GradeView).focus()
 
-    def on_attempt_changed(self, message: AttemptChanged) -> None:
+    def late_verdict(self, change: AttemptChanged) -> None:
         """A late verdict arrived: redraw it if shown, else say what changed."""
-        attempt = message.attempt
+        if change.session is not self.session:
+            return
+        attempt = change.attempt
         if self.phase == "asking" and self.session.current is not self.session.on_screen:
             # The late verdict changed the queue under the question: ask what it holds now.
             self.show_question(prefill=self.query_one("#answer", AnswerInput).text)
         if attempt is self.shown:
             self.show_grade(attempt)
         else:
-            message.notify_regrade(self)
+            change.notify_regrade(self)
         self.update_progress()
 
     def action_next(self) -> None:
@@ -290,10 +343,23 @@ class StudyScreen(Screen[None]):
 
         self.app.push_screen(OverrideScreen(attempt), chosen)
 
+    def action_why(self) -> None:
+        """Ask the model for a sentence or two on what the answer misses (in a worker)."""
+        attempt = self.shown
+        if attempt is None:
+            return
+        if attempt.refining:
+            self.notify("The model is still checking this answer: ask why once its verdict is in.",
+                        timeout=4)
+            return
+        self.host.explain_attempt(self.session, attempt)
+        self.show_grade(attempt)
+
     def _override(self, correct: bool) -> None:
         attempt = self.shown
         if attempt is None:
             return
+        attempt.explanation = ""  # it explained the verdict the learner just replaced
         try:
             self.session.override(correct, attempt)
         except TutorError as exc:
@@ -341,7 +407,7 @@ class StudyScreen(Screen[None]):
                 return
             self.notify("Card saved.", timeout=3)
             if self.shown is not None:
-                self.query_one("#grade", GradeView).show(self.shown, self.tutor_app.grading.label)
+                self.query_one("#grade", GradeView).show(self.shown, self.grader_label)
             self.query_one("#question", Markdown).update(
                 question_markdown((self.shown.card if self.shown else card).front))
             self.update_progress()
@@ -352,20 +418,7 @@ class StudyScreen(Screen[None]):
         """Every key of this screen."""
         from tutor.tui.screens.help import HelpScreen
 
-        keys = [
-            ("Enter", "submit the answer / next card"),
-            ("Ctrl+J, Shift+Enter", "new line in the answer"),
-            ("Escape", "leave the answer box (then the letter keys work)"),
-            ("i", "back into the answer box"),
-            ("y / n", "answer an unsure grade: I was right / I was wrong"),
-            ("o", "override the grade (I was right / I was wrong)"),
-            ("e", "edit the card"),
-            ("s", "skip the card (it comes back at the end)"),
-            ("u", "undo the last grade"),
-            ("Ctrl+P", "command palette"),
-            ("?, F1", "this help"),
-            ("q", "end the session (progress is already saved)"),
-        ]
+        keys = help_rows(self.BINDINGS, self.ANSWER_KEYS, after="next")
         self.app.push_screen(HelpScreen("Studying", keys, HELP_TEXT))
 
     def action_quit_session(self) -> None:
@@ -373,15 +426,9 @@ class StudyScreen(Screen[None]):
         self.finish()
 
     def finish(self) -> None:
-        """Show the session summary (or go back when nothing was answered)."""
-        from tutor.tui.screens.summary import SummaryScreen
-
-        if self.session.attempts:
-            self.app.switch_screen(SummaryScreen(self.session))
-        else:
-            if self.session.finished:
-                self.notify("Nothing to study here right now.", timeout=4)
-            self.tutor_app.close_to_decks()
+        """End the session: the app shows its summary (or goes back when nothing was
+        answered)."""
+        self.post_message(SessionFinished(self.session))
 
     async def run_palette_action(self, action: str) -> None:
         """Run a command chosen in the palette: as its key would, even while typing."""
@@ -391,15 +438,11 @@ class StudyScreen(Screen[None]):
         finally:
             self._from_palette = False
 
-    def palette_actions(self) -> list[tuple[str, str, str]]:
-        """Commands for the palette: (title, help, action)."""
-        actions = [("Undo last grade", "Take back the last grade", "undo"),
-                   ("Edit card", "Change this card's text", "edit"),
-                   ("End session", "Show the summary (progress is saved)", "quit_session"),
-                   ("Study help", "Every key of the study screen", "help")]
-        if self.phase == "graded":
-            actions.insert(0, ("Override grade", "I was right / I was wrong", "override"))
-            actions.insert(0, ("Next card", "Go on to the next card", "next"))
-        else:
-            actions.insert(0, ("Skip card", "Ask this card again at the end", "skip"))
-        return actions
+    def palette_check(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which commands the palette offers now: those that apply, as they do when the
+        palette runs one (even while the answer box has the focus)."""
+        self._from_palette = True
+        try:
+            return self.check_action(action, parameters)
+        finally:
+            self._from_palette = False

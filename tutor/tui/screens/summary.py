@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import Button, Header, Static
 
+from tutor.formatting import format_duration, plural
 from tutor.study.session import SessionSummary, StudySession
-from tutor.tui.messages import AttemptChanged
-from tutor.tui.widgets.card_timer import format_duration
+from tutor.tui.keys import KeyBinding, help_rows
+from tutor.tui.messages import AttemptChanged, BackToDecks, DrillRequested, ReportRequested
 from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 
@@ -21,9 +22,8 @@ def summary_content(summary: SessionSummary, refining: int = 0) -> Content:
     """The summary's numbers as lines of text (``refining``: answers the model still checks)."""
     rows: list[str | tuple[str, str]] = []
     if refining:
-        rows.append((f"The model is still checking {refining} answer"
-                     f"{'s' if refining > 1 else ''}: these numbers update when it is done.\n\n",
-                     "$warning"))
+        rows.append((f"The model is still checking {plural(refining, 'answer')}: these numbers"
+                     " update when it is done.\n\n", "$warning"))
     rows += [
         ("Cards reviewed  ", "bold"), f"{summary.reviewed}\n",
         ("Accuracy        ", "bold"),
@@ -53,18 +53,25 @@ class SummaryScreen(Screen[None]):
 
     CSS_PATH = "summary.tcss"
     BINDINGS = [
-        Binding("d", "drill", "Drill worst"),
-        Binding("r", "report", "Report"),
-        Binding("question_mark", "help", "Help"),
-        Binding("enter", "back", "Back to decks"),
-        Binding("q", "back", "Back", show=False),
-        Binding("escape", "back", "Back", show=False),
+        KeyBinding("d", "drill", "Drill worst", help="drill the topics that went worst now",
+                   palette="Drill worst topics",
+                   palette_help="Study the topics that went worst now"),
+        KeyBinding("r", "report", "Report", help="the weak-topic report over every deck",
+                   palette="Weak-topic report",
+                   palette_help="Where you are weak across all decks"),
+        KeyBinding("question_mark", "help", "Help", help="this help"),
+        KeyBinding("enter", "back", "Back to decks", help="back to the decks",
+                   palette="Back to decks", palette_help="Leave the summary"),
+        KeyBinding("q", "back", "Back", show=False),
+        KeyBinding("escape", "back", "Back", show=False),
     ]
 
-    def __init__(self, session: StudySession) -> None:
+    def __init__(self, session: StudySession, attempt_changed: Signal[AttemptChanged]) -> None:
+        """``attempt_changed``: where late verdicts are published (the numbers follow)."""
         super().__init__()
         self.session = session
         self.summary = session.summary()
+        self._attempt_changed = attempt_changed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,12 +92,15 @@ class SummaryScreen(Screen[None]):
         return sum(1 for attempt in self.session.attempts if attempt.refining)
 
     def on_mount(self) -> None:
-        """Title the screen."""
+        """Title the screen; follow late verdicts."""
         self.sub_title = "Summary"
+        self._attempt_changed.subscribe(self, self.late_verdict)
 
-    async def on_attempt_changed(self, message: AttemptChanged) -> None:
+    async def late_verdict(self, change: AttemptChanged) -> None:
         """A late verdict arrived: say what changed and redraw the numbers."""
-        message.notify_regrade(self)
+        if change.session is not self.session:
+            return
+        change.notify_regrade(self)
         self.summary = self.session.summary()
         focused = self.focused.id if self.focused is not None else None
         await self.recompose()
@@ -110,38 +120,21 @@ class SummaryScreen(Screen[None]):
         if drill is None or drill.finished:
             self.notify("No cards to drill.", timeout=3)
             return
-        from tutor.tui.screens.study import StudyScreen
-
-        self.app.switch_screen(StudyScreen(drill))
+        self.post_message(DrillRequested(drill))
 
     def action_report(self) -> None:
-        """The weak-topic report, over the screen's deck list."""
-        from tutor.tui.app import TutorApp
-
-        app = self.app
-        if isinstance(app, TutorApp):
-            app.close_to_decks()
-            # From the app's context: a button press would tie the report's result
-            # callback to this (popped) screen, and a drill chosen there would be lost.
-            app.call_later(app.open_report)
+        """The weak-topic report, over the deck list (this screen closes)."""
+        self.post_message(ReportRequested())
 
     def action_help(self) -> None:
         """Every key of this screen."""
         from tutor.tui.screens.help import HelpScreen
 
-        keys = [("d", "drill the topics that went worst now"),
-                ("r", "the weak-topic report over every deck"),
-                ("?", "this help"), ("Enter, q, Escape", "back to the decks")]
-        self.app.push_screen(HelpScreen("Session summary", keys))
+        self.app.push_screen(HelpScreen("Session summary", help_rows(self.BINDINGS)))
 
     def action_back(self) -> None:
         """Back to the deck list."""
-        from tutor.tui.app import TutorApp
-
-        if isinstance(self.app, TutorApp):
-            self.app.close_to_decks()
-        else:
-            self.app.pop_screen()
+        self.post_message(BackToDecks())
 
     @on(Button.Pressed, "#drill")
     def _drill_pressed(self) -> None:
@@ -154,12 +147,3 @@ class SummaryScreen(Screen[None]):
     @on(Button.Pressed, "#back")
     def _back_pressed(self) -> None:
         self.action_back()
-
-    def palette_actions(self) -> list[tuple[str, str, str]]:
-        """Commands for the palette: (title, help, action)."""
-        actions = [("Back to decks", "Leave the summary", "back"),
-                   ("Weak-topic report", "Where you are weak across all decks", "report")]
-        if self.summary.worst:
-            actions.insert(0, ("Drill worst topics", "Study the topics that went worst now",
-                               "drill"))
-        return actions

@@ -8,15 +8,8 @@ from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tutor.formatting import format_duration
 from tutor.schedule.clock import Clock
-
-
-def format_duration(span: timedelta) -> str:
-    """'0:07', '12:30', '1:02:03'."""
-    seconds = max(0, int(span.total_seconds()))
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 class CardTimer(Widget):

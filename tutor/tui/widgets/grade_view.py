@@ -130,6 +130,7 @@ class GradeView(VerticalScroll, can_focus=True):
         yield RefiningSpinner(id="refining")
         yield Static(id="ask")
         yield Static(id="feedback")
+        yield Static(id="why")
         yield Static(id="reference")
         yield Static(id="diff")
         yield Static(id="notes")
@@ -157,6 +158,10 @@ class GradeView(VerticalScroll, can_focus=True):
             "[bold $warning]The grader is unsure.[/] Were you right?  "
             "[b reverse] y [/b reverse] yes   [b reverse] n [/b reverse] no"))
         self.query_one("#feedback", Static).update(result.feedback or verdict_word(result))
+        why = self.query_one("#why", Static)
+        why.display = attempt.explaining or bool(attempt.explanation)
+        why.update(Content.assemble(("Why? ", "bold"), Content(
+            attempt.explanation or f"{model_label} is writing a sentence or two…")))
         self.query_one("#reference", Static).update(reference_content(card.back, result))
         diff = self.query_one("#diff", Static)
         # Typos show even at full marks: the learner sees what to spell differently.

@@ -37,7 +37,8 @@ class GraderStatusBar(Widget):
     @property
     def status(self) -> GraderStatus:
         """The status shown."""
-        return self.app.grader_status  # type: ignore[attr-defined,no-any-return]
+        # The app is typed as any App here (importing TutorApp would close a cycle).
+        return self.app.grader_status  # type: ignore[attr-defined]
 
     def render(self) -> RenderResult:
         status = self.status
