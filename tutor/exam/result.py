@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tutor.exam.exam_json import (
+from tutor.exam.model import AnswerSheet, DeckRef, ExamError, ExamQuestion, QuestionGrade
+from tutor.exam.stored import (
     check_record,
     damaged,
     integer,
@@ -18,7 +19,6 @@ from tutor.exam.exam_json import (
     strings,
     text,
 )
-from tutor.exam.model import AnswerSheet, DeckRef, ExamError, ExamQuestion, QuestionGrade
 from tutor.grading.base import MAX_SCORE, PASS_SCORE
 
 
@@ -166,7 +166,7 @@ class ExamResult:
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> ExamResult:
-        """Read a stored record (see `tutor.exam.exam_json`); `ExamError` when it is damaged."""
+        """Read a stored record (see `tutor.exam.stored`); `ExamError` when it is damaged."""
         record = check_record(record)
         questions, sheets = parse_questions(record)
         try:

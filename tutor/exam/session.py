@@ -33,20 +33,6 @@ from enum import Enum
 from typing import Any
 
 from tutor.decks.model import Deck
-from tutor.exam.exam_json import (
-    ENDED_BY,
-    RECORD_KIND,
-    RECORD_VERSION,
-    check_record,
-    damaged,
-    integer,
-    moment,
-    number,
-    parse_decks,
-    parse_questions,
-    strings,
-    text,
-)
 from tutor.exam.model import (
     UNANSWERED_GRADER,
     AnswerSheet,
@@ -60,6 +46,20 @@ from tutor.exam.model import (
 )
 from tutor.exam.result import ExamResult, question_results, topic_results
 from tutor.exam.selection import Selection
+from tutor.exam.stored import (
+    ENDED_BY,
+    RECORD_KIND,
+    RECORD_VERSION,
+    check_record,
+    damaged,
+    integer,
+    moment,
+    number,
+    parse_decks,
+    parse_questions,
+    strings,
+    text,
+)
 from tutor.grading.base import MAX_SCORE, GradeRequest
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
@@ -520,7 +520,7 @@ class ExamSession:
                 "question_seconds": options.question_seconds, "grader": self.grader}
 
     def to_record(self) -> dict[str, Any]:
-        """The exam as the stored JSON record (documented in `tutor.exam.exam_json`), with its
+        """The exam as the stored JSON record (documented in `tutor.exam.stored`), with its
         ``id`` once it has one (the store keeps ids apart)."""
         questions = []
         for question, sheet in zip(self.questions, self.sheets):

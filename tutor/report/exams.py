@@ -1,6 +1,6 @@
 """Exam scores over time, read from the store's exam records (`StudyStore.exams`).
 
-The record is documented and read in `tutor.exam.exam_json` (`saved_score`). Only finished
+The record is documented and read in `tutor.exam.stored` (`saved_score`). Only finished
 exams (status ``ended`` or ``final``) with a ``result`` count; an exam still in progress,
 a record from a newer tutor, or a damaged record is left out of the report rather
 than failing it. No exams at all is normal.
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from tutor.exam.exam_json import saved_score
+from tutor.exam.stored import saved_score
 from tutor.report.model import ExamScore
 
 
