@@ -3,11 +3,13 @@
 Measures, on dev-set answers of up to ``--max-tokens`` answer tokens:
 
 * load: model file to memory plus the prompt's prefix (system + worked examples);
-* after Enter: `prepare(question, reference)` first (done while the learner types), then
-  the timed grade evaluates only the answer and the closing tokens - the study screen's path;
+* after Enter, as typed: the card and the answer's words but the last were read while the
+  learner typed (`prepare_answer`, the study screen's path), so the timed grade reads the
+  last word and the closing tokens;
+* after Enter, card only: `prepare(question, reference)`, then the whole answer;
 * cold: a card not prepared (question, reference and answer evaluated) - `tutor grade`'s path;
 * the whole `LocalModelGrader.grade` (rules signals + judge + head) after prepare;
-* resident memory after loading.
+* resident memory after loading (now and peak).
 
 Agreement figures come from ``training/train_head.py`` (they are stored in
 ``models/grader-head.json``); this script prints them beside the timings.
@@ -30,11 +32,19 @@ sys.path.insert(0, str(ROOT))
 
 from tutor.grading.base import GradeRequest  # noqa: E402
 from tutor.grading.head import DEFAULT_HEAD_PATH  # noqa: E402
-from tutor.grading.judge import LlamaJudge, answer_pieces  # noqa: E402
+from tutor.grading.judge import LlamaJudge, quoted_answer  # noqa: E402
 from tutor.grading.local_model import LocalModelGrader  # noqa: E402
 from tutor.grading.modelpack import ensure_model  # noqa: E402
 
 DEV_SET = ROOT.parent / "shared" / "eval" / "grading_dev.jsonl"
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (Linux), in MB."""
+    for row in Path("/proc/self/status").read_text().splitlines():
+        if row.startswith("VmRSS:"):
+            return int(row.split()[1]) / 1024
+    return float("nan")
 
 
 def p95(values: list[float]) -> float:
@@ -64,39 +74,49 @@ def main() -> None:
     judge = LlamaJudge(path, threads=args.threads, gpu_layers=args.gpu_layers)
     judge.load()
     load_s = time.perf_counter() - started
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     cards: dict[tuple[str, str], list[dict]] = {}
     for item in items:
-        tokens = judge._llm.tokenize(answer_pieces(item["answer"])[0][0].encode(), add_bos=False)
-        if item["answer"].strip() and len(tokens) - 20 <= args.max_tokens:
+        tokens = judge._llm.tokenize(quoted_answer(item["answer"]).encode(), add_bos=False)
+        if item["answer"].strip() and len(tokens) <= args.max_tokens:
             cards.setdefault((item["question"], item["reference"]), []).append(item)
     chosen = list(cards.items())[: args.cards]
 
     grader = LocalModelGrader(path, label="bench")
     grader._judge = judge
-    warm, cold, whole = [], [], []
+    typed, warm, cold, whole = [], [], [], []
     for (question, reference), answers in chosen:
         for item in answers[:2]:
+            answer = item["answer"]
+            # Enter right after the last word: the words before it were read while typed.
+            before_last = answer.rstrip().rsplit(None, 1)[0] if " " in answer.strip() else ""
             judge.log_odds("Another card?", "another reference", "x")  # evict this card
             started = time.perf_counter()
-            judge.log_odds(question, reference, item["answer"])
+            judge.log_odds(question, reference, answer)
             cold.append(time.perf_counter() - started)
             judge.log_odds("Another card?", "another reference", "x")
             judge.prepare(question, reference)
             started = time.perf_counter()
-            judge.log_odds(question, reference, item["answer"])
+            judge.log_odds(question, reference, answer)
             warm.append(time.perf_counter() - started)
-            judge.prepare(question, reference)
+            judge.prepare_answer(question, reference, before_last)
             started = time.perf_counter()
-            grader.grade(GradeRequest(question, reference, item["answer"]))
+            judge.log_odds(question, reference, answer)
+            typed.append(time.perf_counter() - started)
+            judge.prepare_answer(question, reference, before_last)
+            started = time.perf_counter()
+            grader.grade(GradeRequest(question, reference, answer))
             whole.append(time.perf_counter() - started)
 
-    print(f"model {path.name}, {args.threads} threads, {args.gpu_layers} GPU layers")
-    print(f"load (file + prompt prefix)        {load_s:6.2f} s   resident memory {rss_mb:.0f} MB")
-    print(line("after Enter (card prepared)", warm))
-    print(line("cold (card not prepared)", cold))
-    print(line("LocalModelGrader.grade, prepared", whole))
+    print(f"model {path.name}, {args.threads} threads, {args.gpu_layers} GPU layers, "
+          f"answers of up to {args.max_tokens} tokens")
+    print(f"load (file + prompt prefix)        {load_s:6.2f} s")
+    print(f"resident memory now {resident_mb():.0f} MB, peak {peak_mb:.0f} MB")
+    print(line("after Enter (answer read as typed)", typed))
+    print(line("after Enter (only the card read)", warm))
+    print(line("cold (card not read: tutor grade)", cold))
+    print(line("LocalModelGrader.grade, as typed", whole))
     if DEFAULT_HEAD_PATH.exists():
         figures = json.loads(DEFAULT_HEAD_PATH.read_text(encoding="utf-8"))["info"].get("figures", {})
         for name, f in figures.items():
