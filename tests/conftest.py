@@ -46,14 +46,13 @@ def rules_unless_default_model(request: pytest.FixtureRequest, monkeypatch: pyte
     """
     if request.node.get_closest_marker("default_model"):
         return
-    from tutor.grading import factory
+    from tutor.grading import factory, service
     from tutor.grading.policy import GradingPolicy
-    from tutor.study import grading
 
     monkeypatch.setattr(factory, "_default_policy", lambda *args: GradingPolicy(
         notes=("grading with rules (tests: the default model is off unless marked)",)))
     # ... and rules are then what was asked for, not a fallback (no warning in the UI).
-    monkeypatch.setattr(grading, "model_wanted",
+    monkeypatch.setattr(service, "model_wanted",
                         lambda settings: settings.model.enabled
                         and bool(settings.model.path or settings.model.server))
 

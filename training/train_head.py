@@ -44,7 +44,7 @@ def rows(name: str, items: list[dict], cached: dict, rules: RulesGrader):
             continue
         request = GradeRequest(item["question"], item["reference"], item["answer"])
         first = rules.grade(request)
-        if set(first.notes) & set(VETOES):
+        if first.veto in VETOES:
             vetoed.append((item, first.score))
             continue
         verdict = rules.assess(request.question, request.reference, request.answer)

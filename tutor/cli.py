@@ -2,7 +2,9 @@
 
 Each subcommand lives in ``tutor/commands/<name>.py`` with ``register(subparsers)``
 (which sets ``func``) and ``run(args, settings) -> int``. Expected failures raise
-`TutorError`; they print one line and exit 2.
+`TutorError`; they print one line and exit 2. Failures that are only told in one line
+(a model that fails) are logged with their traceback to ``<data dir>/tutor.log``
+(`tutor.logs`); ``--debug`` prints them on stderr too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import NoReturn
 from tutor import __version__
 from tutor.errors import TutorError
 from tutor.grading.modelfile import check_model_file
+from tutor.logs import configure_logging, flush_debug_log
 from tutor.settings import PROFILE_NAME_RULE, Settings, load_settings, valid_profile_name
 
 #: Subcommand name -> its module under ``tutor.commands``, in help order.
@@ -37,6 +40,8 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     """Options every command takes (defaults suppressed so either position works)."""
     group = parser.add_argument_group("common options")
     group.add_argument("--profile", default=argparse.SUPPRESS, help="learner profile name")
+    group.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="also print what goes to the log (tracebacks of failures) on stderr")
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -110,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_for(args)
         if getattr(args, "profile", None) is not None and not valid_profile_name(args.profile):
             raise TutorError(f"invalid profile name '{args.profile}' ({PROFILE_NAME_RULE})")
+        configure_logging(settings.data_path, debug=getattr(args, "debug", False))
         return int(args.func(args, settings) or 0)
     except TutorError as exc:
         print(f"tutor: {exc.message}", file=sys.stderr)
@@ -117,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tutor: interrupted", file=sys.stderr)
         return 130
+    finally:
+        flush_debug_log()
 
 
 def _first_word(argv: list[str]) -> str | None:

@@ -113,3 +113,34 @@ def test_model_path_grades_with_that_gguf_one_load_for_the_batch(tmp_path: Path)
     assert out[0]["grader"] == out[1]["grader"] == "llm:qwen-coder"
     assert out[2]["score"] == 0 and out[2]["grader"] == "rules"  # idk veto: the model is not asked
     assert "grading with llm:qwen-coder" in proc.stderr
+
+
+def test_a_failing_model_is_one_line_and_its_traceback_goes_to_the_log(tmp_path: Path) -> None:
+    """A GGUF header over garbage passes the file check and fails inside llama.cpp."""
+    corrupt = tmp_path / "corrupt.gguf"
+    corrupt.write_bytes(b"GGUF" + b"\x00" * 64)
+    stdin = line("one complete pass through the training data") + "\n"
+    data = Path(os.environ["TUTOR_DATA_DIR"])
+    proc = run_cli("grade", "--model", str(corrupt), stdin=stdin)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"score": 5, "correct": True, "feedback": "Correct.",
+                                       "grader": "rules", "confidence": 0.95}
+    said = proc.stderr.splitlines()
+    assert said[0] == "tutor: grading with llm:corrupt; rules as fallback" and len(said) == 2
+    assert said[1].startswith("tutor: line 1: llm:corrupt: cannot load model corrupt.gguf")
+    assert said[1].endswith("; rules verdict kept") and "Traceback" not in proc.stderr
+    logged = (data / "tutor.log").read_text(encoding="utf-8")
+    assert "WARNING [MainThread] policy.refine: llm:corrupt could not grade an answer" in logged
+    assert "Traceback" in logged
+    assert "llama_cpp" in logged and "ValueError: Failed to load model" in logged  # the cause
+
+    debug = run_cli("grade", "--debug", "--model", str(corrupt), stdin=stdin)
+    assert debug.returncode == 0 and debug.stdout == proc.stdout
+    assert "Traceback" in debug.stderr and "ValueError: Failed to load model" in debug.stderr
+
+    unusable = tmp_path / "a-file"
+    unusable.write_text("not a folder", encoding="utf-8")
+    blocked = run_cli("grade", "--model", str(corrupt), stdin=stdin,
+                      env={"TUTOR_DATA_DIR": str(unusable / "data")})
+    assert blocked.returncode == 0
+    assert blocked.stdout == proc.stdout and blocked.stderr == proc.stderr

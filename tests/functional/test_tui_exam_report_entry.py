@@ -92,7 +92,7 @@ async def test_the_exam_app_ends_when_the_exam_is_left(tmp_path: Path) -> None:
         session = start_exam(ExamOptions(decks=("capitals",), minutes=5, count=3), library.decks,
                              clock, store=store)
         grading = ExamGrading()
-        app = create_app(settings, library, store=store, clock=clock, grader=grading.policy,
+        app = create_app(settings, library, store=store, clock=clock, grader=grading.service,
                          screen=ExamScreen(session, grading))
         async with app.run_test(size=(100, 30)) as pilot:
             assert isinstance(app.screen, ExamScreen)

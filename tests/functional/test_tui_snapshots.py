@@ -11,10 +11,10 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from tutor.decks import load_library
+from tutor.grading.service import GradingService
 from tutor.schedule import FixedClock, LeitnerScheduler
 from tutor.settings import Settings
 from tutor.store import open_store
-from tutor.study.grading import PolicyGrading
 from tutor.study.session import StudySession
 from tutor.tui import create_app
 from tutor.tui.widgets.answer_input import AnswerInput
@@ -71,7 +71,7 @@ def studied_app(tmp_path: Path, clock: FixedClock):
         for day, answers in plan:
             clock.set(FixedClock.DEFAULT_START.replace(day=day))
             session = StudySession.due([lib.decks[1]], store, LeitnerScheduler(),
-                                       PolicyGrading.wrap(None), clock)
+                                       GradingService.wrap(None), clock)
             for back, answer in answers.items():
                 while session.current is not None and session.current.card.back != back:
                     session.skip()

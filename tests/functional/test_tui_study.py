@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from tests.functional.conftest import (
@@ -20,6 +22,7 @@ from tutor.decks import load_library
 from tutor.decks.native import load_deck
 from tutor.errors import ModelError
 from tutor.grading.base import GradeRequest, GradeResult
+from tutor.logs import configure_logging, log_path, stop_logging
 from tutor.schedule import FixedClock
 from tutor.settings import Settings
 from tutor.store import StudyStore
@@ -33,6 +36,15 @@ from tutor.tui.screens.summary import SummaryScreen
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.grade_view import GradeView, RefiningSpinner
 from tutor.tui.widgets.grader_status import GraderStatusBar
+
+
+@pytest.fixture
+def log_file(isolated_home: Path) -> Iterator[Path]:
+    """Logging set up as the command line does, to the test's data folder."""
+    data = isolated_home / "data"
+    configure_logging(data)
+    yield log_path(data)
+    stop_logging()
 
 
 class GatedGrader:
@@ -175,7 +187,7 @@ async def test_model_disagreement_asks_the_learner_with_one_key(tmp_path: Path) 
         assert review.score == 5 and review.source == "override"
 
 
-async def test_crashing_model_falls_back_to_rules_visibly(tmp_path: Path) -> None:
+async def test_crashing_model_falls_back_to_rules_visibly(tmp_path: Path, log_file: Path) -> None:
     path = write_deck(tmp_path)
     app = create_app(Settings(), load_library([path]), clock=FixedClock(), grader=BrokenGrader())
     async with app.run_test(size=(100, 30)) as pilot:
@@ -183,11 +195,15 @@ async def test_crashing_model_falls_back_to_rules_visibly(tmp_path: Path) -> Non
         assert "broken" in str(bar.render())
         await pilot.press("enter", *"Paris", "enter")
         await settle(pilot)
-        assert app.grader_status.fell_back
+        assert app.grader_status.is_fallback
         bar = app.screen.query_one(GraderStatusBar)
         assert "kaput" in str(bar.render()) and "rules" in str(bar.render())
-        assert "rules verdict stands" in text_of(app, "#notes")
+        assert "the model failed (kaput); rules verdict kept" in text_of(app, "#notes")
         assert app.store.reviews()[0].score == 5
+        # The learner saw one line; the log has the traceback.
+        logged = log_file.read_text(encoding="utf-8")
+        assert "] service.refine: the grading model failed while grading: kaput\n" in logged
+        assert "in grade\n    raise RuntimeError(\"kaput\")\nRuntimeError: kaput" in logged
         # Still usable: the next answer is graded by the rules alone, no worker.
         await pilot.press("enter", *"Madrid", "enter")
         assert "5/5" in text_of(app, "#score")
@@ -202,10 +218,29 @@ async def test_model_that_cannot_load_shows_the_fallback(tmp_path: Path) -> None
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: app.grader_status.phase != "loading", what="the model given up")
         status = app.grader_status
-        assert status.fell_back and "model file not found" in status.note
+        assert status.is_fallback and "model file not found" in status.note
         assert "model failed to load" in str(app.screen.query_one(GraderStatusBar).render())
         await pilot.press("enter", *"Lima", "enter")
         assert not app.screen.session.last_attempt.refining
+
+
+async def test_a_model_file_llama_cpp_cannot_load_is_one_line_and_logged(
+        tmp_path: Path, log_file: Path) -> None:
+    corrupt = tmp_path / "corrupt.gguf"
+    corrupt.write_bytes(b"GGUF" + b"\x00" * 64)  # passes the file check, fails in llama.cpp
+    settings = Settings().with_model(path=str(corrupt), threads=1)
+    app = create_app(settings, load_library([write_deck(tmp_path)]), clock=FixedClock())
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.grader_status.phase != "loading", timeout=60,
+                         what="the model given up")
+        status = app.grader_status
+        assert status.is_fallback and status.note.startswith("model failed to load: cannot load")
+        assert "\n" not in status.note
+        await pilot.press("enter", *"Lima", "enter")
+        assert not app.screen.session.last_attempt.refining
+    logged = log_file.read_text(encoding="utf-8")
+    assert "] service.load: the grading model failed to load: cannot load model" in logged
+    assert "llama_cpp" in logged and "ValueError: Failed to load model from file" in logged
 
 
 async def test_skip_edit_and_help(tmp_path: Path) -> None:

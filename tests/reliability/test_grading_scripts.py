@@ -88,7 +88,7 @@ def test_an_explanation_in_another_script_is_not_an_added_claim(question: str, r
                                                                  answer: str) -> None:
     # English stop words decide what counts as a claim; they must not veto other scripts.
     result = grade(question, reference, answer)
-    assert result.correct and "padding" not in result.notes, result
+    assert result.correct and "padding" not in result.checks, result
 
 
 @pytest.mark.parametrize(("question", "reference", "answer"), [

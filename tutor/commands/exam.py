@@ -25,7 +25,7 @@ from tutor.exam.history import history_lines
 from tutor.exam.model import DEFAULT_COUNT, DEFAULT_MINUTES, ExamError, ExamOptions
 from tutor.exam.session import ExamSession
 from tutor.exam.setup import check_decks, resume_exam, start_exam
-from tutor.grading.factory import build_grader
+from tutor.grading.service import GradingService
 from tutor.schedule.clock import SystemClock
 from tutor.settings import Settings
 from tutor.store.profiles import open_store, read_store
@@ -114,8 +114,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise ExamError("name at least one deck (or use --resume or --history)")
         library = resolve_decks(list(args.decks), settings.deck_paths)
         check_decks(library.decks)
-    policy = build_grader(settings)
-    grading = ExamGrading(policy)
+    service = GradingService.for_settings(settings)
+    grading = ExamGrading(service)
     clock = SystemClock()
     store = open_store(settings)
     try:
@@ -144,7 +144,7 @@ def _run_app(settings: Settings, library: DeckLibrary, session: ExamSession,
     screen = ExamScreen(session, grading, export_path=out,
                         scheduler=LeitnerScheduler.from_settings(settings.study))
     app = create_app(settings, library, store=store, clock=clock,
-                     grader=grading.policy, screen=screen)
+                     grader=grading.service, screen=screen)
     app.run()
 
 

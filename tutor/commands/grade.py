@@ -6,7 +6,8 @@ Input lines: ``{"question": ..., "reference": ..., "answer": ..., "alternatives"
 output N answers input N: a line that cannot be graded (blank, malformed, nested too deeply,
 over `MAX_LINE_BYTES`) gives ``{"error": "line N: ..."}`` and grading goes on. A line is
 read at most `MAX_LINE_BYTES` + 1 bytes at a time, so no input can exhaust memory. The
-model is loaded once for the whole batch.
+model is loaded once for the whole batch, by the `GradingService` (as in the UI): a model
+failure is one ``tutor: line N: ...`` line on stderr, its traceback goes to the log.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Any, TextIO
 
 from tutor.errors import ConfigError
 from tutor.grading.base import GradeRequest
-from tutor.grading.factory import build_grader
 from tutor.grading.server import chat_completions_url
+from tutor.grading.service import GradingService
+from tutor.logs import log_failure
 from tutor.settings import Settings
 
 
@@ -48,28 +50,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Grade every stdin line with one policy (one model load)."""
+    """Grade every stdin line with one grading service (one model load)."""
     _check_options(settings)
-    policy = build_grader(settings)
-    for note in policy.notes:
+    grading = GradingService.for_settings(settings)
+    for note in grading.notes:
         print(f"tutor: {note}", file=sys.stderr, flush=True)
     try:
-        grade_stream(policy, sys.stdin.buffer, sys.stdout, sys.stderr)
+        grade_stream(grading, sys.stdin.buffer, sys.stdout, sys.stderr)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return 0
 
 
-#: The ending of a policy note that says a refiner failed and the rules verdict stands.
-FELL_BACK = "rules verdict kept"
-
 #: The longest input line that is parsed; a longer one gets an error line and is skipped.
 MAX_LINE_BYTES = 64 * 1024
 
 
-def grade_stream(policy: Any, lines: Any, out: TextIO, log: TextIO | None = None) -> None:
-    """Grade each line of ``lines`` and write exactly one JSON line per input line.
+def grade_stream(grading: Any, lines: Any, out: TextIO, log: TextIO | None = None) -> None:
+    """Grade each line of ``lines`` with ``grading`` (a `GradingService`, or anything with
+    its ``grade``) and write exactly one JSON line per input line.
 
     ``lines`` is a binary stream (read in bounded pieces) or an iterable of bytes or str.
     The output keys are fixed, so when a model fails on a line and the rules verdict
@@ -83,14 +83,14 @@ def grade_stream(policy: Any, lines: Any, out: TextIO, log: TextIO | None = None
             _emit(out, {"error": f"line {number}: {exc}"})
             continue
         try:
-            result = policy.grade(request)
+            result = grading.grade(request)
         except Exception as exc:  # noqa: BLE001 - one bad line must not end the stream
-            _emit(out, {"error": f"line {number}: could not be graded ({type(exc).__name__})"})
+            reason = log_failure(f"line {number} could not be graded", exc)
+            _emit(out, {"error": f"line {number}: could not be graded ({reason})"})
             continue
         _emit(out, result.to_json())
-        for note in result.notes:
-            if log is not None and note.endswith(FELL_BACK):
-                print(f"tutor: line {number}: {note}", file=log, flush=True)
+        if log is not None and result.fallback_reason:
+            print(f"tutor: line {number}: {result.fallback_note}", file=log, flush=True)
 
 
 def read_lines(stream: Any, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:

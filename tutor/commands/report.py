@@ -36,7 +36,7 @@ from tutor.report import (
     report_to_json,
 )
 from tutor.schedule.clock import SystemClock
-from tutor.schedule.records import CardState, Review
+from tutor.schedule.model import CardState, Review
 from tutor.settings import Settings
 from tutor.store.profiles import read_store
 from tutor.store.read_only import damage_note

@@ -1,7 +1,7 @@
 """Timed exams: question selection, timing, background grading, disputes, results.
 
 No Textual here: the exam screens in ``tutor.tui.screens`` drive `ExamSession`. The
-stored record's shape is documented in `tutor.exam.record`, its one reader.
+stored record's shape is documented in `tutor.exam.stored`, its one reader.
 """
 
 from importlib import import_module

@@ -25,7 +25,7 @@ def export_format(path: Path) -> str:
 
 
 def exam_json(record: dict[str, Any]) -> str:
-    """The stored record as indented JSON (its shape is documented in `tutor.exam.record`)."""
+    """The stored record as indented JSON (its shape is documented in `tutor.exam.stored`)."""
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 

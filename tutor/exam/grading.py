@@ -1,33 +1,35 @@
-"""`ExamGrading`: grades exam answers in worker threads; a failing model falls back to rules.
+"""`ExamGrading`: one exam's grading through the `GradingService`; a failing model falls back.
 
 An exam has no time to ask the learner about each verdict, so an answer gets one
-final grade: the configured policy's (rules, then the model when one is set up).
-When the model fails on an answer (load error, timeout, garbled reply, or any
-unexpected error) the rules verdict stands and the grade is marked ``fallback``;
-after `MAX_MODEL_FAILURES` failures in a row the model is no longer asked for
-the rest of the exam, so a broken model cannot stall the result.
+final grade: the service's (rules, then the model when one is set up). When the model
+fails on an answer the rules verdict stands and the grade is marked ``fallback``;
+after `MAX_MODEL_FAILURES` failures in a row the model is no longer asked for the rest
+of this exam, so a broken model cannot stall the result.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 from tutor.exam.model import NO_GRADER, QuestionGrade
-from tutor.grading.base import GradeRequest, GradeResult
-from tutor.grading.policy import VETO_NOTES, GradingPolicy
-from tutor.grading.rules import ASK_LEARNER_NOTE, RulesGrader
+from tutor.grading.base import GradeRequest, GradeResult, Grader
+from tutor.grading.policy import GradingPolicy
+from tutor.grading.service import GradingService
+from tutor.logs import log_failure
 
 #: Consecutive model failures after which an exam grades with rules only.
 MAX_MODEL_FAILURES = 2
-FALLBACK_SUFFIX = "rules verdict kept"
 
 
 class ExamGrading:
     """One exam's grader. `grade` is thread-safe, runs one answer at a time, never raises."""
 
-    def __init__(self, policy: GradingPolicy | None = None, *,
+    def __init__(self, grading: GradingService | GradingPolicy | Grader | None = None, *,
                  max_model_failures: int = MAX_MODEL_FAILURES) -> None:
-        self.policy = policy or GradingPolicy(RulesGrader())
+        """``grading``: the app's service (an exam shares its loaded model), a policy, one
+        refining grader, or None for the rules alone."""
+        self.service = GradingService.wrap(grading)
         self.max_model_failures = max(1, max_model_failures)
         self._lock = threading.Lock()
         self._failures = 0
@@ -35,13 +37,8 @@ class ExamGrading:
 
     @property
     def label(self) -> str:
-        """What grades: 'rules' or the first refiner's name ('llm:<model>')."""
-        return self.policy.refiners[0].name if self.policy.uses_model else "rules"
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """How the policy was set up (e.g. 'no model found; grading with rules')."""
-        return self.policy.notes
+        """What grades: 'rules' or the model's grader name ('llm:<model>')."""
+        return self.service.model_name
 
     @property
     def model_given_up(self) -> str:
@@ -56,54 +53,30 @@ class ExamGrading:
 
     def _grade(self, request: GradeRequest) -> QuestionGrade:
         try:
-            provisional = self.policy.provisional(request)
+            provisional = self.service.provisional(request)
         except Exception as exc:  # noqa: BLE001 - an answer must always get a grade
+            reason = log_failure("an exam answer could not be graded", exc)
             return QuestionGrade(
                 answer=request.answer, score=0, grader=NO_GRADER, confidence=0.0, unsure=True,
-                fallback=True, feedback=f"This answer could not be graded ({_short(exc)});"
+                fallback=True, feedback=f"This answer could not be graded ({reason});"
                 " dispute the grade if it deserves marks.", notes=("grading failed",))
-        if not self.policy.uses_model or VETO_NOTES & set(provisional.notes):
-            return _grade_of(request.answer, provisional)
-        if self._failures >= self.max_model_failures:
-            note = f"model not used after repeated failures ({self._last_failure}); {FALLBACK_SUFFIX}"
-            return _grade_of(request.answer, provisional, fallback=True, extra=(note,))
-        try:
-            final = self.policy.refine(request, provisional)
-        except Exception as exc:  # noqa: BLE001 - any model failure falls back to rules
-            reason = _short(exc)
-            self._failed(reason)
-            return _grade_of(request.answer, provisional, fallback=True,
-                             extra=(f"{reason}; {FALLBACK_SUFFIX}",))
-        reason = fell_back(provisional, final)
-        if reason:
-            self._failed(reason)
-            return _grade_of(request.answer, final, fallback=True)
-        self._failures = 0
-        return _grade_of(request.answer, final)
-
-    def _failed(self, reason: str) -> None:
-        self._failures += 1
-        self._last_failure = reason.removesuffix(f"; {FALLBACK_SUFFIX}")
+        if self._failures >= self.max_model_failures and provisional.veto is None \
+                and self.service.policy.uses_model:
+            reason = f"model not used after repeated failures ({self._last_failure})"
+            return grade_of(request.answer, replace(provisional, fallback_reason=reason))
+        final = self.service.refine(request, provisional)
+        if final.fallback_reason:
+            self._failures += 1
+            self._last_failure = final.fallback_reason
+        elif final is not provisional:
+            self._failures = 0
+        return grade_of(request.answer, final)
 
 
-def fell_back(provisional: GradeResult, final: GradeResult) -> str:
-    """The policy's reason when ``final`` is the rules verdict kept after a refiner failed."""
-    if final.grader != provisional.grader:
-        return ""
-    for note in reversed(final.notes):
-        if note.endswith(FALLBACK_SUFFIX):
-            return note
-    return ""
-
-
-def _grade_of(answer: str, result: GradeResult, *, fallback: bool = False,
-              extra: tuple[str, ...] = ()) -> QuestionGrade:
-    notes = tuple(n for n in result.notes + extra if n != ASK_LEARNER_NOTE)
+def grade_of(answer: str, result: GradeResult) -> QuestionGrade:
+    """The exam's record of ``result``: a fallback is marked and its note kept for people."""
+    notes = result.notes + ((result.fallback_note,) if result.fallback_reason else ())
     return QuestionGrade(answer=answer, score=result.score, feedback=result.feedback,
                          grader=result.grader, confidence=result.confidence,
-                         unsure=result.needs_learner, fallback=fallback, notes=notes)
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
+                         unsure=result.needs_learner, fallback=result.fallback_reason is not None,
+                         notes=notes)

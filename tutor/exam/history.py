@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from tutor.exam.model import ExamError
-from tutor.exam.record import UNFINISHED, is_exam_record
 from tutor.exam.result import ExamResult
+from tutor.exam.stored import UNFINISHED, is_exam_record
 
 STATUS_WORDS = {"in_progress": "in progress", "ended": "ended, not final", "final": "final"}
 DECKS_WIDTH = 32

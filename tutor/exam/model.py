@@ -1,6 +1,6 @@
 """The exam's plain data: options, questions, answer sheets, grades and disputes.
 
-Every type here converts to and from the JSON shapes documented in `tutor.exam.record`.
+Every type here converts to and from the JSON shapes documented in `tutor.exam.stored`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tutor.exam.model import AnswerSheet, DeckRef, ExamError, ExamQuestion, QuestionGrade
-from tutor.exam.record import (
+from tutor.exam.stored import (
     check_record,
     damaged,
     integer,
@@ -166,7 +166,7 @@ class ExamResult:
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> ExamResult:
-        """Read a stored record (see `tutor.exam.record`); `ExamError` when it is damaged."""
+        """Read a stored record (see `tutor.exam.stored`); `ExamError` when it is damaged."""
         record = check_record(record)
         questions, sheets = parse_questions(record)
         try:

@@ -25,7 +25,7 @@ from typing import Any
 from tutor.decks.model import Card, Deck
 from tutor.exam.model import ExamError, ExamQuestion
 from tutor.grading.base import PASS_SCORE
-from tutor.schedule.records import CardState
+from tutor.schedule.model import CardState
 
 #: How far back failed answers count as recent.
 RECENT_WINDOW = timedelta(days=30)

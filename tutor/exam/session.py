@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from tutor.decks.model import Deck
@@ -43,7 +44,9 @@ from tutor.exam.model import (
     GradeJob,
     QuestionGrade,
 )
-from tutor.exam.record import (
+from tutor.exam.result import ExamResult, question_results, topic_results
+from tutor.exam.selection import Selection
+from tutor.exam.stored import (
     ENDED_BY,
     RECORD_KIND,
     RECORD_VERSION,
@@ -57,17 +60,24 @@ from tutor.exam.record import (
     strings,
     text,
 )
-from tutor.exam.result import ExamResult, question_results, topic_results
-from tutor.exam.selection import Selection
 from tutor.grading.base import MAX_SCORE, GradeRequest
-from tutor.grading.rules import RulesGrader
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
-from tutor.schedule.records import ReviewOutcome
+from tutor.schedule.model import ReviewOutcome
 
-#: What `tick` reports.
-TIME_UP = "time-up"
-QUESTION_TIME_UP = "question-time-up"
+
+class ClockEvent(Enum):
+    """What `ExamSession.tick` reports besides nothing."""
+
+    TIME_UP = "time-up"
+    """The exam's time ran out: it has ended."""
+    QUESTION_TIME_UP = "question-time-up"
+    """The question's own time ran out: the exam moved to the next open question."""
+
+
+TIME_UP = ClockEvent.TIME_UP
+QUESTION_TIME_UP = ClockEvent.QUESTION_TIME_UP
+
 #: With nothing typed, the time used is still saved this often (exam time).
 TIME_SAVE_MS = 15_000
 UNANSWERED_FEEDBACK = "No answer was given."
@@ -269,7 +279,7 @@ class ExamSession:
         limit = self.question_limit_ms
         sheet.time_ms += elapsed if limit is None else min(elapsed, max(0, limit - sheet.time_ms))
 
-    def tick(self) -> str | None:
+    def tick(self) -> ClockEvent | None:
         """Move the clock on: `TIME_UP` when the exam just ended, `QUESTION_TIME_UP` when the
         question's own time ran out (the exam moved to the next open question), else None.
         Saves typed answers and, now and then, the time used."""
@@ -279,7 +289,7 @@ class ExamSession:
         if self.time_used_ms >= self.time_limit_ms:
             self.finish("time")
             return TIME_UP
-        event = None
+        event: ClockEvent | None = None
         limit = self.question_limit_ms
         if limit is not None and not self.sheet.locked and self.sheet.time_ms >= limit:
             self.sheet.locked = True
@@ -388,15 +398,6 @@ class ExamSession:
         if self.ended_or_final:
             self.save()
         return True
-
-    def grading_failed(self, job: GradeJob, reason: str) -> bool:
-        """A grading worker died: grade the answer with rules now, marked as a fallback."""
-        result = RulesGrader().grade(job.request)
-        grade = QuestionGrade(answer=job.answer, score=result.score, feedback=result.feedback,
-                              grader=result.grader, confidence=result.confidence,
-                              unsure=result.needs_learner, fallback=True,
-                              notes=(f"grading failed ({reason}); rules verdict kept",))
-        return self.apply_grade(job, grade)
 
     @property
     def grading_pending(self) -> int:
@@ -519,7 +520,7 @@ class ExamSession:
                 "question_seconds": options.question_seconds, "grader": self.grader}
 
     def to_record(self) -> dict[str, Any]:
-        """The exam as the stored JSON record (documented in `tutor.exam.record`), with its
+        """The exam as the stored JSON record (documented in `tutor.exam.stored`), with its
         ``id`` once it has one (the store keeps ids apart)."""
         questions = []
         for question, sheet in zip(self.questions, self.sheets):

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
 
 #: A score at or above this is a correct answer.
 PASS_SCORE = 3
 MAX_SCORE = 5
-#: The note on a verdict the learner is asked to confirm (low confidence, graders disagree).
-ASK_LEARNER_NOTE = "ask-learner"
+
+Veto = Literal["idk", "injection", "alternative"]
+"""Why a verdict is final, whatever a model says: an empty or "I don't know" answer, an
+answer that talks to the grader, a match with one of the card's accepted answers."""
+
+CheckKind = Literal["negation", "antonym", "number", "swap", "order", "padding",
+                    "substitution", "formula"]
+"""A rules check that fired on an answer (see the README's table of vetoes)."""
+
+#: What follows a fallback's reason when it is told to people.
+FALLBACK_KEPT = "rules verdict kept"
 
 
 @dataclass(frozen=True)
@@ -36,10 +45,16 @@ class GradeResult:
     """Key points of the reference that the answer covers."""
     missing: tuple[str, ...] = ()
     """Key points of the reference that the answer lacks."""
-    notes: tuple[str, ...] = field(default=())
-    """Extra facts for the UI (e.g. 'model timed out; rules verdict kept')."""
+    veto: Veto | None = None
+    """Set when this verdict is final: no model is asked, none may change it."""
+    checks: tuple[CheckKind, ...] = ()
+    """The rules checks that fired (sorted): what lowered the score, for programs."""
+    fallback_reason: str | None = None
+    """Set when a model was asked and failed: why. The verdict is then the rules' one, kept."""
+    notes: tuple[str, ...] = ()
+    """Sentences for people beyond the feedback (e.g. 'rules said 2, llm:x said 4')."""
     needs_learner: bool = False
-    """The grader is unsure: the UI should ask the learner to judge (notes hold 'ask-learner')."""
+    """The grader is unsure: the UI should ask the learner to judge."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "score", clamp_score(self.score))
@@ -49,6 +64,11 @@ class GradeResult:
     def correct(self) -> bool:
         """True when the score passes (>= 3)."""
         return self.score >= PASS_SCORE
+
+    @property
+    def fallback_note(self) -> str:
+        """The fallback told to people ('llm:x: timed out; rules verdict kept'), '' if none."""
+        return f"{self.fallback_reason}; {FALLBACK_KEPT}" if self.fallback_reason else ""
 
     def to_json(self) -> dict[str, object]:
         """The `tutor grade` output object."""

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tutor.grading.base import CheckKind
 from tutor.grading.lexicon import ABSOLUTES, UNIT_FAMILIES
 from tutor.grading.matching import SOLID, Alignment, WordMatch
 from tutor.grading.text import (
@@ -27,8 +28,8 @@ from tutor.grading.text import (
 class Finding:
     """One problem the checks found, with the words involved (for feedback)."""
 
-    kind: str
-    """negation, antonym, number, swap, padding"""
+    kind: CheckKind
+    """Which check fired: negation, antonym, number, swap, order, padding, ..."""
     message: str
 
 

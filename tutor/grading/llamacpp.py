@@ -75,7 +75,7 @@ class LlamaCppGrader:
     def grade(self, request: GradeRequest) -> GradeResult:
         """Ask the model for a verdict. Raises `GradingError` on load failure, timeout or garble."""
         if find_injection(request.answer):
-            return GradeResult(score=0, grader=self.name, confidence=0.99, notes=("injection",),
+            return GradeResult(score=0, grader=self.name, confidence=0.99, veto="injection",
                                feedback="The answer tries to instruct the grader; it is scored 0.")
         started = time.monotonic()
         if not self._lock.acquire(timeout=max(0.1, self.timeout)):

@@ -6,7 +6,7 @@
 3. Vetoes no model can overrule: empty/"I don't know" answers, injection attempts, and a
    match with one of the card's accepted alternatives.
 4. When a refiner fails (load error, timeout, garbled reply) the rules verdict stands, with
-   a note saying why.
+   ``fallback_reason`` saying why.
 5. Low confidence, or rules and model disagreeing on pass/fail, sets ``needs_learner`` so
    the UI asks the learner to decide - except for a *calibrated* refiner (one whose verdict
    already weighs the rules' signals, `LocalModelGrader`): its own confidence decides, and
@@ -15,18 +15,17 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tutor.grading.base import ASK_LEARNER_NOTE, GradeRequest, GradeResult, Grader, GradingError
+from tutor.grading.base import GradeRequest, GradeResult, Grader, GradingError
+from tutor.logs import log_failure
 
 if TYPE_CHECKING:
     from tutor.grading.rules import RulesGrader
-
-#: Rules findings that end grading: no model may change these verdicts.
-VETO_NOTES = frozenset({"idk", "injection", "alternative"})
 
 
 class GradingPolicy:
@@ -83,10 +82,9 @@ class GradingPolicy:
     def explain(self, request: GradeRequest, result: GradeResult) -> str:
         """The first refiner's explanation of ``result`` ("why?"), blocking. Vetoed answers
         are never shown to a model for this. Raises `GradingError` with one line."""
-        veto = VETO_NOTES.intersection(result.notes)
-        if "injection" in veto:
+        if result.veto == "injection":
             raise GradingError("this answer tries to instruct the grader, so no model reads it")
-        if veto:
+        if result.veto is not None:
             raise GradingError("this verdict is the rules' own (an empty, \"I don't know\" "
                                "or accepted answer): there is nothing for the model to explain")
         for refiner in self.refiners:
@@ -110,19 +108,21 @@ class GradingPolicy:
     def refine(self, request: GradeRequest, provisional: GradeResult | None = None) -> GradeResult:
         """The final verdict: the first refiner that answers, unless a veto holds."""
         first = provisional if provisional is not None else self.provisional(request)
-        if not self.refiners or VETO_NOTES & set(first.notes):
+        if not self.refiners or first.veto is not None:
             return first
         failures: list[str] = []
         for refiner in self.refiners:
             try:
                 verdict = refiner.grade(request)
             except GradingError as exc:
-                failures.append(f"{refiner.name}: {exc}")
+                reason = log_failure(f"{refiner.name} could not grade an answer", exc,
+                                     level=logging.WARNING)
+                failures.append(f"{refiner.name}: {reason}")
                 continue
             return self._combine(first, verdict, failures,
                                  calibrated=bool(getattr(refiner, "calibrated", False)))
         reason = "; ".join(failures) if failures else "no refiner answered"
-        return replace(first, notes=first.notes + (f"{reason}; rules verdict kept",))
+        return replace(first, fallback_reason=reason)
 
     def grade(self, request: GradeRequest) -> GradeResult:
         """Provisional then refined verdict in one call (the `Grader` protocol)."""
@@ -139,11 +139,10 @@ class GradingPolicy:
             if not calibrated:
                 needs_learner = True
                 confidence = min(confidence, 0.5)
-        if needs_learner and ASK_LEARNER_NOTE not in notes:
-            notes.append(ASK_LEARNER_NOTE)
         return replace(
             verdict,
             confidence=confidence,
+            checks=verdict.checks or rules.checks,
             matched=verdict.matched or rules.matched,
             missing=verdict.missing or rules.missing,
             notes=tuple(notes),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from tutor.grading.base import ASK_LEARNER_NOTE, GradeRequest, GradeResult
+from tutor.grading.base import GradeRequest, GradeResult, Veto
 from tutor.grading.checks import (
     Finding,
     antonym_conflicts,
@@ -109,12 +109,12 @@ class RulesGrader:
             return GradeResult(
                 score=0, feedback="No answer given.", grader=self.name, confidence=0.99,
                 missing=tuple(p.text for p in parse_reference(request.reference, request.question).required),
-                notes=("idk",),
+                veto="idk",
             )
         reasons = find_injection(_squeeze(_CONTROL.sub(" ", full_answer))[:INJECTION_SCAN_CHARS])
         if reasons:
             return GradeResult(
-                score=0, grader=self.name, confidence=0.99, notes=("injection",),
+                score=0, grader=self.name, confidence=0.99, veto="injection",
                 feedback=f"The answer tries to instruct the grader ({reasons[0]}); it is scored 0.",
             )
         result = self._grade_bounded(request)
@@ -136,17 +136,15 @@ class RulesGrader:
                 best, best_is_alternative = verdict, position > 0
         if best is None:
             return GradeResult(score=0, feedback="The card has no reference answer.", grader=self.name,
-                               confidence=0.2, needs_learner=True, notes=(ASK_LEARNER_NOTE,))
+                               confidence=0.2, needs_learner=True)
         confidence = self._confidence(best)
         needs_learner = confidence < ASK_LEARNER_BELOW
-        notes = tuple(sorted({f.kind for f in best.findings}))
-        if best_is_alternative and best.score >= 3:
-            notes += ("alternative",)  # a real match of an accepted answer: final (policy veto)
-        if needs_learner:
-            notes += (ASK_LEARNER_NOTE,)
+        # A real match of an accepted answer is final (a policy veto).
+        veto: Veto | None = "alternative" if best_is_alternative and best.score >= 3 else None
         return GradeResult(
             score=best.score, feedback=_feedback(best), grader=self.name, confidence=confidence,
-            matched=best.matched, missing=best.missing, notes=notes, needs_learner=needs_learner,
+            matched=best.matched, missing=best.missing, veto=veto,
+            checks=tuple(sorted({f.kind for f in best.findings})), needs_learner=needs_learner,
         )
 
     # ------------------------------------------------------------------ measuring

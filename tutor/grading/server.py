@@ -54,7 +54,7 @@ class ServerGrader:
     def grade(self, request: GradeRequest) -> GradeResult:
         """Ask the server for a verdict. Raises `GradingError` on any failure."""
         if find_injection(request.answer):
-            return GradeResult(score=0, grader=self.name, confidence=0.99, notes=("injection",),
+            return GradeResult(score=0, grader=self.name, confidence=0.99, veto="injection",
                                feedback="The answer tries to instruct the grader; it is scored 0.")
         body: dict[str, object] = {
             "messages": build_messages(request.question, request.reference, request.answer,

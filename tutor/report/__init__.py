@@ -8,12 +8,11 @@ the decks into a `StudyReport`; `tutor.report.render` and `report_to_json` show 
 from tutor.report.build import ReportSource, build_report, report_from_store
 from tutor.report.drill import DrillRequest, drill_topics, topics_drill, weakest_drill
 from tutor.report.exams import exam_results
-from tutor.report.ranking import rank_topics
-from tutor.report.records import (
+from tutor.report.model import (
     TREND_DIRECTIONS,
     CardReport,
     DeckReport,
-    ExamResult,
+    ExamScore,
     ReportRules,
     Stats,
     StudyReport,
@@ -21,6 +20,7 @@ from tutor.report.records import (
     TopicReport,
     Trend,
 )
+from tutor.report.ranking import rank_topics
 from tutor.report.render import render_csv, render_markdown, render_text
 from tutor.report.report_json import REPORT_JSON_SCHEMA, REPORT_SCHEMA_VERSION, report_to_json
 from tutor.report.stats import Accuracy, wilson_interval
@@ -33,7 +33,7 @@ __all__ = [
     "CardReport",
     "DeckReport",
     "DrillRequest",
-    "ExamResult",
+    "ExamScore",
     "ReportRules",
     "ReportSource",
     "Stats",

@@ -26,8 +26,7 @@ from typing import Any, Protocol
 from tutor.decks.model import DEFAULT_TOPIC, Deck
 from tutor.grading.base import PASS_SCORE
 from tutor.report.exams import exam_results
-from tutor.report.ranking import rank_topics
-from tutor.report.records import (
+from tutor.report.model import (
     CardReport,
     DeckReport,
     ReportRules,
@@ -37,9 +36,10 @@ from tutor.report.records import (
     TopicReport,
     Trend,
 )
+from tutor.report.ranking import rank_topics
 from tutor.report.stats import Accuracy
 from tutor.schedule.clock import Clock
-from tutor.schedule.records import CardState, Review
+from tutor.schedule.model import CardState, Review
 
 
 class ReportSource(Protocol):

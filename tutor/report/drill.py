@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tutor.decks.model import Card, Deck
-from tutor.report.records import StudyReport, TopicReport
+from tutor.report.model import StudyReport, TopicReport
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from tutor.formatting import plural
-from tutor.report.records import ReportRules, TopicReport
+from tutor.report.model import ReportRules, TopicReport
 
 
 def rank_topics(topics: Sequence[TopicReport], rules: ReportRules) -> list[TopicReport]:

@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from tutor.report.records import Stats, StudyReport, TopicReport
+from tutor.report.model import Stats, StudyReport, TopicReport
 
 #: Columns of `render_csv`, in order.
 CSV_COLUMNS = (

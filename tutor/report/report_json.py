@@ -57,9 +57,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tutor.report.records import (
+from tutor.report.model import (
     CardReport,
-    ExamResult,
+    ExamScore,
     Stats,
     StudyReport,
     TimelinePoint,
@@ -135,7 +135,7 @@ def _leech(card: CardReport) -> dict[str, Any]:
             "last_score": card.last_score, "last_reviewed": _time(card.last_reviewed)}
 
 
-def _exam(exam: ExamResult) -> dict[str, Any]:
+def _exam(exam: ExamScore) -> dict[str, Any]:
     return {"id": exam.exam_id, "finished": _time(exam.finished), "title": exam.title,
             "decks": list(exam.decks), "questions": exam.questions, "points": exam.points,
             "max_points": exam.max_points, "score": _rate(exam.score)}

@@ -2,6 +2,7 @@
 
 from tutor.schedule.clock import Clock, FixedClock, SystemClock
 from tutor.schedule.leitner import DEFAULT_INTERVALS, LeitnerScheduler
+from tutor.schedule.model import KINDS, SOURCES, CardState, Review, ReviewOutcome
 from tutor.schedule.queue import (
     DailyCounts,
     DueQueue,
@@ -9,7 +10,6 @@ from tutor.schedule.queue import (
     build_drill_queue,
     build_queue,
 )
-from tutor.schedule.records import KINDS, SOURCES, CardState, Review, ReviewOutcome
 from tutor.schedule.summary import DeckSummary, summarize
 
 __all__ = [

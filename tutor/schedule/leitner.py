@@ -31,7 +31,15 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from tutor.grading.base import MAX_SCORE, PASS_SCORE, clamp_confidence
-from tutor.schedule.records import SOURCES, CardState, Review, ReviewOutcome
+from tutor.schedule.model import (
+    SOURCES,
+    CardState,
+    Review,
+    ReviewKind,
+    ReviewMode,
+    ReviewOutcome,
+    ReviewSource,
+)
 from tutor.settings import MAX_INTERVAL_DAYS, StudySettings
 
 DEFAULT_INTERVALS = (1, 2, 4, 8, 16)
@@ -98,9 +106,9 @@ class LeitnerScheduler:
         room = LATEST_DUE.replace(tzinfo=start.tzinfo) - start
         return start + max(timedelta(0), min(self.interval(box), room))
 
-    def review(self, state: CardState, score: int, now: datetime, *, mode: str = "due",
+    def review(self, state: CardState, score: int, now: datetime, *, mode: ReviewMode = "due",
                answer: str = "", grader: str = "", confidence: float = 1.0,
-               response_ms: int = 0, source: str = "grader", topic: str = "",
+               response_ms: int = 0, source: ReviewSource = "grader", topic: str = "",
                feedback: str = "", exam_id: str = "", deck: str | None = None) -> ReviewOutcome:
         """Apply one graded answer to ``state``; return the new state and the review record.
 
@@ -117,7 +125,7 @@ class LeitnerScheduler:
             raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
         if deck is not None and deck != state.deck:
             state = dataclasses.replace(state, deck=deck)
-        kind = "new" if state.is_new else mode
+        kind: ReviewKind = "new" if state.is_new else mode
         box, due = state.box, state.due
         passed = score >= PASS_SCORE
         if kind in ("new", "due") or (kind == "practice" and not passed):
@@ -139,7 +147,7 @@ class LeitnerScheduler:
         return ReviewOutcome(state=new_state, review=review)
 
     def regrade(self, review: Review, score: int, *, grader: str, confidence: float = 1.0,
-                source: str | None = None, feedback: str | None = None) -> ReviewOutcome:
+                source: ReviewSource | None = None, feedback: str | None = None) -> ReviewOutcome:
         """Redo ``review`` with a new score (a late model verdict or a learner override).
 
         The card goes back to the state before ``review`` and the answer is applied
@@ -147,7 +155,7 @@ class LeitnerScheduler:
         Store it with `StudyStore.amend_review`.
         """
         before = review.state_before or self.new_state(review.card_id, review.deck)
-        mode = "due" if review.kind == "new" else review.kind
+        mode: ReviewMode = "due" if review.kind == "new" else review.kind
         outcome = self.review(
             before, score, review.time, mode=mode, answer=review.answer, grader=grader,
             confidence=confidence, response_ms=review.response_ms,

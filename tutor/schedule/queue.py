@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tutor.decks.model import Card, Deck
-from tutor.schedule.records import CardState
+from tutor.schedule.model import CardState, ReviewKind, ReviewMode
 
 RELEARN_AFTER = 3
 MAX_RELEARN = 2
@@ -48,7 +48,7 @@ class QueueItem:
     card: Card
     deck: str
     """The deck's key (`Deck.key`)."""
-    kind: str
+    kind: ReviewKind
     due: datetime | None = None
     step: int = 0
     """Relearning step: 0 for the first time in a session, 1.. for repeats after a fail."""
@@ -59,9 +59,9 @@ class QueueItem:
         return self.card.id
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> ReviewMode:
         """The ``mode`` to pass to `LeitnerScheduler.review` for this item."""
-        return self.kind if self.kind in ("relearn", "practice") else "due"
+        return "due" if self.kind == "new" else self.kind
 
 
 class DueQueue:
@@ -105,7 +105,7 @@ class DueQueue:
         """The cards still to come, in order (a copy)."""
         return list(self._pending)
 
-    def remaining(self, kind: str | None = None) -> int:
+    def remaining(self, kind: ReviewKind | None = None) -> int:
         """Cards still to come, of one kind or all."""
         if kind is None:
             return len(self._pending)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from tutor.schedule.records import CardState
+from tutor.schedule.model import CardState
 
 #: Mastery counts the cards in this many top boxes.
 MASTERY_TOP_BOXES = 2

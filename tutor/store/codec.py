@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from tutor.schedule.records import KINDS, SOURCES, CardState, Review
+from tutor.schedule.model import CardState, Review, is_kind, is_source
 
 #: Column names of a review row, in order.
 REVIEW_FIELDS = (
@@ -132,7 +132,7 @@ def review_from_row(row: list[Any]) -> Review:
         raise ValueError("malformed review row")
     card_id = _str(row[CARD])
     kind, source = _str(row[KIND]), _str(row[COLUMN["source"]])
-    if kind not in KINDS or source not in SOURCES:
+    if not is_kind(kind) or not is_source(source):
         raise ValueError(f"review {row[ID]!r}: unknown kind or source")
     time = parse_time(row[TIME])
     if time is None:

@@ -12,7 +12,7 @@ import bisect
 from pathlib import Path
 from typing import Any
 
-from tutor.schedule.records import CardState
+from tutor.schedule.model import CardState
 from tutor.store.codec import CARD, DECK, ID, TIME, check_row, state_from_doc
 from tutor.store.history import HISTORY_NAME, LoadedHistory, apply_event, load_history
 from tutor.store.snapshot import Snapshot, in_time_order

@@ -17,7 +17,7 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from tutor import __version__
-from tutor.schedule.records import CardState
+from tutor.schedule.model import CardState
 from tutor.store.codec import (
     CARD,
     DECK,

@@ -59,8 +59,8 @@ from tinydb import TinyDB
 
 from tutor.atomic import atomic_write_bytes, fsync_folder, replace_with_link
 from tutor.grading.base import MAX_SCORE
+from tutor.schedule.model import CardState, Review, ReviewOutcome
 from tutor.schedule.queue import DailyCounts
-from tutor.schedule.records import CardState, Review, ReviewOutcome
 from tutor.store.codec import (
     CARD,
     DECK,

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from tutor.decks.model import Deck
     from tutor.grading.base import Grader
     from tutor.grading.policy import GradingPolicy
+    from tutor.grading.service import GradingService
     from tutor.report.drill import DrillRequest
     from tutor.schedule.clock import Clock
     from tutor.settings import Settings
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 def create_app(settings: "Settings", library: "DeckLibrary", *,
                store: "StudyStore | None" = None, clock: "Clock | None" = None,
-               grader: "GradingPolicy | Grader | None" = None,
+               grader: "GradingService | GradingPolicy | Grader | None" = None,
                study: "Sequence[Deck]" = (), topics: "Sequence[str]" = (),
                screen: "Screen | None" = None,
                drill: "DrillRequest | None" = None) -> "TutorApp":
@@ -29,18 +30,20 @@ def create_app(settings: "Settings", library: "DeckLibrary", *,
 
     ``store``: the study store (default: the profile's, opened here; `StoreError` when
     another tutor holds it). ``clock``: where "now" comes from (tests pass a `FixedClock`).
-    ``grader``: a ready `GradingPolicy`, or one refining `Grader` put after the rules
-    (default: `build_grader(settings)`). ``study``: decks to start studying at once;
-    with ``topics``, a drill of those topics' cards (in ``study``, or every deck) instead.
+    ``grader``: a ready `GradingService` (shared with an exam), a `GradingPolicy`, or one
+    refining `Grader` put after the rules (default: `GradingService.for_settings`).
+    ``study``: decks to start studying at once; with ``topics``, a drill of those topics'
+    cards (in ``study``, or every deck) instead.
     ``screen``: shown instead of the deck list (``tutor exam``); the app ends when it closes.
     ``drill``: a report's drill (exact cards of some deck topics) to start at once.
     """
+    from tutor.grading.service import GradingService
     from tutor.schedule.clock import SystemClock
     from tutor.store.profiles import open_store
-    from tutor.study.grading import PolicyGrading, grading_for_settings
     from tutor.tui.app import TutorApp
 
-    grading = PolicyGrading.wrap(grader) if grader is not None else grading_for_settings(settings)
+    grading = (GradingService.wrap(grader) if grader is not None
+               else GradingService.for_settings(settings))
     owns_store = store is None
     opened = store if store is not None else open_store(settings)
     try:

@@ -1,5 +1,6 @@
 """The Textual application: thin. Screens do the work; the app owns the shared parts
-(store, grading, clock), the thread workers that must outlive a screen, and navigation:
+(store, the `GradingService`, clock), the study's grading workers, which must outlive a
+screen (thread workers that call the service, which never raises), and navigation:
 screens post the requests of `tutor.tui.messages` and the app alone decides which screen
 is shown (it is the one module that imports the screens it shows)."""
 
@@ -10,24 +11,21 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.worker import Worker, WorkerState
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
 from tutor.errors import TutorError
-from tutor.grading.base import GradingError
+from tutor.grading.service import RULES_LABEL, GraderStatus, GradingService
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.settings import Settings
 from tutor.store.study_store import StudyStore
-from tutor.study.grading import RULES_LABEL, GraderStatus, PolicyGrading
 from tutor.study.session import Attempt, StudySession
-from tutor.tui.commands import TutorCommands
 from tutor.tui.messages import (
     AttemptChanged,
     BackToDecks,
@@ -36,31 +34,25 @@ from tutor.tui.messages import (
     ExamRequested,
     ExplanationReady,
     GradeRefined,
+    ModelFailed,
     ModelLoaded,
     ReportRequested,
     SessionFinished,
     StudyRequested,
 )
+from tutor.tui.palette import TutorCommands
 from tutor.tui.screens.study import StudyScreen
 
 if TYPE_CHECKING:
     from tutor.exam.model import ExamOptions
     from tutor.report.drill import DrillRequest
-    from tutor.report.records import StudyReport
+    from tutor.report.model import StudyReport
 
 MODEL_GROUP = "model"
 GRADE_GROUP = "grade"
 WARM_UP_GROUP = "warm-up"
 PREPARE_GROUP = "prepare"
 EXPLAIN_GROUP = "explain"
-
-
-def one_line(error: BaseException | None) -> str:
-    """An exception as one short line."""
-    if error is None:
-        return "unknown error"
-    text = getattr(error, "message", None) or str(error) or type(error).__name__
-    return text.splitlines()[0][:160]
 
 
 class TutorApp(App[int]):
@@ -74,7 +66,7 @@ class TutorApp(App[int]):
     """What grades now; the status bars follow it."""
 
     def __init__(self, settings: Settings, library: DeckLibrary, *, store: StudyStore,
-                 grading: PolicyGrading, clock: Clock, owns_store: bool = True,
+                 grading: GradingService, clock: Clock, owns_store: bool = True,
                  study_decks: Sequence[Deck] = (), study_topics: Sequence[str] = (),
                  first_screen: Screen | None = None,
                  study_drill: DrillRequest | None = None) -> None:
@@ -92,7 +84,8 @@ class TutorApp(App[int]):
         self.owns_store = owns_store
         self.study_decks = list(study_decks)
         self.study_topics = list(study_topics)
-        self._grade_jobs: dict[Worker[None], tuple[StudySession, Attempt]] = {}
+        self._being_checked: list[Attempt] = []
+        """Answers sent to the model whose verdict has not arrived yet."""
         self._background_started = False
         self._quit_when_graded = False
         self.attempt_changed: Signal[AttemptChanged] = Signal(self, "attempt-changed")
@@ -144,7 +137,7 @@ class TutorApp(App[int]):
 
     def answers_being_checked(self) -> int:
         """Answers whose model verdict is still to come."""
-        return sum(1 for _session, attempt in self._grade_jobs.values() if attempt.refining)
+        return sum(1 for attempt in self._being_checked if attempt.refining)
 
     def _quit_if_done(self) -> None:
         if self._quit_when_graded and not self.answers_being_checked():
@@ -300,7 +293,7 @@ class TutorApp(App[int]):
 
         if options is None:
             return
-        grading = ExamGrading(self.grading.policy)
+        grading = ExamGrading(self.grading)  # the exam shares the loaded model
         try:
             session = start_exam(options, decks, self.clock, store=self.store,
                                  grader=grading.label, boxes=self.scheduler.boxes)
@@ -342,6 +335,10 @@ class TutorApp(App[int]):
         if self.grading.status().phase == "loading":
             self.load_model()
 
+    # The service's methods never raise (a failure is logged and becomes a fallback or a
+    # one-line text), so each worker ends by posting what it got; exit_on_error=False is a
+    # second guard.
+
     @work(thread=True, group=WARM_UP_GROUP, exit_on_error=False,
           description="build the rules grader")
     def warm_up_rules(self) -> None:
@@ -352,8 +349,8 @@ class TutorApp(App[int]):
           description="load the grading model")
     def load_model(self) -> None:
         """Load the model behind the UI (llama_cpp is imported inside, in this thread)."""
-        self.grading.load()
-        self.post_message(ModelLoaded(self.grading.label))
+        reason = self.grading.load()
+        self.post_message(ModelFailed(reason) if reason else ModelLoaded(self.grading.label))
 
     def prepare_card(self, question: str, reference: str, answer: str | None = None) -> None:
         """Let the model read the card shown, and the answer as it is typed, so its verdict
@@ -368,8 +365,8 @@ class TutorApp(App[int]):
 
     def refine_grade(self, session: StudySession, attempt: Attempt) -> None:
         """Ask the model for its verdict on ``attempt`` in a worker thread."""
-        worker = self._refine(session, attempt)
-        self._grade_jobs[worker] = (session, attempt)
+        self._being_checked.append(attempt)
+        self._refine(session, attempt)
 
     # Not exclusive: an earlier answer's verdict must still arrive after the next submit.
     @work(thread=True, exclusive=False, group=GRADE_GROUP, exit_on_error=False,
@@ -393,18 +390,20 @@ class TutorApp(App[int]):
     @work(thread=True, exclusive=False, group=EXPLAIN_GROUP, exit_on_error=False,
           description="explain a grade")
     def _explain(self, session: StudySession, attempt: Attempt) -> None:
-        try:
-            text = self.grading.explain(attempt.request, attempt.result)
-        except (TutorError, GradingError, ValueError, RuntimeError, OSError) as exc:
-            text = f"No explanation: {one_line(exc)}."
-        self.post_message(ExplanationReady(session, attempt, text or "No explanation: the "
-                                           "model wrote nothing."))
+        text = self.grading.explain(attempt.request, attempt.result)
+        self.post_message(ExplanationReady(session, attempt, text))
 
     def on_explanation_ready(self, message: ExplanationReady) -> None:
         """Keep the explanation with its attempt and redraw it where it is shown."""
         attempt = message.attempt
         attempt.explaining, attempt.explanation = False, message.text
         self._attempt_changed(message.session, attempt, attempt.result.score)
+
+    def on_model_failed(self, message: ModelFailed) -> None:
+        """The model could not load: the rules grade from now on, visibly."""
+        self.grader_status = self.grading.status()
+        self.notify(f"{message.reason}. Grading with rules.", title="Model not loaded",
+                    severity="warning", timeout=10)
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
         """The model is ready: say so in the status bar, and let it read the card on screen."""
@@ -417,35 +416,14 @@ class TutorApp(App[int]):
     def on_grade_refined(self, message: GradeRefined) -> None:
         """Record the model's verdict against the attempt it was for (UI thread: store write)."""
         session, attempt, result = message.session, message.attempt, message.result
+        self._being_checked = [a for a in self._being_checked if a is not attempt]
         before = attempt.result.score
-        reason = PolicyGrading.fell_back(attempt.provisional, result)
-        if reason:
-            session.refinement_failed(attempt, reason)
+        if result.fallback_reason:
+            session.refinement_failed(attempt, result.fallback_note)
+            self.grader_status = self.grading.status()  # a crashed model is given up
         else:
             session.finalize(attempt, result)
         self._attempt_changed(session, attempt, before)
-
-    @on(Worker.StateChanged)
-    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker failure lands here: grading falls back to the rules, visibly."""
-        worker = event.worker
-        if event.state == WorkerState.ERROR:
-            reason = one_line(worker.error)
-            if worker.group == MODEL_GROUP:
-                self.grading.model_failed(f"model failed to load: {reason}")
-                self.notify(f"{reason}. Grading with rules.", title="Model not loaded",
-                            severity="warning", timeout=10)
-            elif worker.group == GRADE_GROUP:
-                self.grading.model_failed(f"model failed while grading: {reason}")
-                job = self._grade_jobs.pop(worker, None)
-                if job is not None:
-                    session, attempt = job
-                    session.refinement_failed(attempt, f"the model failed ({reason});"
-                                                       " the rules verdict stands")
-                    self._attempt_changed(session, attempt, attempt.result.score)
-            self.grader_status = self.grading.status()
-        elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
-            self._grade_jobs.pop(worker, None)
         self.call_later(self._quit_if_done)
 
     def _attempt_changed(self, session: StudySession, attempt: Attempt, old_score: int) -> None:

@@ -20,7 +20,7 @@ from textual.widget import Widget
 
 from tutor.decks.model import Deck
 from tutor.grading.base import GradeResult
-from tutor.study.grading import short_name
+from tutor.grading.service import short_name
 from tutor.study.session import Attempt, StudySession
 
 # -- navigation ----------------------------------------------------------------------------
@@ -83,8 +83,16 @@ class ModelLoaded(Message):
 
 
 @dataclass
+class ModelFailed(Message):
+    """The grading model could not load; ``reason`` is the failure in one line."""
+
+    reason: str
+
+
+@dataclass
 class GradeRefined(Message):
-    """A slower grader's verdict for ``attempt`` of ``session`` is ready."""
+    """A slower grader's verdict for ``attempt`` of ``session`` is ready (``result`` has a
+    ``fallback_reason`` when the model failed: the rules verdict then stands)."""
 
     session: StudySession
     attempt: Attempt

@@ -104,8 +104,9 @@ def test_default_policy_falls_back_to_rules_in_one_line_when_a_part_is_damaged(
     policy = GradingPolicy(refiners=[grader])
     result = policy.grade(GradeRequest("Capital of France?", "Paris", "Paris"))
     assert result.grader == "rules" and result.score == 5
-    assert any("does not match its sha256" in note and note.endswith("rules verdict kept")
-               and "\n" not in note for note in result.notes)
+    reason = result.fallback_reason
+    assert reason is not None and "does not match its sha256" in reason and "\n" not in reason
+    assert result.fallback_note.endswith("rules verdict kept")
 
 
 def test_the_installed_parts_give_the_pinned_model() -> None:

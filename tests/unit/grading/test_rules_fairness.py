@@ -37,7 +37,7 @@ EGG = ("How long should an egg boil for a firm yolk?", "1) boil the water 2) coo
 ])
 def test_list_numbering_is_not_a_number_to_match(card, answer) -> None:
     result = grade(card, answer)
-    assert result.correct and "number" not in result.notes, result.feedback
+    assert result.correct and "number" not in result.checks, result.feedback
 
 
 def test_numbers_inside_a_numbered_list_still_count() -> None:
@@ -69,15 +69,15 @@ ANTACID = ("What does an antacid do?", "neutralises stomach acid, which relieves
 ])
 def test_denying_what_the_reference_prevents_agrees_with_it(card, fair, wrong) -> None:
     result = grade(card, fair)
-    assert result.correct and "negation" not in result.notes, result.feedback
+    assert result.correct and "negation" not in result.checks, result.feedback
     result = grade(card, wrong)
-    assert result.score == 0 and "negation" in result.notes, result.feedback
+    assert result.score == 0 and "negation" in result.checks, result.feedback
 
 
 def test_preventing_what_the_reference_denies_agrees_with_it() -> None:
     card = ("What does a circuit breaker ensure?", "that the wiring does not overheat")
     assert grade(card, "it prevents the wiring from overheating").score == 5
-    assert "negation" in grade(card, "the wiring overheats").notes
+    assert "negation" in grade(card, "the wiring overheats").checks
 
 
 # ---------------------------------------------------------------- explanation is not padding
@@ -102,7 +102,7 @@ CURIE = ("Which element did Marie Curie discover first? Explain how she found it
 ])
 def test_an_explanation_of_the_reference_is_not_padding(card, fair, wrong) -> None:
     result = grade(card, fair)
-    assert result.score >= 4 and "padding" not in result.notes, result.feedback
+    assert result.score >= 4 and "padding" not in result.checks, result.feedback
     assert not grade(card, wrong).correct
 
 
@@ -140,9 +140,9 @@ HEAT = ("Exothermic versus endothermic reactions?",
 ])
 def test_swapped_sides_of_a_contrast_are_caught(card, swapped, fair) -> None:
     result = grade(card, swapped)
-    assert result.score <= 1 and "swap" in result.notes, result.feedback
+    assert result.score <= 1 and "swap" in result.checks, result.feedback
     result = grade(card, fair)
-    assert result.correct and "swap" not in result.notes, result.feedback
+    assert result.correct and "swap" not in result.checks, result.feedback
 
 
 SOLAR = ("What is a drawback of solar panels?", "their output depends on sunlight")
@@ -157,6 +157,6 @@ SOLAR = ("What is a drawback of solar panels?", "their output depends on sunligh
 ])
 def test_a_denied_absolute_or_a_request_is_not_padding(card, fair, wrong) -> None:
     result = grade(card, fair)
-    assert result.score >= 4 and "padding" not in result.notes, result.feedback
+    assert result.score >= 4 and "padding" not in result.checks, result.feedback
     result = grade(card, wrong)
-    assert result.score <= 1 and "padding" in result.notes, result.feedback
+    assert result.score <= 1 and "padding" in result.checks, result.feedback

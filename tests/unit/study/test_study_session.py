@@ -10,9 +10,9 @@ import pytest
 from tutor.decks.native import load_deck
 from tutor.errors import TutorError
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
+from tutor.grading.service import GradingService
 from tutor.schedule import FixedClock, LeitnerScheduler
 from tutor.store import StudyStore
-from tutor.study.grading import PolicyGrading
 from tutor.study.session import OVERRIDE_RIGHT_SCORE, StudySession
 
 DECK = """title: Capitals
@@ -63,7 +63,7 @@ def store(tmp_path: Path) -> Iterator[StudyStore]:
 def make_session(deck_path: Path, store: StudyStore, grader=None,
                  clock: FixedClock | None = None) -> StudySession:
     deck = load_deck(deck_path).deck
-    return StudySession.due([deck], store, LeitnerScheduler(), PolicyGrading.wrap(grader),
+    return StudySession.due([deck], store, LeitnerScheduler(), GradingService.wrap(grader),
                             clock or FixedClock())
 
 
@@ -125,7 +125,7 @@ def test_failing_model_keeps_the_rules_verdict(deck_path: Path, store: StudyStor
     session = make_session(deck_path, store, grader=ScriptedGrader(error=GradingError("boom")))
     attempt = session.submit("Paris")
     final = session.grading.refine(attempt.request, attempt.provisional)
-    assert PolicyGrading.fell_back(attempt.provisional, final).startswith("llm:scripted: boom")
+    assert (final.fallback_reason or "").startswith("llm:scripted: boom")
     session.finalize(attempt, final)
     assert store.reviews()[-1].score == 5 and store.reviews()[-1].grader == "rules"
 

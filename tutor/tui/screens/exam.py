@@ -27,7 +27,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from tutor.errors import TutorError
 from tutor.exam.grading import ExamGrading
@@ -116,7 +115,6 @@ class ExamScreen(Screen[ExamResult | None]):
         self.tick_seconds = tick_seconds or self.TICK_SECONDS
         self.result_screen: ExamResultScreen | None = None
         self._shown_index = -1
-        self._jobs: dict[Worker[None], GradeJob] = {}
         self._save_failed = False
 
     def compose(self) -> ComposeResult:
@@ -351,34 +349,19 @@ class ExamScreen(Screen[ExamResult | None]):
     def dispatch_grading(self) -> None:
         """Start a worker for every answer handed in and not yet graded."""
         for job in self.session.take_jobs():
-            worker = self._grade(job)
-            self._jobs[worker] = job
+            self._grade(job)
 
     @work(thread=True, exit_on_error=False, group=EXAM_GRADE_GROUP,
           description="grade an exam answer")
     def _grade(self, job: GradeJob) -> None:
-        grade = self.grading.grade(job.request)
-        self.post_message(GradeReady(job, grade))
+        """Grade in a thread: `ExamGrading.grade` never raises (a failure is a rules grade
+        marked as a fallback, logged with its traceback)."""
+        self.post_message(GradeReady(job, self.grading.grade(job.request)))
 
     def on_grade_ready(self, message: GradeReady) -> None:
         """Keep the grade (UI thread: the store is written here)."""
         self._save(self.session.apply_grade, message.job, message.grade)
         self._grades_changed()
-
-    @on(Worker.StateChanged)
-    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A grading worker that died gets the rules grade, marked as a fallback."""
-        job = self._jobs.get(event.worker)
-        if job is None:
-            return
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            reason = (str(error).splitlines() or [type(error).__name__])[0][:160]
-            self._jobs.pop(event.worker)
-            self._save(self.session.grading_failed, job, reason)
-            self._grades_changed()
-        elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
-            self._jobs.pop(event.worker)
 
     def _grades_changed(self) -> None:
         if self.result_screen is not None and self.result_screen.is_attached:

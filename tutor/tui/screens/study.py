@@ -7,7 +7,7 @@ back and the view is redrawn, even after the learner moved on to the next card.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -40,6 +40,8 @@ HELP_TEXT = (
     " you already moved on."
 )
 
+StudyPhase = Literal["asking", "graded"]
+"""The study screen's phase: typing an answer, or the verdict shown."""
 
 #: Rows for the question and for the answer box (borders included) once graded.
 GRADED_QUESTION_ROWS = 6
@@ -110,7 +112,7 @@ class StudyScreen(Screen[None]):
     #: Keys of the answer box, for the help screen.
     ANSWER_KEYS = [("Ctrl+J, Shift+Enter", "new line in the answer")]
 
-    phase: reactive[str] = reactive("asking")
+    phase: reactive[StudyPhase] = reactive("asking")
     """'asking' while the learner types, 'graded' while the verdict is shown."""
 
     def __init__(self, session: StudySession, host: StudyHost) -> None:
@@ -211,7 +213,7 @@ class StudyScreen(Screen[None]):
         text = " · ".join(parts)
         self.query_one("#progress", Static).update(text)
 
-    def watch_phase(self, phase: str) -> None:
+    def watch_phase(self, phase: StudyPhase) -> None:
         """Lay the screen out for the phase; the footer's keys follow once it is drawn.
 
         The verdict's pane is always there, below the answer box. Once graded, the

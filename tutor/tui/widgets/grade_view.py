@@ -12,12 +12,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.grading.base import MAX_SCORE, PASS_SCORE, GradeResult
-from tutor.study.grading import short_name
+from tutor.grading.service import short_name
 from tutor.study.session import Attempt
 from tutor.tui.widgets.word_diff import is_near_miss, word_diff
-
-#: Notes that are internal markers, not sentences for the learner.
-_MARKER_NOTES = {"ask-learner", "alternative", "idk", "injection"}
 
 
 def verdict_word(result: GradeResult) -> str:
@@ -175,7 +172,7 @@ class GradeView(VerticalScroll, can_focus=True):
         if near:
             diff.update(Content.assemble(("Your answer vs reference  ", "bold"),
                                          diff_content(attempt.answer, card.back)))
-        notes = [n for n in result.notes if n not in _MARKER_NOTES and " " in n]
+        notes = list(result.notes)
         if attempt.refinement_note:
             notes.append(attempt.refinement_note)
         if attempt.added_alternative:

@@ -6,7 +6,7 @@ from textual.app import RenderResult
 from textual.content import Content
 from textual.widget import Widget
 
-from tutor.study.grading import GraderStatus
+from tutor.grading.service import GraderStatus
 
 
 class GraderStatusBar(Widget):
@@ -30,7 +30,7 @@ class GraderStatusBar(Widget):
         self.watch(self.app, "grader_status", self._status_changed)
 
     def _status_changed(self, status: GraderStatus) -> None:
-        self.set_class(status.fell_back, "-fallback")
+        self.set_class(status.is_fallback, "-fallback")
         self.tooltip = status.note or None
         self.refresh()
 

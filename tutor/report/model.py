@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tutor.report.stats import Accuracy
-from tutor.schedule.records import CardState, Review
+from tutor.schedule.model import CardState, Review
 
 #: Trend directions: better, worse, about the same, or too few answers to say.
 TREND_DIRECTIONS = ("up", "down", "flat", "unknown")
@@ -187,7 +187,7 @@ class TimelinePoint:
 
 
 @dataclass(frozen=True)
-class ExamResult:
+class ExamScore:
     """One finished exam's score."""
 
     exam_id: str
@@ -227,7 +227,7 @@ class StudyReport:
     """Accuracy per calendar day over the last `ReportRules.recent_days` days."""
     weekly: tuple[TimelinePoint, ...] = ()
     """Accuracy per 7 days, `ReportRules.weeks` of them, ending now."""
-    exams: tuple[ExamResult, ...] = ()
+    exams: tuple[ExamScore, ...] = ()
     """Finished exams, oldest first."""
 
     @property

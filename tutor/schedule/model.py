@@ -1,20 +1,35 @@
-"""What the scheduler reads and writes: a card's `CardState` and each `Review`."""
+"""The scheduler's data model: a card's `CardState` and each `Review` (what it reads and writes)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal, TypeGuard, get_args
 
 from tutor.grading.base import PASS_SCORE
 
-#: Review kinds. ``new``: a card's first review; ``due``: a scheduled review;
-#: ``relearn``: a failed card asked again later in the same session;
-#: ``practice``: a card asked before it was due (topic drills, exams with
-#: ``--update-schedule``).
-KINDS = ("new", "due", "relearn", "practice")
-#: Where a review's score came from: a grader (rules or model), the learner
-#: overriding the grader, or an exam.
-SOURCES = ("grader", "override", "exam")
+ReviewKind = Literal["new", "due", "relearn", "practice"]
+"""Why a card is asked (a `QueueItem`) and so what its review was: ``new``, a card's first
+review; ``due``, a scheduled review; ``relearn``, a failed card asked again later in the
+same session; ``practice``, a card asked before it was due (topic drills, exams with
+``--update-schedule``)."""
+ReviewMode = Literal["due", "relearn", "practice"]
+"""How `LeitnerScheduler.review` applies an answer (a card's first review is ``new`` anyway)."""
+ReviewSource = Literal["grader", "override", "exam"]
+"""Where a review's score came from: a grader (rules or model), the learner overriding
+the grader, or an exam."""
+KINDS: tuple[ReviewKind, ...] = get_args(ReviewKind)
+SOURCES: tuple[ReviewSource, ...] = get_args(ReviewSource)
+
+
+def is_kind(text: str) -> TypeGuard[ReviewKind]:
+    """True when ``text`` is a `ReviewKind` (for data read back from disk)."""
+    return text in KINDS
+
+
+def is_source(text: str) -> TypeGuard[ReviewSource]:
+    """True when ``text`` is a `ReviewSource` (for data read back from disk)."""
+    return text in SOURCES
 
 
 @dataclass(frozen=True)
@@ -66,8 +81,7 @@ class Review:
     deck: str
     time: datetime
     score: int
-    kind: str
-    """One of `KINDS`."""
+    kind: ReviewKind
     box_before: int
     box_after: int
     due_after: datetime | None = None
@@ -77,8 +91,7 @@ class Review:
     confidence: float = 1.0
     response_ms: int = 0
     """Time from showing the question to submitting the answer."""
-    source: str = "grader"
-    """One of `SOURCES`."""
+    source: ReviewSource = "grader"
     topic: str = ""
     feedback: str = ""
     original_score: int | None = None
