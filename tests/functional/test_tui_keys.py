@@ -46,7 +46,7 @@ def test_key_labels() -> None:
         "Ctrl+N", "F1", "?", "/", "a", "Escape", "Enter", "Shift+Enter"]
 
 
-def test_the_study_help_reads_as_before() -> None:
+def test_the_study_help_reads_as_before_plus_why() -> None:
     assert help_rows(StudyScreen.BINDINGS, StudyScreen.ANSWER_KEYS, after="next") == [
         ("Enter", "submit the answer / next card"),
         ("Ctrl+J, Shift+Enter", "new line in the answer"),
@@ -54,6 +54,7 @@ def test_the_study_help_reads_as_before() -> None:
         ("i", "back into the answer box"),
         ("y / n", "answer an unsure grade: I was right / I was wrong"),
         ("o", "override the grade (I was right / I was wrong)"),
+        ("w", "why? the model says in a sentence or two what the answer misses"),
         ("e", "edit the card"),
         ("s", "skip the card (it comes back at the end)"),
         ("u", "undo the last grade"),
