@@ -3,6 +3,7 @@ the UI; with rules only the key is not offered; vetoed answers are never shown t
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -32,13 +33,25 @@ async def test_why_asks_the_default_model_for_a_sentence_behind_the_ui(tmp_path:
         await pilot.press(*"lyon", "enter")
         await settle(pilot, timeout=300)
         assert "Why?" in footer_keys(app)
+        # The real model explains, but only once the test has seen the UI say "writing":
+        # on a fast machine the sentence could otherwise be ready before the first look.
+        seen_writing, threads = threading.Event(), []
+        explain = app.grading.explain
+
+        def held_explain(request, result):
+            threads.append(threading.current_thread())
+            assert seen_writing.wait(60), "the UI never showed 'writing'"
+            return explain(request, result)
+
+        app.grading.explain = held_explain
         await pilot.press("w")
-        await pilot.pause()
-        assert "writing" in text_of(app, "#why")  # the UI is not blocked while it writes
+        await wait_until(pilot, lambda: "writing" in text_of(app, "#why"), 30, "'writing' shown")
+        seen_writing.set()  # the UI answered while the explanation was held in its worker
         await wait_until(pilot, lambda: "writing" not in text_of(app, "#why"), 300, "explanation")
         why = text_of(app, "#why")
         assert why.startswith("Why? ") and len(why) > 20 and "No explanation" not in why, why
         assert "\x1b" not in why
+        assert threads and threads[0] is not threading.main_thread()
 
 
 async def test_with_rules_only_why_is_not_offered(tmp_path: Path) -> None:
