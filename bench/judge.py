@@ -2,7 +2,8 @@
 
 Measures, on dev-set answers of up to ``--max-tokens`` answer tokens:
 
-* load: model file to memory plus the prompt's prefix (system + worked examples);
+* load: model file to memory plus the prompt's prefix (system + worked examples), evaluated
+  (a first run) and read from the state a first run saves (every later run);
 * after Enter, as typed: the card and the answer's words but the last were read while the
   learner typed (`prepare_answer`, the study screen's path), so the timed grade reads the
   last word and the closing tokens;
@@ -20,10 +21,13 @@ Agreement figures come from ``training/train_head.py`` (they are stored in
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,10 +74,19 @@ def main() -> None:
     items = [json.loads(x) for x in DEV_SET.read_text(encoding="utf-8").splitlines() if x.strip()]
     path = ensure_model(progress=True)
 
+    states = Path(tempfile.mkdtemp(prefix="tutor-bench-states-"))
     started = time.perf_counter()
-    judge = LlamaJudge(path, threads=args.threads, gpu_layers=args.gpu_layers)
-    judge.load()
+    judge = LlamaJudge(path, threads=args.threads, gpu_layers=args.gpu_layers, state_dir=states)
+    judge.load()  # evaluates the prefix, then saves its state
     load_s = time.perf_counter() - started
+    del judge
+    gc.collect()
+    started = time.perf_counter()
+    judge = LlamaJudge(path, threads=args.threads, gpu_layers=args.gpu_layers, state_dir=states)
+    judge.load()  # the next run: the prefix's state is read from the cache
+    state_load_s = time.perf_counter() - started
+    assert judge.prefix_from_state, "the saved state was not used"
+    shutil.rmtree(states)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     cards: dict[tuple[str, str], list[dict]] = {}
@@ -112,6 +125,7 @@ def main() -> None:
     print(f"model {path.name}, {args.threads} threads, {args.gpu_layers} GPU layers, "
           f"answers of up to {args.max_tokens} tokens")
     print(f"load (file + prompt prefix)        {load_s:6.2f} s")
+    print(f"load (file + saved prefix state)   {state_load_s:6.2f} s   ratio {state_load_s / load_s:.2f}")
     print(f"resident memory now {resident_mb():.0f} MB, peak {peak_mb:.0f} MB")
     print(line("after Enter (answer read as typed)", typed))
     print(line("after Enter (only the card read)", warm))

@@ -9,7 +9,8 @@ it and the rules' signals into the verdict.
 
 The prompt is evaluated in three pieces so that each grade evaluates only its own part:
 
-* the prefix (system + examples, ~900 tokens) once per loaded model;
+* the prefix (system + examples, ~850 tokens) once per loaded model, or loaded from the
+  state saved by an earlier run (`tutor.grading.prefix_state`, with ``state_dir``);
 * the card (question and reference) when the card is shown (`prepare`) or on its first
   answer, kept until another card comes;
 * the answer while it is typed (`prepare_answer`), and on each grade whatever of the
@@ -39,6 +40,7 @@ from tutor.grading.base import GradingError
 from tutor.grading.exemplars import EXEMPLARS, Exemplar
 from tutor.grading.injection import sanitise_answer
 from tutor.grading.modelfile import LoadOnce, open_llama
+from tutor.grading.prefix_state import load_prefix, save_prefix, state_file, state_key
 
 SYSTEM_PROMPT = (
     "You grade a student's answer to a flashcard question. Compare the student's answer with "
@@ -116,8 +118,12 @@ class LlamaJudge:
     """Log-odds that an answer is correct, from a local GGUF instruct model (ChatML)."""
 
     def __init__(self, model_path: Path | str, *, threads: int = 0, gpu_layers: int = 0,
-                 context: int = CONTEXT_TOKENS) -> None:
+                 context: int = CONTEXT_TOKENS, state_dir: Path | None = None) -> None:
         self.model_path = Path(model_path)
+        #: Where the prefix's evaluated state is saved and loaded (None: evaluated each load).
+        self.state_dir = state_dir
+        #: True when the last load took the prefix from a saved state.
+        self.prefix_from_state = False
         self.threads = threads or (os.cpu_count() or 1)
         self.gpu_layers = gpu_layers
         self.context = context
@@ -159,10 +165,18 @@ class LlamaJudge:
             raise ModelError(f"{self.model_path.name} has no single 'yes'/'no' tokens")
         prefix = _tokens(llm, prefix_pieces())
         llm.reset()
-        for start in range(0, len(prefix), PREFIX_CHUNK):  # a quit never waits long
-            if self._closing.is_set():
-                raise ModelError("the model was not loaded: tutor is closing")
-            llm.eval(prefix[start:start + PREFIX_CHUNK])
+        saved, key = None, ""
+        if self.state_dir is not None:
+            saved = state_file(self.state_dir, self.model_path)
+            key = state_key(self.model_path, prefix, context=self.context, gpu_layers=self.gpu_layers)
+        self.prefix_from_state = saved is not None and load_prefix(llm, saved, key, prefix)
+        if not self.prefix_from_state:
+            for start in range(0, len(prefix), PREFIX_CHUNK):  # a quit never waits long
+                if self._closing.is_set():
+                    raise ModelError("the model was not loaded: tutor is closing")
+                llm.eval(prefix[start:start + PREFIX_CHUNK])
+            if saved is not None:
+                save_prefix(llm, saved, key)
         self._prefix_len = llm.n_tokens
         return llm
 

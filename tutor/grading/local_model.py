@@ -117,13 +117,11 @@ class LocalModelGrader:
                 self._rules = RulesGrader()
             if self._judge is None:
                 from tutor.grading.judge import LlamaJudge
+                from tutor.grading.modelpack import ensure_model, state_folder
 
-                path = self.model_path
-                if path is None:
-                    from tutor.grading.modelpack import ensure_model
-
-                    path = ensure_model()
-                self._judge = LlamaJudge(path, threads=self.threads, gpu_layers=self.gpu_layers)
+                path = self.model_path if self.model_path is not None else ensure_model()
+                self._judge = LlamaJudge(path, threads=self.threads, gpu_layers=self.gpu_layers,
+                                         state_dir=state_folder())
                 if self._closed:
                     self._judge.close()
             return self._head, self._rules, self._judge

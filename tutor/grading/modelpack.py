@@ -54,6 +54,11 @@ def cache_folder() -> Path:
     return Path(base).expanduser() / "models"
 
 
+def state_folder() -> Path:
+    """Where the judge's evaluated prompt prefix is saved (`tutor.grading.prefix_state`)."""
+    return cache_folder().parent / "states"
+
+
 def model_path() -> Path:
     """Where the assembled default model is (or will be)."""
     return cache_folder() / MODEL_FILE

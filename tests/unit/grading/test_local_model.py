@@ -5,6 +5,10 @@ One model load for the module (~2 s plus ~900 prompt tokens); a handful of grade
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 import pytest
 
 from tutor.grading.base import GradeRequest, GradingError
@@ -13,6 +17,7 @@ from tutor.grading.judge import LlamaJudge, answer_pieces
 from tutor.grading.local_model import LocalModelGrader, feedback
 from tutor.grading.modelpack import ensure_model
 from tutor.grading.policy import GradingPolicy
+from tutor.grading.prefix_state import MAGIC, read_state
 from tutor.grading.rules import RulesGrader
 
 pytestmark = pytest.mark.slow
@@ -59,6 +64,47 @@ def test_an_answer_read_while_typed_gives_the_same_log_odds(judge: LlamaJudge) -
     # ... and a different answer after the grade is not mistaken for the last one.
     wrong = judge.log_odds(QUESTION, REFERENCE, "it builds proteins out of amino acids")
     assert wrong < 0 < cold
+
+
+def test_the_prefix_saved_by_one_run_is_loaded_by_the_next_and_a_damaged_one_never(
+        judge: LlamaJudge, tmp_path: Path) -> None:
+    """The examples' evaluated state is saved in the cache; the next load takes it instead of
+    evaluating ~850 tokens, and grades the same. A damaged or foreign file is evaluated over."""
+    answers = ("it digests starch into simple sugars", "it builds proteins out of amino acids")
+    expected = [judge.log_odds(QUESTION, REFERENCE, answer) for answer in answers]
+
+    def load_and_grade() -> tuple[bool, list[float]]:
+        fresh = LlamaJudge(ensure_model(), threads=2, state_dir=tmp_path)
+        fresh.load()
+        return fresh.prefix_from_state, [fresh.log_odds(QUESTION, REFERENCE, a) for a in answers]
+
+    saved = tmp_path / f"{ensure_model().stem}.kv"
+    assert load_and_grade() == (False, pytest.approx(expected, abs=0.05)) and saved.is_file()
+    assert load_and_grade() == (True, pytest.approx(expected, abs=0.05))
+
+    intact = saved.read_bytes()
+    damaged = bytearray(intact)
+    damaged[-1000] ^= 0xFF  # one byte of the state itself
+    saved.write_bytes(bytes(damaged))
+    assert load_and_grade() == (False, pytest.approx(expected, abs=0.05))  # evaluated again ...
+    header = json.loads(saved.read_bytes().split(b"\n", 2)[1])
+    assert read_state(saved, header["key"], header["tokens"]) is not None  # ... and saved, intact
+
+
+def test_a_saved_state_for_another_prompt_or_damaged_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "m.kv"
+    data = b"\x01\x02" * 500
+    header = {"key": "k1", "tokens": 3, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    path.write_bytes(MAGIC + json.dumps(header).encode() + b"\n" + data)
+    assert read_state(path, "k1", 3) == data
+    assert read_state(path, "k2", 3) is None and read_state(path, "k1", 4) is None
+    assert read_state(tmp_path / "none.kv", "k1", 3) is None
+    path.write_bytes(MAGIC + json.dumps(header).encode() + b"\n" + data[:-1] + b"\x00")
+    with pytest.raises(ValueError, match="damaged"):
+        read_state(path, "k1", 3)
+    path.write_bytes(b"GGUF" + data)
+    with pytest.raises(ValueError, match="not a tutor state"):
+        read_state(path, "k1", 3)
 
 
 def test_answer_text_cannot_close_the_prompt(judge: LlamaJudge) -> None:
