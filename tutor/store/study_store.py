@@ -82,6 +82,7 @@ from tutor.store.layout import (
     JOURNAL_NAME,
     LOCK_NAME,
     PREVIOUS_JOURNAL_NAME,
+    TODAY_NAME,
 )
 from tutor.store.lock import ProfileLock
 from tutor.store.opening import open_profile, repair_short_history
@@ -89,7 +90,7 @@ from tutor.store.recovery import Recovery
 from tutor.store.schema import SCHEMA_VERSION
 from tutor.store.snapshot import Snapshot, write_snapshot
 from tutor.store.storage import AtomicJSONStorage
-from tutor.store.today import TODAY_NAME, read_extra_new, write_extra_new
+from tutor.store.today import read_extra_new, write_extra_new
 
 #: Reviews kept in ``study.json`` so that today's counts and undo need no history read.
 RECENT_ROWS = 1000

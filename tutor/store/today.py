@@ -19,8 +19,10 @@ from pathlib import Path
 
 from tutor.atomic import atomic_write_bytes
 from tutor.fileread import UnreadableFile, read_limited
+from tutor.store.layout import TODAY_NAME
 
-TODAY_NAME = "today.json"
+__all__ = ["TODAY_NAME", "read_extra_new", "write_extra_new"]
+
 TODAY_FORMAT = 1
 #: Largest ``today.json`` read (a few hundred bytes in use).
 TODAY_LIMIT = 1_000_000
