@@ -38,3 +38,33 @@ def test_bad_model_files(tmp_path: Path, content: bytes | None, words: str) -> N
         path.write_bytes(content)
     with pytest.raises(ModelError, match=words):
         check_model_file(path)
+
+
+def test_a_failed_load_is_tried_once_and_then_fails_at_once_with_the_same_line(tmp_path: Path) -> None:
+    """`LoadOnce`: a broken model is not read again on every grade (the judge and the
+    generating grader share it)."""
+    from tutor.grading.judge import LlamaJudge
+    from tutor.grading.llamacpp import LlamaCppGrader
+    from tutor.grading.modelfile import LoadOnce
+
+    calls: list[int] = []
+
+    def broken() -> None:
+        calls.append(1)
+        raise ValueError("Failed to load model\nsecond line")
+
+    load = LoadOnce(tmp_path / "m.gguf")
+    for _ in range(3):
+        with pytest.raises(ModelError) as caught:
+            load.attempt(broken)
+        assert str(caught.value) == "cannot load model m.gguf: Failed to load model"
+    assert calls == [1]
+    assert LoadOnce(tmp_path / "m.gguf").attempt(lambda: 42) == 42
+
+    corrupt = tmp_path / "corrupt.gguf"
+    corrupt.write_bytes(b"GGUF" + b"\x00" * 64)
+    for model in (LlamaJudge(corrupt, threads=1), LlamaCppGrader(corrupt, threads=1)):
+        first = pytest.raises(ModelError, model.load).value
+        again = pytest.raises(ModelError, model.load).value
+        assert str(first) == str(again) and str(first).startswith("cannot load model corrupt.gguf")
+        assert not model.loaded

@@ -38,7 +38,7 @@ from tutor.errors import ModelError
 from tutor.grading.base import GradingError
 from tutor.grading.exemplars import EXEMPLARS, Exemplar
 from tutor.grading.injection import sanitise_answer
-from tutor.grading.modelfile import load_failure, open_llama
+from tutor.grading.modelfile import LoadOnce, open_llama
 
 SYSTEM_PROMPT = (
     "You grade a student's answer to a flashcard question. Compare the student's answer with "
@@ -123,7 +123,7 @@ class LlamaJudge:
         self.context = context
         self._lock = threading.Lock()
         self._llm: Any = None
-        self._load_error: str | None = None
+        self._load = LoadOnce(self.model_path)
         self._prefix_len = 0
         self._card: tuple[str, str] | None = None
         self._card_end = 0
@@ -144,34 +144,27 @@ class LlamaJudge:
             self._ensure_loaded()
 
     def _ensure_loaded(self) -> None:
-        if self._llm is not None:
-            return
-        if self._load_error is not None:
-            raise ModelError(self._load_error)
-        try:
-            # The weights are read, not mapped: llama.cpp repacks most Q4_K weights for the CPU
-            # into memory of its own, so with a mapped file both the file's pages and the
-            # repacked copy stay resident (1.9 GB); read, only one copy is (1.3 GB).
-            llm = open_llama(self.model_path, context=self.context, threads=self.threads,
-                             gpu_layers=self.gpu_layers, n_batch=512,
-                             use_mmap=False)
-            self._yes, self._no = _word_tokens(llm, _YES), _word_tokens(llm, _NO)
-            if not self._yes or not self._no:
-                raise ModelError(f"{self.model_path.name} has no single 'yes'/'no' tokens")
-            prefix = _tokens(llm, prefix_pieces())
-            llm.reset()
-            for start in range(0, len(prefix), PREFIX_CHUNK):  # a quit never waits long
-                if self._closing.is_set():
-                    raise ModelError("the model was not loaded: tutor is closing")
-                llm.eval(prefix[start:start + PREFIX_CHUNK])
-            self._prefix_len = llm.n_tokens
-            self._llm = llm
-        except ModelError as exc:
-            self._load_error = exc.message
-            raise
-        except (ValueError, RuntimeError, OSError) as exc:
-            self._load_error = load_failure(self.model_path, exc)
-            raise ModelError(self._load_error) from None
+        if self._llm is None:
+            self._llm = self._load.attempt(self._open)
+
+    def _open(self) -> Any:
+        """The model, with the prompt's prefix evaluated in its cache."""
+        # The weights are read, not mapped: llama.cpp repacks most Q4_K weights for the CPU
+        # into memory of its own, so with a mapped file both the file's pages and the
+        # repacked copy stay resident (1.9 GB); read, only one copy is (1.3 GB).
+        llm = open_llama(self.model_path, context=self.context, threads=self.threads,
+                         gpu_layers=self.gpu_layers, n_batch=512, use_mmap=False)
+        self._yes, self._no = _word_tokens(llm, _YES), _word_tokens(llm, _NO)
+        if not self._yes or not self._no:
+            raise ModelError(f"{self.model_path.name} has no single 'yes'/'no' tokens")
+        prefix = _tokens(llm, prefix_pieces())
+        llm.reset()
+        for start in range(0, len(prefix), PREFIX_CHUNK):  # a quit never waits long
+            if self._closing.is_set():
+                raise ModelError("the model was not loaded: tutor is closing")
+            llm.eval(prefix[start:start + PREFIX_CHUNK])
+        self._prefix_len = llm.n_tokens
+        return llm
 
     def close(self) -> None:
         """Stop a load under way at its next chunk (the app is quitting)."""
@@ -296,7 +289,7 @@ class LlamaJudge:
         give_up = time.monotonic() + LOAD_WAIT
         while not self._lock.acquire(timeout=0.25):
             now = time.monotonic()
-            loading = self._llm is None and self._load_error is None
+            loading = self._llm is None and self._load.error is None
             if self._closing.is_set() or now > give_up or (now > deadline and not loading):
                 return False
         return True

@@ -17,7 +17,7 @@ from typing import Any
 from tutor.errors import ModelError
 from tutor.grading.base import GradeRequest, GradeResult, GradingError
 from tutor.grading.injection import find_injection
-from tutor.grading.modelfile import load_failure, model_label, open_llama
+from tutor.grading.modelfile import LoadOnce, model_label, open_llama
 from tutor.grading.prompt import VERDICT_GRAMMAR, build_messages, parse_verdict
 
 #: Confidence reported for a model verdict (the model gives no calibrated probability).
@@ -41,7 +41,7 @@ class LlamaCppGrader:
         self._lock = threading.Lock()
         self._llm: Any = None
         self._grammar: Any = None
-        self._load_error: str | None = None
+        self._load = LoadOnce(self.model_path)
 
     @property
     def loaded(self) -> bool:
@@ -54,23 +54,17 @@ class LlamaCppGrader:
             self._ensure_loaded()
 
     def _ensure_loaded(self) -> None:
-        if self._llm is not None:
-            return
-        if self._load_error is not None:
-            raise ModelError(self._load_error)
-        try:
-            llm = open_llama(self.model_path, context=self.n_ctx, threads=self.threads,
-                             gpu_layers=self.gpu_layers)
-            from llama_cpp import LlamaGrammar
+        if self._llm is None:
+            self._llm = self._load.attempt(self._open)
 
-            self._grammar = LlamaGrammar.from_string(VERDICT_GRAMMAR, verbose=False)
-            self._llm = llm
-        except ModelError as exc:
-            self._load_error = exc.message
-            raise
-        except (ValueError, RuntimeError, OSError) as exc:
-            self._load_error = load_failure(self.model_path, exc)
-            raise ModelError(self._load_error) from None
+    def _open(self) -> Any:
+        """The model, with the verdict's grammar ready."""
+        llm = open_llama(self.model_path, context=self.n_ctx, threads=self.threads,
+                         gpu_layers=self.gpu_layers)
+        from llama_cpp import LlamaGrammar
+
+        self._grammar = LlamaGrammar.from_string(VERDICT_GRAMMAR, verbose=False)
+        return llm
 
     def grade(self, request: GradeRequest) -> GradeResult:
         """Ask the model for a verdict. Raises `GradingError` on load failure, timeout or garble."""

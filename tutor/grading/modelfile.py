@@ -5,13 +5,16 @@ The default model is not found here: `tutor.grading.modelpack` assembles and ver
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tutor.errors import ModelError
 from tutor.settings import BUNDLED_MODELS, Settings
 
 GGUF_MAGIC = b"GGUF"
+
+T = TypeVar("T")
 
 
 def models_folder_paths(settings: Settings) -> list[Path]:
@@ -60,6 +63,28 @@ def open_llama(path: Path, *, context: int, threads: int, gpu_layers: int, **opt
                      n_gpu_layers=gpu_layers, seed=0, verbose=False, **options)
     except (ValueError, RuntimeError, OSError) as exc:
         raise ModelError(load_failure(path, exc)) from None
+
+
+class LoadOnce:
+    """A model's load, tried once: a failure is remembered, so later calls fail at once with
+    the same one line instead of reading a broken 1 GB file again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.error: str | None = None
+
+    def attempt(self, opener: Callable[[], T]) -> T:
+        """``opener()``, or `ModelError` (one line) now and on every later call if it failed."""
+        if self.error is not None:
+            raise ModelError(self.error)
+        try:
+            return opener()
+        except ModelError as exc:
+            self.error = exc.message
+            raise
+        except (ValueError, RuntimeError, OSError) as exc:
+            self.error = load_failure(self.path, exc)
+            raise ModelError(self.error) from None
 
 
 def load_failure(path: Path, exc: BaseException) -> str:
