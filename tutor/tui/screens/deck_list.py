@@ -267,7 +267,7 @@ class DeckListScreen(Screen[None]):
 
         extra = ("**Mastery** is the share of a deck's cards in the top two Leitner boxes."
                  " **Due** cards were reviewed before and are scheduled for today."
-                 f" **New today**: new cards studied today of the deck's limit"
+                 " **New today**: new cards studied today of the deck's limit"
                  f" ({self.study.new_per_day} a day, more with `m`)."
                  " **Streak**: days studied in a row; **due ahead**: cards due on each of"
                  " the next 7 days.")
