@@ -70,6 +70,9 @@ class StudySettings:
     intervals: tuple[int, ...] = (1, 2, 4, 8, 16)
     """Days between reviews for Leitner boxes 1..n."""
     new_per_day: int = 20
+    """New cards a day in each deck (as in Anki)."""
+    new_per_day_total: int = 0
+    """New cards a day over all decks together; 0 = no such cap."""
     review_cap: int = 200
     """Most reviews per day."""
 
@@ -300,6 +303,7 @@ _RANGES: dict[str, Callable[[str, Any], None]] = {
     "model.timeout": _seconds,
     "study.intervals": _intervals,
     "study.new_per_day": _whole(0, 10_000),
+    "study.new_per_day_total": _whole(0, 100_000),
     "study.review_cap": _whole(0, 100_000),
     "profile": _profile,
     "theme": _theme,

@@ -20,10 +20,10 @@ async def test_deck_list_shows_decks_and_browses(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         table = app.screen.query_one("#decks", DataTable)
         assert table.row_count == 1
-        # Deck, due, new, total, mastery, last studied.
+        # Deck, due, new, total, new today, mastery, last studied.
         row = table.get_row_at(0)
-        assert row[:4] == ["Capitals", "0", "2", "2"]
-        assert "0%" in str(row[4]) and row[5] == "never"
+        assert row[:5] == ["Capitals", "0", "2", "2", "0 of 20"]
+        assert "0%" in str(row[5]) and row[6] == "never"
         await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, CardBrowserScreen)

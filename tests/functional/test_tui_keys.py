@@ -91,8 +91,8 @@ async def test_the_palette_offers_the_keys_that_apply_now(tmp_path: Path) -> Non
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, DeckListScreen)
         assert [title for title, _help, _action in palette_entries(app.screen)] == [
-            "Study selected deck", "Study all due cards", "Filter decks", "Browse deck",
-            "Exam on selected deck", "Weak-topic report", "Deck list help"]
+            "Study selected deck", "Study all due cards", "Study more", "Filter decks",
+            "Browse deck", "Exam on selected deck", "Weak-topic report", "Deck list help"]
         await pilot.press("enter")
         assert isinstance(app.screen, StudyScreen)
         assert app.screen.query_one("#answer", AnswerInput).has_focus  # typing

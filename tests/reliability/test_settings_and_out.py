@@ -71,6 +71,7 @@ BAD_SETTINGS = [
     ("[study]\nreview_cap = 9223372036854775807\n", "study.review_cap"),
     ("[study]\nnew_per_day = -5\n", "study.new_per_day"),
     ("[study]\nnew_per_day = 100000000000\n", "study.new_per_day"),
+    ("[study]\nnew_per_day_total = -1\n", "study.new_per_day_total"),
     ("[model]\ntimeout = nan\n", "model.timeout"),
     ("[model]\ntimeout = inf\n", "model.timeout"),
     ("[model]\ntimeout = 0\n", "model.timeout"),

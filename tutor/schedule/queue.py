@@ -2,9 +2,14 @@
 
 Order (`build_queue`): due cards first, most overdue first (ties keep deck order),
 at most ``review_limit`` scheduled reviews a day; then new cards, taken round-robin
-across the decks so every deck moves forward, at most ``new_limit`` a day. Both
-limits count what was already done today (`DailyCounts`, from
-`StudyStore.daily_counts`) and are per profile, across decks.
+across the decks so every deck moves forward, at most ``new_limit`` a day over all
+the decks and, with ``deck_new_room``, at most that many more from each deck (the
+per-deck limit, `tutor.schedule.limits`). ``review_limit`` and ``new_limit`` count
+what was already done today (`DailyCounts`, from `StudyStore.daily_counts`) across
+decks.
+
+`build_ahead_queue` is "review ahead": cards due in the next days, asked early as
+practice (a pass moves nothing, a fail sends the card to box 1, as in a drill).
 
 A card answered wrongly comes back in the same session after ``relearn_after``
 other cards (sooner when fewer are left), at most ``max_relearn`` times; it is
@@ -175,12 +180,15 @@ CardFilter = Callable[[Card, str], bool]
 
 def build_queue(decks: Sequence[Deck], states: Mapping[str, CardState], now: datetime, *,
                 new_limit: int, review_limit: int, counts: DailyCounts | None = None,
+                deck_new_room: Mapping[str, int] | None = None,
                 include: CardFilter | None = None, relearn_after: int = RELEARN_AFTER,
                 max_relearn: int = MAX_RELEARN) -> DueQueue:
     """Today's queue over ``decks``: due cards (most overdue first), then new cards.
 
     ``states`` maps card ids to their stored state (missing = never reviewed);
-    ``counts`` is what was done earlier today; ``include`` narrows the cards.
+    ``counts`` is what was done earlier today; ``deck_new_room`` how many new cards
+    each deck (by key) may still give today (a deck not in it: no limit of its own);
+    ``include`` narrows the cards.
     """
     counts = counts or DailyCounts()
     due: list[QueueItem] = []
@@ -195,6 +203,8 @@ def build_queue(decks: Sequence[Deck], states: Mapping[str, CardState], now: dat
                 fresh.append(QueueItem(card, deck.key, "new"))
             elif state.is_due(now):
                 due.append(QueueItem(card, deck.key, "due", state.due))
+        if deck_new_room is not None and deck.key in deck_new_room:
+            fresh = fresh[: max(0, deck_new_room[deck.key])]
         new_by_deck.append(fresh)
     due.sort(key=lambda item: item.due or now)  # stable: ties keep deck order
     review_room = max(0, review_limit - counts.reviews)
@@ -233,6 +243,25 @@ def build_drill_queue(decks: Sequence[Deck], states: Mapping[str, CardState], no
     if limit is not None:
         items = items[: max(0, limit)]
     return DueQueue(items, relearn_after=relearn_after, max_relearn=max_relearn)
+
+
+def build_ahead_queue(decks: Sequence[Deck], states: Mapping[str, CardState], now: datetime,
+                      until: datetime, *, relearn_after: int = RELEARN_AFTER,
+                      max_relearn: int = MAX_RELEARN) -> DueQueue:
+    """"Review ahead": the cards not due yet that fall due by ``until``, soonest first,
+    as kind ``practice`` (asked early, so a pass does not move them up a box)."""
+    ahead: list[QueueItem] = []
+    seen: set[str] = set()
+    for deck in decks:
+        for card in deck.cards:
+            state = states.get(card.id)
+            if state is None or state.is_new or state.due is None or card.id in seen:
+                continue
+            if now < state.due <= until:
+                seen.add(card.id)
+                ahead.append(QueueItem(card, deck.key, "practice", state.due))
+    ahead.sort(key=lambda item: item.due or until)  # stable: ties keep deck order
+    return DueQueue(ahead, relearn_after=relearn_after, max_relearn=max_relearn)
 
 
 def _round_robin(groups: list[list[QueueItem]], room: int) -> list[QueueItem]:

@@ -13,7 +13,8 @@ Files in the profile folder:
   checksummed JSON line each, fsynced before the call that made it returns;
 * ``study.journal.prev`` - the changes between the backup and ``study.json``;
 * ``study.lock`` - held (``flock``) by the one tutor process that has the profile open;
-  commands that only read open a copy instead (`tutor.store.read_only`).
+  commands that only read open a copy instead (`tutor.store.read_only`);
+* ``today.json`` - the extra new cards granted for today ("study more"; `tutor.store.today`).
 
 Recording a review appends one line to the journal: nothing is rewritten. A
 *fold* appends the journal's reviews to ``reviews.jsonl``, rewrites the small
@@ -81,6 +82,7 @@ from tutor.store.layout import (
     JOURNAL_NAME,
     LOCK_NAME,
     PREVIOUS_JOURNAL_NAME,
+    TODAY_NAME,
 )
 from tutor.store.lock import ProfileLock
 from tutor.store.opening import open_profile, repair_short_history
@@ -88,6 +90,7 @@ from tutor.store.recovery import Recovery
 from tutor.store.schema import SCHEMA_VERSION
 from tutor.store.snapshot import Snapshot, write_snapshot
 from tutor.store.storage import AtomicJSONStorage
+from tutor.store.today import read_extra_new, write_extra_new
 
 #: Reviews kept in ``study.json`` so that today's counts and undo need no history read.
 RECENT_ROWS = 1000
@@ -118,6 +121,8 @@ class StudyStore:
         self._db = TinyDB(storage=AtomicJSONStorage, path=self.path, data={})
         self._journal: JournalWriter | None = None
         self._journal_entries = 0
+        self._extra_new: tuple[str, dict[str, int]] | None = None
+        """Today's extra new cards as last read or written: (day, by deck)."""
         self._closed = True
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -305,6 +310,25 @@ class StudyStore:
             key = self._exam_key(exam_id)
             self._write({"seq": self._contents.seq + 1, "op": "exam", "id": key, "record": None})
 
+    def grant_extra_new_cards(self, deck: str, count: int, day: datetime) -> int:
+        """Allow ``count`` more new cards in ``deck`` on the study day starting at ``day``
+        ("study more"), kept in ``today.json`` until the day ends; return the deck's extra
+        cards for that day. Raises `StoreError` when the file cannot be written."""
+        self._check_writer()
+        if count < 1:
+            raise ValueError("count must be 1 or more")
+        day_text = time_text(day) or ""
+        with self._mutex:
+            extra = dict(self.extra_new_cards(day))
+            extra[deck] = extra.get(deck, 0) + count
+            try:
+                write_extra_new(self.folder / TODAY_NAME, day_text, extra)
+            except OSError as exc:
+                raise StoreError(f"could not save today's new-card limit to"
+                                 f" {self.folder / TODAY_NAME}: {exc.strerror or exc}") from None
+            self._extra_new = (day_text, extra)
+            return extra[deck]
+
     def checkpoint(self) -> None:
         """Fold the journal into the files now (it also happens at close and every so often)."""
         self._check_writer()
@@ -458,6 +482,33 @@ class StudyStore:
                     counts[row[KIND]] = counts.get(row[KIND], 0) + 1
         return DailyCounts(new_cards=counts["new"], reviews=counts["due"],
                            relearning=counts["relearn"], practice=counts["practice"])
+
+    def new_cards_by_deck(self, since: datetime) -> dict[str, int]:
+        """New cards (first reviews) from ``since`` (the study day's start) on, by deck key."""
+        since_text = time_text(since) or ""
+        found: dict[str, int] = {}
+        with self._mutex:
+            start = self._contents.first_since(since_text)  # may read the history: a new tail
+            for row in self._contents.tail[start:]:
+                if row[KIND] == "new" and row[TIME] >= since_text:
+                    found[row[DECK]] = found.get(row[DECK], 0) + 1
+        return found
+
+    def review_times(self, since: datetime) -> list[datetime]:
+        """When each review from ``since`` on was made, oldest first (in UTC)."""
+        since_text = time_text(since) or ""
+        with self._mutex:
+            start = self._contents.first_since(since_text)  # may read the history: a new tail
+            texts = [row[TIME] for row in self._contents.tail[start:] if row[TIME] >= since_text]
+        return [datetime.fromisoformat(text) for text in texts]
+
+    def extra_new_cards(self, day: datetime) -> dict[str, int]:
+        """More new cards granted for the study day starting at ``day``, by deck key."""
+        day_text = time_text(day) or ""
+        with self._mutex:
+            if self._extra_new is None or self._extra_new[0] != day_text:
+                self._extra_new = (day_text, read_extra_new(self.folder / TODAY_NAME, day_text))
+            return dict(self._extra_new[1])
 
     def exams(self) -> list[dict[str, Any]]:
         """Every exam record, oldest first, each with its ``id``."""

@@ -28,10 +28,18 @@ from tutor.grading.base import GradeRequest, GradeResult
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.schedule.model import CardState, Review, ReviewSource
-from tutor.schedule.queue import DueQueue, QueueItem, build_drill_queue, build_queue
+from tutor.schedule.queue import (
+    DueQueue,
+    QueueItem,
+    build_ahead_queue,
+    build_drill_queue,
+    build_queue,
+)
 from tutor.settings import StudySettings
 from tutor.store.errors import StoreError
 from tutor.store.study_store import StudyStore
+from tutor.study.daily import new_card_limits
+from tutor.study.more import ahead_until
 
 #: Score recorded when the learner says "I was right".
 OVERRIDE_RIGHT_SCORE = 5
@@ -215,14 +223,34 @@ class StudySession:
     def due(cls, decks: Sequence[Deck], store: StudyStore, scheduler: LeitnerScheduler,
             grading: SessionGrading, clock: Clock, study: StudySettings | None = None, *,
             title: str = "") -> StudySession:
-        """Today's session: due cards first, then new ones, within the daily limits."""
+        """Today's session: due cards first, then new ones, within the daily limits (new
+        cards: so many per deck, see `tutor.schedule.limits`)."""
         study = study or StudySettings()
         now = clock.now()
+        day_start = scheduler.day_start(now)
         ids = [card.id for deck in decks for card in deck.cards]
-        queue = build_queue(decks, store.states(ids), now, new_limit=study.new_per_day,
-                            review_limit=study.review_cap,
-                            counts=store.daily_counts(scheduler.day_start(now)))
+        limits = new_card_limits(store, study, day_start)
+        counts = store.daily_counts(day_start)
+        # No overall cap: the per-deck limits alone decide.
+        new_limit = limits.total_limit or counts.new_cards + len(ids)
+        queue = build_queue(decks, store.states(ids), now, new_limit=new_limit,
+                            review_limit=study.review_cap, counts=counts,
+                            deck_new_room=limits.rooms(deck.key for deck in decks))
         return cls(decks, store, scheduler, grading, clock, queue, title=title)
+
+    @classmethod
+    def ahead(cls, decks: Sequence[Deck], store: StudyStore, scheduler: LeitnerScheduler,
+              grading: SessionGrading, clock: Clock, days: int, *,
+              title: str = "") -> StudySession:
+        """"Review ahead": the cards falling due in the next ``days`` days, asked now as
+        practice (a pass moves nothing; see `tutor.study.more`)."""
+        now = clock.now()
+        ids = [card.id for deck in decks for card in deck.cards]
+        queue = build_ahead_queue(decks, store.states(ids), now,
+                                  ahead_until(scheduler, now, days))
+        label = title or (f"Review ahead ({days} day{'s' if days != 1 else ''}): "
+                          + ", ".join(deck.title for deck in decks))
+        return cls(decks, store, scheduler, grading, clock, queue, title=label, mode="drill")
 
     @classmethod
     def drill(cls, decks: Sequence[Deck], store: StudyStore, scheduler: LeitnerScheduler,

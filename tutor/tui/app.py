@@ -24,6 +24,7 @@ from tutor.grading.service import RULES_LABEL, GraderStatus, GradingService
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.settings import Settings
+from tutor.store.errors import StoreError
 from tutor.store.study_store import StudyStore
 from tutor.study.session import Attempt, StudySession
 from tutor.tui.messages import (
@@ -38,6 +39,7 @@ from tutor.tui.messages import (
     ModelLoaded,
     ReportRequested,
     SessionFinished,
+    StudyMoreRequested,
     StudyRequested,
 )
 from tutor.tui.palette import TutorCommands
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from tutor.exam.model import ExamOptions
     from tutor.report.drill import DrillRequest
     from tutor.report.model import StudyReport
+    from tutor.study.more import StudyMoreChoice
 
 MODEL_GROUP = "model"
 GRADE_GROUP = "grade"
@@ -166,7 +169,9 @@ class TutorApp(App[int]):
             self.pop_screen()
         if deck_list is None:
             self.push_screen(DeckListScreen(self.library, self.store, self.clock,
-                                            boxes=self.scheduler.boxes))
+                                            boxes=self.scheduler.boxes,
+                                            study=self.settings.study,
+                                            scheduler=self.scheduler))
 
     def on_unmount(self) -> None:
         """Close the store (progress is saved on every answer; this folds the journal), and
@@ -182,7 +187,11 @@ class TutorApp(App[int]):
         session = StudySession.due(decks, self.store, self.scheduler, self.grading, self.clock,
                                    self.settings.study, title=title)
         if session.finished:
-            self.notify(self._nothing_due(decks, title), title="Nothing to study", timeout=6)
+            from tutor.study.daily import nothing_to_study
+
+            text = nothing_to_study(decks, self.store, self.scheduler, self.settings.study,
+                                    self.clock.now(), title)
+            self.notify(text, title="Nothing to study", timeout=10)
             return False
         return self.start_session(session)
 
@@ -248,6 +257,45 @@ class TutorApp(App[int]):
         """Back to the deck list."""
         self.show_deck_list()
 
+    def on_study_more_requested(self, message: StudyMoreRequested) -> None:
+        """Ask how to study more of a deck (new cards, review ahead, a topic), then start it."""
+        from tutor.study.daily import new_card_limits
+        from tutor.study.more import study_more_offer
+        from tutor.tui.screens.study_more import StudyMoreScreen
+
+        deck, now = message.deck, self.clock.now()
+        if not deck.cards:
+            self.notify(f"There are no cards in {deck.title}.", title="Study more")
+            return
+        limits = new_card_limits(self.store, self.settings.study, self.scheduler.day_start(now))
+        states = self.store.states(card.id for card in deck.cards)
+        offer = study_more_offer(deck, states, limits, self.scheduler, now)
+        self.push_screen(StudyMoreScreen(offer), partial(self._study_more, deck))
+
+    def _study_more(self, deck: Deck, choice: StudyMoreChoice | None) -> None:
+        """Start what the "study more" dialog chose for ``deck``."""
+        from tutor.schedule.limits import MORE_NEW_CARDS
+
+        if choice is None:
+            return
+        if choice.kind == "topic":
+            self.drill([deck], [choice.topic], title=f"{deck.title}: {choice.topic}")
+            return
+        if choice.kind == "ahead":
+            session = StudySession.ahead([deck], self.store, self.scheduler, self.grading,
+                                         self.clock, choice.days)
+            if not self.start_session(session):
+                self.notify(f"No cards of {deck.title} fall due in the next"
+                            f" {choice.days} days.", title="Nothing to review ahead")
+            return
+        day = self.scheduler.day_start(self.clock.now())
+        try:
+            self.store.grant_extra_new_cards(deck.key, MORE_NEW_CARDS, day)
+        except StoreError as exc:
+            self.notify(exc.message, title="Study more", severity="error")
+            return
+        self.study([deck], title=deck.title)
+
     def on_browse_requested(self, message: BrowseRequested) -> None:
         """Read through a deck's cards (Escape comes back)."""
         from tutor.tui.screens.card_browser import CardBrowserScreen
@@ -303,17 +351,6 @@ class TutorApp(App[int]):
         for warning in session.warnings:
             self.notify(warning, title="Exam", timeout=8)
         self.push_screen(ExamScreen(session, grading, scheduler=self.scheduler))
-
-    def _nothing_due(self, decks: Sequence[Deck], title: str) -> str:
-        ids = [card.id for deck in decks for card in deck.cards]
-        upcoming = [s.due for s in self.store.states(ids).values() if s.due is not None]
-        text = f"Nothing due in {title or 'these decks'} now"
-        if upcoming:
-            when = min(upcoming).astimezone(self.clock.now().tzinfo)
-            text += f"; next card due {when:%Y-%m-%d %H:%M}"
-        elif ids:
-            text += " (today's new-card limit is reached)"
-        return text + "."
 
     # -- grading workers -----------------------------------------------------------------
 

@@ -35,6 +35,13 @@ class StudyRequested(Message):
 
 
 @dataclass
+class StudyMoreRequested(Message):
+    """Study more of ``deck`` today: the "study more" dialog, then what it chose."""
+
+    deck: Deck
+
+
+@dataclass
 class DrillRequested(Message):
     """Study ``session`` (a ready drill, e.g. a summary's worst topics) in place of the
     screen that asks."""

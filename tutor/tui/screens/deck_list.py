@@ -1,4 +1,6 @@
-"""The deck list: every deck with due / new / total, mastery and last studied; Enter studies."""
+"""The deck list: every deck with due / new / total, new cards studied today of the deck's
+limit, mastery and last studied, then the study streak and the cards due on each of the
+next 7 days; Enter studies, m studies more."""
 
 from __future__ import annotations
 
@@ -13,16 +15,26 @@ from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
 from tutor.formatting import plural
 from tutor.schedule.clock import Clock
+from tutor.schedule.forecast import due_forecast
+from tutor.schedule.leitner import LeitnerScheduler
 from tutor.schedule.summary import DeckSummary, summarize
+from tutor.settings import StudySettings
 from tutor.store.study_store import StudyStore
+from tutor.study.daily import days_in_a_row, new_card_limits
 from tutor.tui.keys import KeyBinding, help_rows
-from tutor.tui.messages import BrowseRequested, ExamRequested, ReportRequested, StudyRequested
+from tutor.tui.messages import (
+    BrowseRequested,
+    ExamRequested,
+    ReportRequested,
+    StudyMoreRequested,
+    StudyRequested,
+)
 from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 from tutor.tui.widgets.mastery import last_studied_text, mastery_bar
 
 #: Room the columns other than the title take (cells, padding, scrollbar).
-OTHER_COLUMNS_WIDTH = 54
+OTHER_COLUMNS_WIDTH = 65
 MASTERY_WIDTH = 15
 
 
@@ -58,6 +70,11 @@ class DeckListScreen(Screen[None]):
         KeyBinding("a", "study_all", "All due",
                    help="study every deck's due cards, then new ones within the daily limit",
                    palette="Study all due cards", palette_help="Every deck's due cards"),
+        KeyBinding("m", "study_more", "More",
+                   help="study more in the selected deck: 10 more new cards today, review"
+                        " ahead, or one topic",
+                   palette="Study more",
+                   palette_help="More new cards today, review ahead, or one topic"),
         KeyBinding("slash", "filter", "Filter",
                    help="filter decks by title or topic (Escape clears)",
                    palette="Filter decks", palette_help="Show only decks matching a text"),
@@ -77,13 +94,17 @@ class DeckListScreen(Screen[None]):
     ]
 
     def __init__(self, library: DeckLibrary, store: StudyStore, clock: Clock, *,
-                 boxes: int) -> None:
-        """``store``, ``clock`` and ``boxes`` (the Leitner boxes) give each deck's numbers."""
+                 boxes: int, study: StudySettings | None = None,
+                 scheduler: LeitnerScheduler | None = None) -> None:
+        """``store``, ``clock`` and ``boxes`` (the Leitner boxes) give each deck's numbers;
+        ``study`` its new-card limit, ``scheduler`` when a study day starts."""
         super().__init__()
         self.library = library
         self.store = store
         self.clock = clock
         self.boxes = boxes
+        self.study = study or StudySettings()
+        self.scheduler = scheduler or LeitnerScheduler()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,6 +118,7 @@ class DeckListScreen(Screen[None]):
             )
         yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="totals")
+        yield Static(id="outlook")
         yield GraderStatusBar()
         yield KeyFooter()
 
@@ -108,10 +130,12 @@ class DeckListScreen(Screen[None]):
         table.add_column("Due", key="due")
         table.add_column("New", key="new")
         table.add_column("Total", key="total")
+        table.add_column("New today", key="today")
         table.add_column("Mastery", key="mastery", width=MASTERY_WIDTH)
         table.add_column("Last studied", key="last", width=12)
         self.query_one("#filter", Input).display = False
         self.refill()
+        self.show_outlook()
         table.focus()
 
     def on_resize(self) -> None:
@@ -123,6 +147,7 @@ class DeckListScreen(Screen[None]):
         """Back from a session: the numbers changed."""
         if self.is_mounted:
             self.refill()
+            self.show_outlook()
 
     def deck_summary(self, deck: Deck) -> DeckSummary:
         """Due / new / total / mastery of one deck now."""
@@ -136,6 +161,7 @@ class DeckListScreen(Screen[None]):
         text = self.query_one("#filter", Input).value
         table.clear()
         now = self.clock.now()
+        limits = new_card_limits(self.store, self.study, self.scheduler.day_start(now))
         title_width = max(16, self.size.width - OTHER_COLUMNS_WIDTH)
         due_total = new_total = 0
         for index, deck in enumerate(self.library.decks):
@@ -149,6 +175,7 @@ class DeckListScreen(Screen[None]):
                 str(summary.due),
                 str(summary.new),
                 str(summary.total),
+                limits.today_text(deck.key),
                 mastery_bar(summary.mastery),
                 last_studied_text(self.store.last_studied(deck.key), now),
                 key=str(index),
@@ -158,9 +185,25 @@ class DeckListScreen(Screen[None]):
         shown = table.row_count
         totals = (f"{plural(len(self.library.decks), 'deck')} · {plural(due_total, 'card')} due"
                   f" · {new_total} new")
+        if limits.total_limit:
+            totals += f" · new today: {limits.studied_total} of {limits.total_limit} in all"
         if text.strip():
             totals += f" · filter '{text.strip()}': {shown} shown"
         self.query_one("#totals", Static).update(totals)
+
+    def show_outlook(self) -> None:
+        """The streak and the cards due on each of the next 7 days (once anything was
+        studied)."""
+        outlook = self.query_one("#outlook", Static)
+        outlook.display = self.store.review_count() > 0
+        if not outlook.display:
+            return
+        now = self.clock.now()
+        ids = [card.id for deck in self.library.decks for card in deck.cards]
+        forecast = due_forecast(self.store.states(ids).values(), self.scheduler.day_start(now))
+        streak = days_in_a_row(self.store, self.scheduler, now)
+        days = " ".join(f"{day.start:%a} {day.due}" for day in forecast)
+        outlook.update(f"Streak: {plural(streak, 'day')} · due ahead: {days}")
 
     def selected_deck(self) -> Deck | None:
         """The deck under the cursor."""
@@ -180,6 +223,12 @@ class DeckListScreen(Screen[None]):
         """Study every deck's due cards (and new ones, within the daily limit)."""
         if self.library.decks:
             self.post_message(StudyRequested(self.library.decks, title="All decks"))
+
+    def action_study_more(self) -> None:
+        """More of the selected deck: new cards, review ahead, a topic (a dialog asks)."""
+        deck = self.selected_deck()
+        if deck is not None:
+            self.post_message(StudyMoreRequested(deck))
 
     def action_browse(self) -> None:
         """Browse the selected deck's cards."""
@@ -217,7 +266,11 @@ class DeckListScreen(Screen[None]):
         from tutor.tui.screens.help import HelpScreen
 
         extra = ("**Mastery** is the share of a deck's cards in the top two Leitner boxes."
-                 " **Due** cards were reviewed before and are scheduled for today.")
+                 " **Due** cards were reviewed before and are scheduled for today."
+                 " **New today**: new cards studied today of the deck's limit"
+                 f" ({self.study.new_per_day} a day, more with `m`)."
+                 " **Streak**: days studied in a row; **due ahead**: cards due on each of"
+                 " the next 7 days.")
         self.app.push_screen(HelpScreen("Decks", help_rows(self.BINDINGS), extra))
 
     @on(Input.Changed, "#filter")
