@@ -21,6 +21,7 @@ from tutor.tui import create_app
 from tutor.tui.screens.override import OverrideScreen
 from tutor.tui.screens.report import card_history_content
 from tutor.tui.screens.study import StudyScreen
+from tutor.tui.screens.summary import SummaryScreen
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.grader_status import GraderStatusBar
 
@@ -134,6 +135,9 @@ async def test_space_on_an_empty_answer_shows_the_reference_and_records_a_self_r
         assert text_of(app, "#progress").startswith("2 of 2 done · 1 again")
         await pilot.press("q")
         await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        summary = text_of(app, "#summary")
+        assert "Self-rated      2" in summary and "Overrides" not in summary
     assert grader.calls == []  # the model was never asked to grade a self-rated card
     with StudyStore(settings.profile_path) as store:
         assert [(r.card_id, r.grader, r.score) for r in store.reviews()] == [
