@@ -192,3 +192,19 @@ def test_a_self_rated_answer_reads_as_such_in_a_cards_history() -> None:
     lines = str(card_history_content(card, SimpleNamespace(now=when))).splitlines()
     assert lines[-2].endswith("box 2→1  (no answer)")
     assert lines[-1].endswith("4/5  box 1→2 (first)  (rated yourself)")
+
+
+async def test_a_rating_never_goes_to_a_card_other_than_the_one_shown(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "space")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.phase == "revealed"
+        # As a late verdict can: the queue now holds another card first.
+        screen.session.skip()
+        await pilot.press("5")
+        await pilot.pause()
+        assert app.store.reviews() == [] and screen.phase == "asking"
+        assert question_of(app) == "What is the capital of Spain?"

@@ -336,6 +336,11 @@ class StudyScreen(Screen[None]):
         """Record the learner's own rating of the revealed card and show it."""
         if self.phase != "revealed":
             return
+        if self.session.current is not self.session.on_screen:
+            # A late verdict changed the queue under the reference: ask the card it holds.
+            self.notify("The cards changed: here is the next one.", timeout=4)
+            self.show_question()
+            return
         elapsed = self.query_one("#timer", CardTimer).elapsed
         try:
             attempt = self.session.self_rate(score, int(elapsed.total_seconds() * 1000))
