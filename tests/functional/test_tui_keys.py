@@ -46,13 +46,15 @@ def test_key_labels() -> None:
         "Ctrl+N", "F1", "?", "/", "a", "Escape", "Enter", "Shift+Enter"]
 
 
-def test_the_study_help_reads_as_before_plus_why() -> None:
+def test_the_study_help_reads_as_before_plus_why_and_self_rating() -> None:
     assert help_rows(StudyScreen.BINDINGS, StudyScreen.ANSWER_KEYS, after="next") == [
         ("Enter", "submit the answer / next card"),
         ("Ctrl+J, Shift+Enter", "new line in the answer"),
         ("Escape", "leave the answer box (then the letter keys work)"),
         ("i", "back into the answer box"),
-        ("y / n", "answer an unsure grade: I was right / I was wrong"),
+        ("Space", "with nothing typed: show the reference and rate yourself"),
+        ("0 / 1 / 2 / 3 / 4 / 5", "rate yourself once the reference is shown: 0 blank … 5 all of it"),
+        ("y / n", "an unsure grade, or a card you rate: I was right / I was wrong"),
         ("o", "override the grade (I was right / I was wrong)"),
         ("w", "why? the model says in a sentence or two what the answer misses"),
         ("e", "edit the card"),
@@ -97,7 +99,7 @@ async def test_the_palette_offers_the_keys_that_apply_now(tmp_path: Path) -> Non
         assert isinstance(app.screen, StudyScreen)
         assert app.screen.query_one("#answer", AnswerInput).has_focus  # typing
         assert [action for _title, _help, action in palette_entries(app.screen)] == [
-            "edit", "skip", "help", "quit_session"]
+            "reveal", "edit", "skip", "help", "quit_session"]
         await pilot.press(*"Paris", "enter")
         await pilot.pause()
         assert app.screen.phase == "graded"

@@ -8,6 +8,13 @@ same review (`LeitnerScheduler.regrade` + `StudyStore.amend_review`). An overrid
 ("I was right" / "I was wrong") is a regrade too; "I was right" also adds the
 answer to the card's accepted alternatives and saves the deck file.
 
+A card not worth typing (a long list) can be rated by the learner instead:
+`self_rate` records their own 0-5 score (grader ``self``) for the current card, and
+no grader, rules or model, sees it.
+
+The plan is fixed when the session starts: `Progress` counts the planned cards
+done, and a failed card that comes back is a repeat, not one more planned card.
+
 Every method that writes must be called from the thread that opened the store
 (in the app, the UI thread); only `SessionGrading.refine` may run elsewhere.
 """
@@ -24,7 +31,7 @@ from typing import Protocol
 from tutor.decks.model import Card, Deck
 from tutor.decks.native import save_deck
 from tutor.errors import DeckError, TutorError
-from tutor.grading.base import GradeRequest, GradeResult
+from tutor.grading.base import MAX_SCORE, GradeRequest, GradeResult
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.schedule.model import CardState, Review, ReviewSource
@@ -49,6 +56,11 @@ OVERRIDE_WRONG_SCORE = 1
 OVERRIDE_GRADER = "override"
 #: Longest answer kept as an accepted alternative.
 MAX_ALTERNATIVE_CHARS = 400
+#: Grader name of a card the learner rated themselves (shown the reference, nothing typed).
+SELF_GRADER = "self"
+#: Scores of a self-rating given as right / wrong (y / n) rather than 0-5.
+SELF_RIGHT_SCORE = 5
+SELF_WRONG_SCORE = 1
 #: How many topics the summary calls the worst.
 WORST_TOPICS = 3
 
@@ -103,6 +115,9 @@ class Attempt:
     """The model's "why?" for the verdict, once asked ('' until then)."""
     explaining: bool = False
     """The model is writing the explanation."""
+    self_rated: bool = False
+    """The learner rated this card themselves (`StudySession.self_rate`): nothing was typed,
+    no grader saw it, and it cannot be overridden (undo, then rate again)."""
 
     @property
     def card(self) -> Card:
@@ -132,16 +147,21 @@ class Attempt:
 
 @dataclass(frozen=True)
 class Progress:
-    """Where the session stands, for the "n of m" line."""
+    """Where the session stands: planned cards done, and repeats of failed cards."""
 
-    number: int
-    """The current card's position (answers so far + 1)."""
-    total: int
-    """Answered plus still to come."""
-    due_left: int
-    """Scheduled reviews still to come."""
-    new_left: int
-    relearn_left: int
+    done: int
+    """Planned cards answered (each once, whatever its repeats)."""
+    planned: int
+    """The cards the session set out to ask: fixed when it started."""
+    repeats_done: int
+    """Repeats of failed cards answered."""
+    repeats_left: int
+    """Repeats of failed cards still to come (they never count as planned cards)."""
+
+    @property
+    def fraction(self) -> float:
+        """Share of the planned cards done, 0.0-1.0 (1.0 for an empty plan)."""
+        return self.done / self.planned if self.planned else 1.0
 
 
 @dataclass(frozen=True)
@@ -182,6 +202,8 @@ class SessionSummary:
     worst: tuple[TopicScore, ...]
     """The topics that went worst (with at least one wrong answer), at most `WORST_TOPICS`."""
     overrides: int = 0
+    self_rated: int = 0
+    """Cards the learner rated themselves."""
 
     @property
     def accuracy(self) -> float:
@@ -211,6 +233,8 @@ class StudySession:
         self.started: datetime = clock.now()
         self.attempts: list[Attempt] = []
         """Answers in order, undone ones removed."""
+        self.planned = queue.remaining()
+        """The cards to ask, counted at the start: repeats of failed cards never add to it."""
         self.on_screen: QueueItem | None = None
         """The card a UI is asking now (set by the UI, cleared by `submit`): a late
         verdict never takes that card out of the queue under the learner."""
@@ -291,12 +315,10 @@ class StudySession:
         return self.attempts[-1] if self.attempts else None
 
     def progress(self) -> Progress:
-        """The current position: n of m, and what kinds of cards are left."""
-        return Progress(
-            number=min(self.queue.answered + 1, self.queue.total), total=self.queue.total,
-            due_left=self.queue.remaining("due"), new_left=self.queue.remaining("new"),
-            relearn_left=self.queue.remaining("relearn"),
-        )
+        """Planned cards done of those planned, and the repeats done and still to come."""
+        repeats = sum(1 for attempt in self.attempts if attempt.item.step > 0)
+        return Progress(done=len(self.attempts) - repeats, planned=self.planned,
+                        repeats_done=repeats, repeats_left=self.queue.remaining("relearn"))
 
     def state(self, card_id: str, deck: str = "") -> CardState:
         """The card's stored state, or the state of a new card."""
@@ -343,6 +365,37 @@ class StudySession:
         self.attempts.append(attempt)
         return attempt
 
+    def self_rate(self, score: int, response_ms: int = 0) -> Attempt:
+        """Record the learner's own rating (0-5) of the current card, shown its reference
+        with nothing typed: grader ``self``, and it moves the card like any grade.
+
+        No grader (rules or model) is asked, and no later verdict replaces it.
+        """
+        item = self.queue.current
+        if item is None:
+            raise TutorError("the session is over: there is no card to rate")
+        if not 0 <= score <= MAX_SCORE:
+            raise TutorError(f"a rating is 0 to {MAX_SCORE}, not {score}")
+        result = GradeResult(score=score, feedback=f"You rated yourself {score}/{MAX_SCORE}.",
+                             grader=SELF_GRADER, confidence=1.0)
+        state = self.state(item.card.id, item.deck)
+        outcome = self.scheduler.review(
+            state, score, self.clock.now(), mode=item.mode, answer="", grader=SELF_GRADER,
+            confidence=1.0, response_ms=response_ms, topic=item.card.topic,
+            feedback=result.feedback,
+        )
+        review = self.store.record_review(outcome.review, outcome.state)
+        self.queue.answer(result.correct)
+        self.on_screen = None
+        attempt = Attempt(
+            number=next(self._numbers), item=item, answer="",
+            response_ms=max(0, int(response_ms)), request=self.request_for(item.card, ""),
+            provisional=result, result=result, review=review, decided_by_learner=True,
+            self_rated=True,
+        )
+        self.attempts.append(attempt)
+        return attempt
+
     def finalize(self, attempt: Attempt, result: GradeResult) -> bool:
         """Put a later verdict (the model's) in force for ``attempt``: regrade its review.
 
@@ -380,6 +433,8 @@ class StudySession:
         attempt = attempt or self.last_attempt
         if attempt is None or attempt.undone:
             raise TutorError("there is no graded answer to override")
+        if attempt.self_rated:
+            raise TutorError("you rated this card yourself: undo (u) and rate it again")
         from tutor.grading.rules import is_idk  # the rules stack loads after start-up
 
         if correct and is_idk(attempt.answer):
@@ -470,7 +525,8 @@ class StudySession:
             answer_time=timedelta(milliseconds=sum(a.response_ms for a in attempts)),
             moved_up=up, moved_down=down, stayed=len(attempts) - up - down,
             topics=tuple(topics), worst=worst,
-            overrides=sum(1 for a in attempts if a.decided_by_learner),
+            overrides=sum(1 for a in attempts if a.decided_by_learner and not a.self_rated),
+            self_rated=sum(1 for a in attempts if a.self_rated),
         )
 
     # -- internals -----------------------------------------------------------------------

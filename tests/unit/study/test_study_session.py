@@ -69,7 +69,7 @@ def make_session(deck_path: Path, store: StudyStore, grader=None,
 
 def test_submit_grades_at_once_records_and_moves_on(deck_path: Path, store: StudyStore) -> None:
     session = make_session(deck_path, store)
-    assert session.progress().number == 1 and session.progress().total == 3
+    assert (session.progress().done, session.progress().planned) == (0, 3)
     first = session.current
     assert first is not None and first.card.front == "Capital of France?"
     attempt = session.submit("paris", response_ms=1200)
@@ -80,7 +80,7 @@ def test_submit_grades_at_once_records_and_moves_on(deck_path: Path, store: Stud
     assert stored[0].response_ms == 1200 and stored[0].answer == "paris"
     assert store.state(first.card.id).box == 2
     assert session.current is not None and session.current.card.front == "Capital of Spain?"
-    assert session.progress().number == 2
+    assert session.progress().done == 1
 
 
 def test_wrong_answer_comes_back_later_and_resets_box(deck_path: Path, store: StudyStore) -> None:
@@ -90,7 +90,7 @@ def test_wrong_answer_comes_back_later_and_resets_box(deck_path: Path, store: St
     assert store.state(attempt.card_id).box == 1
     fronts = [item.card.front for item in session.queue.pending()]
     assert fronts[-1] == "Capital of France?"  # the relearning step
-    assert session.progress().relearn_left == 1
+    assert session.progress().repeats_left == 1
 
 
 def test_late_refinement_regrades_the_right_review(deck_path: Path, store: StudyStore) -> None:
@@ -114,10 +114,10 @@ def test_refinement_that_flips_a_fail_drops_the_relearning_step(
         deck_path: Path, store: StudyStore) -> None:
     session = make_session(deck_path, store, grader=ScriptedGrader(score=5))
     attempt = session.submit("Lutetia")
-    assert not attempt.result.correct and session.progress().relearn_left == 1
+    assert not attempt.result.correct and session.progress().repeats_left == 1
     assert session.finalize(attempt, session.grading.refine(attempt.request, attempt.provisional))
     assert attempt.result.correct
-    assert session.progress().relearn_left == 0
+    assert session.progress().repeats_left == 0
     assert store.state(attempt.card_id).box == 2
 
 
@@ -152,7 +152,7 @@ def test_override_right_adds_an_alternative_to_the_deck_file(
     assert review.source == "override" and review.score == OVERRIDE_RIGHT_SCORE
     assert review.original_score == attempt.provisional.score
     assert store.state(attempt.card_id).box == 2
-    assert session.progress().relearn_left == 0
+    assert session.progress().repeats_left == 0
     reloaded = load_deck(deck_path).deck.card(attempt.card_id)
     assert reloaded is not None and reloaded.alternatives == ["Lutece"]
     assert reloaded.id == attempt.card_id
@@ -164,7 +164,7 @@ def test_override_wrong_fails_the_card_and_queues_it_again(
     attempt = session.submit("Paris")
     session.override(False)
     assert store.reviews()[-1].score <= 1 and store.state(attempt.card_id).box == 1
-    assert session.progress().relearn_left == 1
+    assert session.progress().repeats_left == 1
     assert load_deck(deck_path).deck.card(attempt.card_id).alternatives == []
 
 
@@ -186,7 +186,7 @@ def test_undo_removes_the_review_and_asks_the_card_again(
     assert undone is attempt and attempt.undone
     assert store.reviews() == [] and store.state(attempt.card_id) is None
     assert session.current is not None and session.current.card.id == attempt.card_id
-    assert session.progress().relearn_left == 0
+    assert session.progress().repeats_left == 0
     assert load_deck(deck_path).deck.card(attempt.card_id).alternatives == []
     assert session.undo() is None
 

@@ -33,6 +33,7 @@ from tutor.report.render import (
     trend_text,
 )
 from tutor.report.stats import Accuracy
+from tutor.study.session import SELF_GRADER
 from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.widgets.key_footer import KeyFooter
 
@@ -342,7 +343,8 @@ def card_history_content(card: CardReport, report: StudyReport) -> Content:
         style = "$success" if review.correct else "$error"
         kind = {"relearn": " (again)", "practice": " (drill)", "new": " (first)"}.get(
             review.kind, "")
-        answer = " ".join(review.answer.split()) or "(no answer)"
+        answer = " ".join(review.answer.split()) or (
+            "(rated yourself)" if review.grader == SELF_GRADER else "(no answer)")
         if len(answer) > 60:
             answer = answer[:59] + "…"
         parts += [(f"{review.time.astimezone(zone):%Y-%m-%d %H:%M}", "$text-muted"), "  ",

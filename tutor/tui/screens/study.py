@@ -1,8 +1,14 @@
 """The study screen: a question, the answer box, then the graded answer; keyboard first.
 
-Phases: ``asking`` (typing an answer) and ``graded`` (the verdict is shown). The
-rules verdict appears at once; when a model refines it, the app's worker reports
-back and the view is redrawn, even after the learner moved on to the next card.
+Phases: ``asking`` (typing an answer), ``revealed`` (Space on an empty answer showed the
+reference: the learner rates themselves 0-5 or y / n) and ``graded`` (the verdict is shown).
+The rules verdict appears at once; when a model refines it, the app's worker reports
+back and the view is redrawn, even after the learner moved on to the next card. A card the
+learner rates is never shown to a grader.
+
+The line above the question is the session's progress: a bar and "6 of 20" for the planned
+cards done (fixed when the session starts), and the repeats of failed cards still to come
+apart ("2 again"), so the total never grows under the learner.
 """
 
 from __future__ import annotations
@@ -12,14 +18,15 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from textual import on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.widgets import Header, Markdown, Static, TextArea
+from textual.widgets import Header, Markdown, ProgressBar, Static, TextArea
 
 from tutor.errors import TutorError
-from tutor.study.session import Attempt, StudySession
+from tutor.study.session import SELF_RIGHT_SCORE, SELF_WRONG_SCORE, Attempt, StudySession
 from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.messages import AttemptChanged, SessionFinished
 from tutor.tui.widgets.answer_input import AnswerInput
@@ -35,13 +42,20 @@ if TYPE_CHECKING:
 HELP_TEXT = (
     "While you type, **Enter** submits and **Ctrl+J** (or Shift+Enter) starts a new line;"
     " **Escape** leaves the answer box so the one-letter keys work.\n\n"
+    "A card not worth typing (a long list): **Space** in the empty answer box shows the"
+    " reference, then rate yourself **0**-**5**, or **y** / **n**. No grader sees it; **u**"
+    " takes the rating back.\n\n"
     "Every answer is saved the moment it is graded: quitting never loses progress. When a"
     " model grades, its verdict replaces the instant rules verdict when it is ready, even if"
     " you already moved on."
 )
 
-StudyPhase = Literal["asking", "graded"]
-"""The study screen's phase: typing an answer, or the verdict shown."""
+StudyPhase = Literal["asking", "revealed", "graded"]
+"""The study screen's phase: typing an answer, the reference shown to rate oneself, or the
+verdict shown."""
+
+#: The footer shows the rating keys as one group: "012345 Rate".
+RATE_KEYS = Binding.Group("Rate", compact=True)
 
 #: Rows for the question and for the answer box (borders included) once graded.
 GRADED_QUESTION_ROWS = 6
@@ -87,10 +101,16 @@ class StudyScreen(Screen[None]):
         KeyBinding("escape", "leave_answer", "More keys",
                    help="leave the answer box (then the letter keys work)"),
         KeyBinding("i", "answer", "Answer", help="back into the answer box"),
+        KeyBinding("space", "reveal", "Show answer",
+                   help="with nothing typed: show the reference and rate yourself",
+                   palette="Show answer", palette_help="See the reference and rate yourself"),
+        *[KeyBinding(str(score), f"rate({score})", "Rate", group=RATE_KEYS,
+                     help="rate yourself once the reference is shown: 0 blank … 5 all of it")
+          for score in range(6)],
         KeyBinding("y", "choose(True)", "Right", tooltip="I was right",
-                   help="answer an unsure grade: I was right / I was wrong"),
+                   help="an unsure grade, or a card you rate: I was right / I was wrong"),
         KeyBinding("n", "choose(False)", "Wrong", tooltip="I was wrong",
-                   help="answer an unsure grade: I was right / I was wrong"),
+                   help="an unsure grade, or a card you rate: I was right / I was wrong"),
         KeyBinding("o", "override", "Override",
                    help="override the grade (I was right / I was wrong)",
                    palette="Override grade", palette_help="I was right / I was wrong"),
@@ -111,6 +131,7 @@ class StudyScreen(Screen[None]):
     ]
     #: Keys of the answer box, for the help screen.
     ANSWER_KEYS = [("Ctrl+J, Shift+Enter", "new line in the answer")]
+    ANSWER_PLACEHOLDER = "Type your answer; Enter submits (Space first: show it, rate yourself)"
 
     phase: reactive[StudyPhase] = reactive("asking")
     """'asking' while the learner types, 'graded' while the verdict is shown."""
@@ -121,18 +142,21 @@ class StudyScreen(Screen[None]):
         self.host = host
         self.shown: Attempt | None = None
         """The attempt on screen in the graded phase."""
-        self.card_number = 1
         self._from_palette = False
+        self._blank = True
+        """The answer box was blank at the last look (Space then shows the answer)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="info"):
+            yield ProgressBar(total=self.session.planned, show_percentage=False,
+                              show_eta=False, id="bar")
             yield Static(id="progress")
             yield CardTimer(self.session.clock, id="timer")
         with VerticalScroll(id="question-box", can_focus=True):
             yield Markdown(id="question")
-        yield AnswerInput(id="answer", placeholder="Type your answer; Enter submits",
-                          keep_focus=True)
+        yield AnswerInput(id="answer", placeholder=self.ANSWER_PLACEHOLDER, keep_focus=True,
+                          space_on_blank=True)
         yield GradeView(id="grade")
         yield GraderStatusBar()
         yield KeyFooter()
@@ -167,13 +191,14 @@ class StudyScreen(Screen[None]):
         self.shown = None
         self.session.on_screen = item
         self.phase = "asking"
-        self.card_number = self.session.progress().number
         self.query_one("#grade", GradeView).clear()
         update = self.query_one("#question", Markdown).update(question_markdown(item.card.front))
         self.query_one("#question-box", VerticalScroll).scroll_home(animate=False)
         answer = self.query_one("#answer", AnswerInput)
         answer.read_only = False
+        answer.placeholder = self.ANSWER_PLACEHOLDER
         answer.text = prefill
+        self._blank = not prefill.strip()
         answer.move_cursor(answer.document.end)
         answer.focus()
         self.query_one("#timer", CardTimer).restart()
@@ -190,8 +215,10 @@ class StudyScreen(Screen[None]):
         self.call_after_refresh(self.refresh_bindings)
 
     def update_progress(self) -> None:
-        """The "card n of m" line: counts, box and topic."""
+        """The progress line: a bar and "done of planned", repeats to come, box and topic."""
         progress = self.session.progress()
+        self.query_one("#bar", ProgressBar).update(total=max(progress.planned, 1),
+                                                   progress=progress.done)
         if self.phase == "graded" and self.shown is not None:
             card, deck = self.shown.card, self.shown.item.deck
             box = f"box {self.shown.box_after}"
@@ -205,10 +232,9 @@ class StudyScreen(Screen[None]):
                 box += " (new)"
             elif item.kind == "relearn":
                 box += " (again)"
-        parts = [f"Card {min(self.card_number, progress.total)} of {progress.total}",
-                 f"{progress.due_left} due", f"{progress.new_left} new"]
-        if progress.relearn_left:
-            parts.append(f"{progress.relearn_left} again")
+        parts = [f"{progress.done} of {progress.planned} done"]
+        if progress.repeats_left:
+            parts.append(f"{progress.repeats_left} again")
         parts += [box, card.topic]
         text = " · ".join(parts)
         self.query_one("#progress", Static).update(text)
@@ -221,7 +247,7 @@ class StudyScreen(Screen[None]):
         directly, not by a class: a class change restyles every widget inside the
         panes, and that alone used to put the verdict a frame late.
         """
-        graded = phase == "graded"
+        graded = phase != "asking"
         # Empty while asking: a click or Tab there must not take the focus from the answer.
         self.query_one("#grade", GradeView).can_focus = graded
         question = self.query_one("#question-box").styles
@@ -240,18 +266,26 @@ class StudyScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Which keys apply now (the footer shows only those)."""
         graded = self.phase == "graded"
+        typed = graded and self.shown is not None and not self.shown.self_rated
         if action == "leave_answer":
             return self.typing
+        if action == "reveal":  # Space in the empty answer box: typing has not begun
+            return self.phase == "asking" and self._blank
         if self.typing and action != "help" and not self._from_palette:
             return False
-        if action in ("next", "override"):
+        if action == "next":
             return graded
+        if action == "override":
+            return typed
         if action == "why":
-            return graded and self.shown is not None and self.host.can_explain()
+            return typed and self.host.can_explain()
+        if action == "rate":
+            return self.phase == "revealed"
         if action == "choose":
-            return graded and self.shown is not None and self.shown.asks_learner
+            return self.phase == "revealed" or (
+                graded and self.shown is not None and self.shown.asks_learner)
         if action in ("answer", "skip"):
-            return not graded
+            return self.phase == "asking"
         if action == "undo":
             return self.session.last_attempt is not None
         return True
@@ -262,8 +296,59 @@ class StudyScreen(Screen[None]):
     def _typed(self, event: TextArea.Changed) -> None:
         """Let the model read the answer as it is typed (a worker; skipped while it is busy)."""
         item = self.session.on_screen
-        if self.phase == "asking" and item is not None:
+        if self.phase != "asking":
+            return
+        blank = not event.text_area.text.strip()
+        if blank != self._blank:
+            self._blank = blank
+            self.refresh_bindings()  # Space shows the answer only while nothing is typed
+        if item is not None:
             self.host.prepare_card(item.card.front, item.card.back, event.text_area.text)
+
+    @on(AnswerInput.SpaceOnBlank, "#answer")
+    def _space_on_blank(self, event: AnswerInput.SpaceOnBlank) -> None:
+        self.action_reveal()
+
+    def action_reveal(self) -> None:
+        """Show the reference of the card asked, with nothing typed: the learner rates
+        themselves next (no grader sees the card)."""
+        item = self.session.current
+        if self.phase != "asking" or item is None or not self._blank:
+            return
+        if item is not self.session.on_screen:
+            self.show_question()  # the queue changed under the question: ask what it holds
+            return
+        self.query_one("#timer", CardTimer).stop()
+        answer = self.query_one("#answer", AnswerInput)
+        answer.read_only = True
+        answer.placeholder = "Nothing typed: rate yourself below"
+        self.phase = "revealed"
+        grade = self.query_one("#grade", GradeView)
+        grade.reveal(item.card)
+        self.call_after_refresh(self._focus_reference, item)
+
+    def _focus_reference(self, item: object) -> None:
+        """Give the reference the focus (arrow keys scroll a long one) if still shown."""
+        if self.phase == "revealed" and self.session.on_screen is item and self.is_current:
+            self.query_one("#grade", GradeView).focus()
+
+    def action_rate(self, score: int) -> None:
+        """Record the learner's own rating of the revealed card and show it."""
+        if self.phase != "revealed":
+            return
+        if self.session.current is not self.session.on_screen:
+            # A late verdict changed the queue under the reference: ask the card it holds.
+            self.notify("The cards changed: here is the next one.", timeout=4)
+            self.show_question()
+            return
+        elapsed = self.query_one("#timer", CardTimer).elapsed
+        try:
+            attempt = self.session.self_rate(score, int(elapsed.total_seconds() * 1000))
+        except TutorError as exc:
+            self.notify(exc.message, title=exc.title, severity="error")
+            return
+        self.query_one("#answer", AnswerInput).placeholder = "Nothing typed: you rated yourself"
+        self.show_grade(attempt)
 
     @on(AnswerInput.Submitted, "#answer")
     def _submitted(self, event: AnswerInput.Submitted) -> None:
@@ -326,7 +411,11 @@ class StudyScreen(Screen[None]):
         self.query_one("#question-box").focus()
 
     def action_choose(self, correct: bool) -> None:
-        """Answer the "were you right?" question of an unsure grade with one key."""
+        """Answer the "were you right?" question of an unsure grade with one key, or rate a
+        revealed card right / wrong."""
+        if self.phase == "revealed":
+            self.action_rate(SELF_RIGHT_SCORE if correct else SELF_WRONG_SCORE)
+            return
         self._override(correct)
 
     def action_override(self) -> None:
@@ -408,6 +497,8 @@ class StudyScreen(Screen[None]):
             self.notify("Card saved.", timeout=3)
             if self.shown is not None:
                 self.query_one("#grade", GradeView).show(self.shown, self.grader_label)
+            elif self.phase == "revealed":
+                self.query_one("#grade", GradeView).reveal(card)
             self.query_one("#question", Markdown).update(
                 question_markdown((self.shown.card if self.shown else card).front))
             self.update_progress()

@@ -36,6 +36,9 @@ def summary_content(summary: SessionSummary, refining: int = 0) -> Content:
     ]
     if summary.overrides:
         rows += ["\n", ("Overrides       ", "bold"), f"{summary.overrides}"]
+    if summary.self_rated:
+        rows += ["\n", ("Self-rated      ", "bold"), f"{summary.self_rated}",
+                 (" (shown the reference, nothing typed)", "$text-muted")]
     rows.append("\n\n")
     if summary.worst:
         rows.append(("Topics that went worst\n", "bold"))

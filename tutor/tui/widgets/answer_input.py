@@ -1,4 +1,5 @@
-"""The answer box: multi-line, Enter submits, Ctrl+J or Shift+Enter adds a newline."""
+"""The answer box: multi-line, Enter submits, Ctrl+J or Shift+Enter adds a newline; optionally
+Space in an empty box is a command (the study screen's "show the answer") instead of a space."""
 
 from __future__ import annotations
 
@@ -28,10 +29,23 @@ class AnswerInput(TextArea):
             """The answer box that was submitted."""
             return self.input
 
+    @dataclass
+    class SpaceOnBlank(Message):
+        """The learner pressed Space with nothing (or only blanks) typed."""
+
+        input: "AnswerInput"
+
+        @property
+        def control(self) -> "AnswerInput":
+            """The answer box where Space was pressed."""
+            return self.input
+
     def __init__(self, *, id: str | None = None, placeholder: str = "",
-                 keep_focus: bool = False) -> None:
+                 keep_focus: bool = False, space_on_blank: bool = False) -> None:
         """``keep_focus``: Tab stays in the box while it is editable (for screens where
-        letter keys outside it are commands: a stray Tab must not turn words into them)."""
+        letter keys outside it are commands: a stray Tab must not turn words into them).
+        ``space_on_blank``: Space in a blank box posts `SpaceOnBlank` instead of typing;
+        once something is typed, Space is a space as usual."""
         super().__init__(
             id=id,
             soft_wrap=True,
@@ -40,6 +54,13 @@ class AnswerInput(TextArea):
             placeholder=placeholder,
         )
         self.keep_focus = keep_focus
+        self.space_on_blank = space_on_blank
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """Space in a blank box is the screen's key (it shows in the footer), not a space."""
+        if self.space_on_blank and key == "space" and not self.text.strip():
+            return False
+        return super().check_consume_key(key, character)
 
     async def _on_key(self, event: events.Key) -> None:
         if self.read_only:
@@ -48,6 +69,11 @@ class AnswerInput(TextArea):
             event.stop()
             event.prevent_default()
             self.post_message(self.Submitted(self, self.text))
+            return
+        if self.space_on_blank and event.key == "space" and not self.text.strip():
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.SpaceOnBlank(self))
             return
         if self.keep_focus and event.key in self.STAY_KEYS:
             event.stop()

@@ -11,9 +11,10 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tutor.decks.model import Card
 from tutor.grading.base import MAX_SCORE, PASS_SCORE, GradeResult
 from tutor.grading.service import short_name
-from tutor.study.session import Attempt
+from tutor.study.session import SELF_GRADER, SELF_RIGHT_SCORE, SELF_WRONG_SCORE, Attempt
 from tutor.tui.widgets.word_diff import is_near_miss, word_diff
 
 
@@ -45,10 +46,11 @@ def score_content(attempt: Attempt) -> Content:
     style = score_style(result.score)
     dots = "●" * result.score + "○" * (MAX_SCORE - result.score)
     box = f"box {attempt.box_before} → {attempt.box_after}"
+    by = "rated by you" if result.grader == SELF_GRADER else f"graded by {short_name(result.grader)}"
     return Content.assemble(
         (f"{result.score}/{MAX_SCORE} ", f"bold {style}"), (dots, style), "  ",
         (verdict_word(result), f"bold {style}"), ("  ·  ", "$text-muted"), box,
-        ("  ·  ", "$text-muted"), (f"graded by {short_name(result.grader)}", "$text-muted"),
+        ("  ·  ", "$text-muted"), (by, "$text-muted"),
     )
 
 
@@ -143,6 +145,18 @@ class GradeView(VerticalScroll, can_focus=True):
                 child.display = False
         self.query_one("#refining", RefiningSpinner).set_spinning(False)
         self.scroll_home(animate=False)
+
+    def reveal(self, card: Card) -> None:
+        """Show ``card``'s reference, nothing typed, and ask the learner to rate themselves."""
+        self.clear()
+        self.query_one("#score", Static).update(
+            Content.assemble(("How well did you know it?", "bold")))
+        self.query_one("#feedback", Static).update(Content.from_markup(
+            "[b reverse] 0 [/b reverse]–[b reverse] 5 [/b reverse] 0 blank · 3 partly · 5 all"
+            f"   [b reverse] y [/b reverse] knew it ({SELF_RIGHT_SCORE})"
+            f"   [b reverse] n [/b reverse] didn't ({SELF_WRONG_SCORE})"))
+        self.query_one("#reference", Static).update(
+            Content.assemble(("Reference  ", "bold"), card.back))
 
     def show(self, attempt: Attempt, model_label: str = "the model") -> None:
         """Draw ``attempt`` with the grade now in force."""
