@@ -20,7 +20,7 @@ class ReportRules:
     recent_days: int = 30
     """"Recent accuracy" counts the answers of this many days up to now."""
     min_answers: int = 5
-    """A topic needs this many recent answers to be ranked (the minimum-evidence rule)."""
+    """A ranked topic with fewer recent answers than this is marked "few answers"."""
     leech_fails: int = 4
     """A card failed this many times (relearning steps not counted) is a leech."""
     trend_days: int = 7
@@ -157,9 +157,12 @@ class TopicReport:
     stats: Stats
     card_ids: tuple[str, ...]
     rank: int | None = None
-    """1 = weakest; None when the topic has too little recent evidence to be ranked."""
+    """1 = weakest; None when the topic has no recent answer to rank it by."""
     reason: str = ""
     """Why it ranks where it does, e.g. '4 of the last 10 answers wrong; 3 leeches'."""
+    few_answers: bool = False
+    """Ranked on fewer than `ReportRules.min_answers` recent answers: a first hint, not
+    yet a settled weakness."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -237,7 +240,7 @@ class StudyReport:
 
     @property
     def unranked(self) -> tuple[TopicReport, ...]:
-        """Topics with too little recent evidence to rank."""
+        """Topics with no recent answer to rank them by."""
         return tuple(topic for topic in self.topics if topic.rank is None)
 
     @property

@@ -17,7 +17,8 @@ def study_drill(settings: Settings, decks: Sequence[Deck], *, topics: str | None
     """The drill ``tutor study --topics T,… / --weak N`` asks for, over ``decks``.
 
     ``topics``: comma-separated topic names (case-insensitive); ``weak``: the N weakest
-    ranked topics of the report (those with a recent wrong answer or a leech), read from
+    ranked topics of the report (those with a recent wrong answer, however few answers
+    they have, or a leech; fewer when fewer qualify: `DrillRequest.shortfall`), read from
     a copy of the profile (`read_store`). Raises `TutorError` (one line) for an unknown
     topic or when nothing is weak yet.
     """
@@ -34,8 +35,6 @@ def study_drill(settings: Settings, decks: Sequence[Deck], *, topics: str | None
                           boxes=len(settings.study.intervals))
     request = weakest_drill(report, weak)
     if request is None:
-        rules = report.rules
-        raise TutorError(f"no weak topic to drill yet: a topic needs {rules.min_answers} answers"
-                         f" in the last {rules.recent_days} days with some wrong, or a leech"
-                         " (see 'tutor report')")
+        raise TutorError(f"no weak topic to drill yet: a topic needs a wrong answer in the last"
+                         f" {report.rules.recent_days} days, or a leech (see 'tutor report')")
     return request

@@ -215,6 +215,8 @@ class TutorApp(App[int]):
             self.notify("The decks of those topics are not loaded.", title="Nothing to drill")
             return False
         topics = list(dict.fromkeys(topic for _deck, topic in request.topics))
+        if request.shortfall:
+            self.notify(request.shortfall, title="Drill", timeout=6)
         return self.drill(decks, topics, title=request.title, request=request)
 
     # -- navigation: what the screens ask for ---------------------------------------------
