@@ -254,7 +254,9 @@ class TutorApp(App[int]):
         """Read through a deck's cards (Escape comes back)."""
         from tutor.tui.screens.card_browser import CardBrowserScreen
 
-        self.push_screen(CardBrowserScreen(message.deck))
+        deck = message.deck
+        states = self.store.states([card.id for card in deck.cards])
+        self.push_screen(CardBrowserScreen(deck, states, self.clock.now()))
 
     def on_report_requested(self, message: ReportRequested) -> None:
         """The weak-topic report over every loaded deck, over the deck list (built in a
