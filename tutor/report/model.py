@@ -5,12 +5,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from tutor.report.stats import Accuracy
-from tutor.schedule.model import CardState, Review
+from tutor.schedule.model import CardState
 
 #: Trend directions: better, worse, about the same, or too few answers to say.
 TREND_DIRECTIONS = ("up", "down", "flat", "unknown")
+
+
+class ReviewRecord(Protocol):
+    """What the report reads of a review: a `Review`, or the lighter `ReviewSummary` the
+    store hands out for a whole history (`StudyStore.review_summaries`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def card_id(self) -> str: ...
+    @property
+    def deck(self) -> str: ...
+    @property
+    def time(self) -> datetime: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def score(self) -> int: ...
+    @property
+    def box_before(self) -> int: ...
+    @property
+    def box_after(self) -> int: ...
+    @property
+    def response_ms(self) -> int: ...
+    @property
+    def answer(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def correct(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -120,7 +151,7 @@ class CardReport:
     back: str
     state: CardState | None
     """None for a card never reviewed."""
-    history: tuple[Review, ...]
+    history: tuple[ReviewRecord, ...]
     """Its reviews in the period, oldest first (relearning steps included)."""
     answers: int
     correct: int

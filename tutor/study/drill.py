@@ -30,7 +30,7 @@ def study_drill(settings: Settings, decks: Sequence[Deck], *, topics: str | None
     if weak is None or weak < 1:
         raise TutorError("--weak needs a number of topics, 1 or more")
     with read_store(settings) as store:
-        reviews, states = store.reviews(), store.states()
+        reviews, states = store.review_summaries(), store.states()
     report = build_report(reviews, states, SystemClock().now(), decks=decks,
                           boxes=len(settings.study.intervals))
     request = weakest_drill(report, weak)
