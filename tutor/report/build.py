@@ -100,7 +100,8 @@ def build_report(reviews: Iterable[ReviewRecord], states: Mapping[str, CardState
     times = [review.time for review in reviews]
     first = 0 if start is None else bisect_left(times, start)
     history: dict[str, list[ReviewRecord]] = defaultdict(list)
-    for review in reviews[first:bisect_right(times, end)]:
+    last = bisect_right(times, end)
+    for review in reviews[first:last]:
         history[review.card_id].append(review)
     history = {card_id: found for card_id, found in history.items() if card_id in catalogue}
     group = _Grouper(end, rules, boxes)
@@ -128,7 +129,12 @@ def build_report(reviews: Iterable[ReviewRecord], states: Mapping[str, CardState
                          for key, members in by_deck.items())
     leeches = sorted((c for c in cards.values() if c.leech),
                      key=lambda c: (-c.fails, -c.lapses, c.deck, c.topic))
-    answers = [r for card in cards.values() for r in card.history if r.kind != "relearn"]
+    # The timeline needs the last `weeks` weeks only (which cover the daily days too).
+    origin = min(end - timedelta(days=7 * rules.weeks),
+                 datetime.combine(moment.date() - timedelta(days=rules.recent_days - 1), time(0),
+                                  tzinfo=moment.tzinfo))
+    answers = [r for r in reviews[max(first, bisect_left(times, origin)):last]
+               if r.kind != "relearn" and r.card_id in catalogue]
     exam_list = exam_results(exams, deck=deck, since=since, now=moment)
     return StudyReport(
         now=moment, since=since, deck=deck, rules=rules, boxes=boxes,
@@ -156,15 +162,17 @@ def _catalogue(decks: Sequence[Deck], reviews: Sequence[ReviewRecord],
     catalogue: dict[str, _CardInfo] = {}
     loaded = set()
     for deck in decks:
-        if only is not None and deck.key != only:
+        key = deck.key
+        if only is not None and key != only:
             continue
-        loaded.add(deck.key)
+        loaded.add(key)
         for card in deck.cards:
             if card.id:
-                catalogue.setdefault(card.id, _CardInfo(deck.key, card.topic or DEFAULT_TOPIC,
+                catalogue.setdefault(card.id, _CardInfo(key, card.topic or DEFAULT_TOPIC,
                                                         card.front, card.back))
     known_decks = {d.key for d in decks}
-    for review in reviews:  # oldest first: the latest topic wins
+    unloaded = [review for review in reviews if review.deck not in known_decks]
+    for review in unloaded:  # oldest first: the latest topic wins
         if review.card_id in catalogue and review.deck not in known_decks:
             catalogue[review.card_id].topic = review.topic or catalogue[review.card_id].topic
         elif review.card_id not in catalogue and review.deck not in known_decks and (

@@ -51,7 +51,7 @@ def test_light_records_give_the_same_report_as_full_reviews(tmp_path: Path) -> N
     states = {}
     outcomes = []
     when = NOW - timedelta(days=120)
-    for n in range(1500):  # more than the 1,000 answers study.json keeps
+    for _ in range(1500):  # more than the 1,000 answers study.json keeps
         card_id = rng.choice(cards)
         state = states.get(card_id) or scheduler.new_state(card_id, "spanish")
         mode = rng.choice(["due", "due", "relearn", "practice"])
