@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from tests.functional.conftest import settle, wait_until, write_deck
+from tests.functional.conftest import record_notifications, settle, wait_until, write_deck
 from tutor.decks import load_library
 from tutor.exam.grading import ExamGrading
 from tutor.exam.model import ExamOptions
@@ -136,3 +136,25 @@ async def test_a_report_drill_keeps_to_its_decks_topic(tmp_path: Path) -> None:
         await pilot.pause()
         fronts = {item.card.front for item in app.screen.session.queue.pending()}
         assert fronts == {"What is the capital of France?", "What is the capital of Spain?"}
+
+
+async def test_after_a_first_session_d_drills_the_topic_that_went_wrong(tmp_path: Path) -> None:
+    """One session: europe 1 of 2 right, america 1 of 1. Both are ranked ('few answers'), and
+    `d` drills europe alone, saying that fewer topics qualified than it asks for."""
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
+    notified = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await study_with_spain_always_wrong(pilot)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportScreen))
+        table = app.screen.query_one("#weak", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 2)
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(2)]
+        assert [row[:2] for row in rows] == [["1", "europe"], ["2", "america"]]
+        assert rows[0][3] == "1 of the last 2 answers wrong; few answers"
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, StudyScreen))
+        assert app.screen.session.mode == "drill"
+        assert app.screen.session.title == "Drill: europe"
+        assert ("1 topic to drill (asked for 3)", "Drill") in [
+            (n.message, n.title) for n in notified]

@@ -36,7 +36,7 @@ from tutor.report import (
     report_to_json,
 )
 from tutor.schedule.clock import SystemClock
-from tutor.schedule.model import CardState, Review
+from tutor.schedule.model import CardState, ReviewSummary
 from tutor.settings import Settings
 from tutor.store.profiles import read_store
 from tutor.store.read_only import damage_note
@@ -81,7 +81,7 @@ class ProfileData:
     """What the report reads from a profile's store."""
 
     states: dict[str, CardState] = field(default_factory=dict)
-    reviews: list[Review] = field(default_factory=list)
+    reviews: list[ReviewSummary] = field(default_factory=list)
     exams: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """One line each about damage the copy had to work around."""
@@ -150,7 +150,8 @@ def read_profile(settings: Settings) -> ProfileData:
     A profile with no study data yet gives empty data (and creates nothing).
     """
     with read_store(settings) as store:
-        data = ProfileData(states=store.states(), reviews=store.reviews(), exams=store.exams())
+        data = ProfileData(states=store.states(), reviews=store.review_summaries(),
+                           exams=store.exams())
         note = damage_note(store, "this report")
         if note:
             data.notes.append(note)

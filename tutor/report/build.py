@@ -17,9 +17,11 @@ mastery are today's, whatever ``since`` says.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from operator import attrgetter
 from typing import Any, Protocol
 
@@ -30,6 +32,7 @@ from tutor.report.model import (
     CardReport,
     DeckReport,
     ReportRules,
+    ReviewRecord,
     Stats,
     StudyReport,
     TimelinePoint,
@@ -39,14 +42,14 @@ from tutor.report.model import (
 from tutor.report.ranking import rank_topics
 from tutor.report.stats import Accuracy
 from tutor.schedule.clock import Clock
-from tutor.schedule.model import CardState, Review
+from tutor.schedule.model import CardState, ReviewSummary
 
 
 class ReportSource(Protocol):
     """What `report_from_store` reads: the `StudyStore` read methods."""
 
-    def reviews(self) -> list[Review]:
-        """Every review, oldest first."""
+    def review_summaries(self) -> list[ReviewSummary]:
+        """Every review, oldest first (what the report reads of each)."""
         ...
 
     def states(self) -> dict[str, CardState]:
@@ -66,7 +69,7 @@ class _CardInfo:
     back: str = ""
 
 
-def build_report(reviews: Iterable[Review], states: Mapping[str, CardState],
+def build_report(reviews: Iterable[ReviewRecord], states: Mapping[str, CardState],
                  now: datetime | Clock, *, decks: Sequence[Deck] = (),
                  exams: Iterable[Mapping[str, Any]] = (), boxes: int = 5,
                  since: datetime | None = None, deck: str | None = None,
@@ -85,14 +88,23 @@ def build_report(reviews: Iterable[Review], states: Mapping[str, CardState],
         since = since.replace(tzinfo=moment.tzinfo)
     if boxes < 1:
         raise ValueError("boxes must be at least 1")
-    reviews = sorted(reviews, key=attrgetter("time", "id"))
+    # Times compare much faster when both sides have the same tzinfo object: the store's
+    # reviews are in UTC, so every bound is too (the results are the same in any zone).
+    end = moment.astimezone(timezone.utc)
+    start = None if since is None else since.astimezone(timezone.utc)
+    # By time, then id: two stable sorts on single keys (no key tuples; the store's
+    # reviews come in id order, so the first sort only checks that).
+    reviews = sorted(reviews, key=attrgetter("id"))
+    reviews.sort(key=attrgetter("time"))
     catalogue = _catalogue(decks, reviews, states, deck)
-    history: dict[str, list[Review]] = {}
-    for review in reviews:
-        if review.card_id in catalogue and review.time <= moment and (
-                since is None or review.time >= since):
-            history.setdefault(review.card_id, []).append(review)
-    group = _Grouper(moment, rules, boxes)
+    times = [review.time for review in reviews]
+    first = 0 if start is None else bisect_left(times, start)
+    history: dict[str, list[ReviewRecord]] = defaultdict(list)
+    last = bisect_right(times, end)
+    for review in reviews[first:last]:
+        history[review.card_id].append(review)
+    history = {card_id: found for card_id, found in history.items() if card_id in catalogue}
+    group = _Grouper(end, rules, boxes)
     cards: dict[str, CardReport] = {}
     tallies: dict[str, _Tally] = {}
     for card_id, info in catalogue.items():
@@ -117,7 +129,12 @@ def build_report(reviews: Iterable[Review], states: Mapping[str, CardState],
                          for key, members in by_deck.items())
     leeches = sorted((c for c in cards.values() if c.leech),
                      key=lambda c: (-c.fails, -c.lapses, c.deck, c.topic))
-    answers = [r for card in cards.values() for r in card.history if r.kind != "relearn"]
+    # The timeline needs the last `weeks` weeks only (which cover the daily days too).
+    origin = min(end - timedelta(days=7 * rules.weeks),
+                 datetime.combine(moment.date() - timedelta(days=rules.recent_days - 1), time(0),
+                                  tzinfo=moment.tzinfo))
+    answers = [r for r in reviews[max(first, bisect_left(times, origin)):last]
+               if r.kind != "relearn" and r.card_id in catalogue]
     exam_list = exam_results(exams, deck=deck, since=since, now=moment)
     return StudyReport(
         now=moment, since=since, deck=deck, rules=rules, boxes=boxes,
@@ -135,25 +152,27 @@ def report_from_store(store: ReportSource, now: datetime | Clock, *,
 
     Store reads may come from any thread, so this can run in a worker.
     """
-    return build_report(store.reviews(), store.states(), now, decks=decks, exams=store.exams(),
+    return build_report(store.review_summaries(), store.states(), now, decks=decks, exams=store.exams(),
                         boxes=boxes, since=since, deck=deck, rules=rules)
 
 
-def _catalogue(decks: Sequence[Deck], reviews: Sequence[Review],
+def _catalogue(decks: Sequence[Deck], reviews: Sequence[ReviewRecord],
                states: Mapping[str, CardState], only: str | None) -> dict[str, _CardInfo]:
     """Every card the report covers, in deck order, then history-only cards."""
     catalogue: dict[str, _CardInfo] = {}
     loaded = set()
     for deck in decks:
-        if only is not None and deck.key != only:
+        key = deck.key
+        if only is not None and key != only:
             continue
-        loaded.add(deck.key)
+        loaded.add(key)
         for card in deck.cards:
             if card.id:
-                catalogue.setdefault(card.id, _CardInfo(deck.key, card.topic or DEFAULT_TOPIC,
+                catalogue.setdefault(card.id, _CardInfo(key, card.topic or DEFAULT_TOPIC,
                                                         card.front, card.back))
     known_decks = {d.key for d in decks}
-    for review in reviews:  # oldest first: the latest topic wins
+    unloaded = [review for review in reviews if review.deck not in known_decks]
+    for review in unloaded:  # oldest first: the latest topic wins
         if review.card_id in catalogue and review.deck not in known_decks:
             catalogue[review.card_id].topic = review.topic or catalogue[review.card_id].topic
         elif review.card_id not in catalogue and review.deck not in known_decks and (
@@ -166,26 +185,33 @@ def _catalogue(decks: Sequence[Deck], reviews: Sequence[Review],
     return catalogue
 
 
+#: What `_Grouper.tally` counts for each card, in order (summed for groups).
+_COUNTS = ("answers", "correct", "score_total", "lapses", "timed", "response_ms", "recent",
+           "recent_correct", "week", "week_correct", "previous", "previous_correct")
+
+
 @dataclass(slots=True)
 class _Tally:
     """One card's counts in the period (relearning steps left out), summed for groups."""
 
-    answers: int = 0
-    correct: int = 0
-    score_total: int = 0
-    lapses: int = 0
-    timed: int = 0
-    response_ms: int = 0
-    recent: int = 0
-    recent_correct: int = 0
-    week: int = 0
-    week_correct: int = 0
-    previous: int = 0
-    previous_correct: int = 0
+    counts: tuple[int, ...]
+    """The `_COUNTS`, in order."""
     last: datetime | None = None
 
+    @property
+    def answers(self) -> int:
+        return self.counts[0]
 
-_TALLY_FIELDS = [name for name in _Tally.__slots__ if name != "last"]
+    @property
+    def correct(self) -> int:
+        return self.counts[1]
+
+    @property
+    def lapses(self) -> int:
+        return self.counts[3]
+
+
+_NO_ANSWERS = _Tally((0,) * len(_COUNTS))
 
 
 class _Grouper:
@@ -199,57 +225,76 @@ class _Grouper:
         self.week_from = now - timedelta(days=rules.trend_days)
         self.previous_from = now - timedelta(days=2 * rules.trend_days)
 
-    def tally(self, history: Iterable[Review]) -> _Tally:
-        t = _Tally()
+    def tally(self, history: Iterable[ReviewRecord]) -> _Tally:
+        """One card's counts: a single pass over its reviews with plain local counters
+        (this runs once per review of the whole history)."""
+        answers = correct = score_total = lapses = timed = response_ms = 0
+        recent = recent_correct = week = week_correct = previous = previous_correct = 0
+        recent_from, week_from, previous_from = self.recent_from, self.week_from, \
+            self.previous_from
+        last: datetime | None = None
         for review in history:
-            if review.kind == "relearn":
+            kind = review.kind
+            if kind == "relearn":
                 continue
-            right = review.score >= PASS_SCORE
-            t.answers += 1
-            t.correct += right
-            t.score_total += review.score
-            t.lapses += review.kind in ("due", "practice") and not right
+            score = review.score
+            right = score >= PASS_SCORE
+            answers += 1
+            score_total += score
+            if right:
+                correct += 1
+            elif kind == "due" or kind == "practice":
+                lapses += 1
             if review.response_ms > 0:
-                t.timed += 1
-                t.response_ms += review.response_ms
+                timed += 1
+                response_ms += review.response_ms
             when = review.time
-            if when >= self.recent_from:
-                t.recent += 1
-                t.recent_correct += right
-            if when >= self.week_from:
-                t.week += 1
-                t.week_correct += right
-            elif when >= self.previous_from:
-                t.previous += 1
-                t.previous_correct += right
-            if t.last is None or when > t.last:
-                t.last = when
-        return t
+            if when >= recent_from:
+                recent += 1
+                recent_correct += right
+            if when >= week_from:
+                week += 1
+                week_correct += right
+            elif when >= previous_from:
+                previous += 1
+                previous_correct += right
+            if last is None or when > last:
+                last = when
+        if not answers:
+            return _NO_ANSWERS
+        return _Tally((answers, correct, score_total, lapses, timed, response_ms, recent,
+                       recent_correct, week, week_correct, previous, previous_correct), last)
 
     def stats(self, cards: Sequence[CardReport], tallies: Mapping[str, _Tally]) -> Stats:
         per_box = [0] * self.boxes
         new = 0
-        total = _Tally()
+        boxes = self.boxes
+        last: datetime | None = None
+        counted = []
         for card in cards:
-            if card.state is None or card.state.is_new:
+            state = card.state
+            if state is None or state.is_new:
                 new += 1
             else:
-                per_box[max(1, min(self.boxes, card.state.box)) - 1] += 1
+                per_box[max(1, min(boxes, state.box)) - 1] += 1
             tally = tallies[card.card_id]
-            for name in _TALLY_FIELDS:
-                setattr(total, name, getattr(total, name) + getattr(tally, name))
-            if tally.last is not None and (total.last is None or tally.last > total.last):
-                total.last = tally.last
+            if tally is not _NO_ANSWERS:
+                counted.append(tally.counts)
+                if tally.last is not None and (last is None or tally.last > last):
+                    last = tally.last
+        (answers, correct, score_total, lapses, timed, response_ms, recent, recent_correct,
+         week, week_correct, previous, previous_correct) = (
+            [sum(column) for column in zip(*counted, strict=True)] if counted
+            else [0] * len(_COUNTS))
         top = min(self.rules.mastery_boxes, self.boxes)
         return Stats(
             cards=len(cards), new=new, boxes=tuple(per_box), mastered=sum(per_box[-top:]),
-            answers=total.answers, correct=total.correct, score_total=total.score_total,
-            lapses=total.lapses, leeches=sum(1 for c in cards if c.leech),
-            timed_answers=total.timed, response_ms_total=total.response_ms,
-            recent=Accuracy(total.recent, total.recent_correct),
-            trend=self._trend(Accuracy(total.week, total.week_correct),
-                              Accuracy(total.previous, total.previous_correct)),
-            last_reviewed=total.last,
+            answers=answers, correct=correct, score_total=score_total,
+            lapses=lapses, leeches=sum(1 for c in cards if c.leech),
+            timed_answers=timed, response_ms_total=response_ms,
+            recent=Accuracy(recent, recent_correct),
+            trend=self._trend(Accuracy(week, week_correct), Accuracy(previous, previous_correct)),
+            last_reviewed=last,
         )
 
     def _trend(self, this_week: Accuracy, previous: Accuracy) -> Trend:
@@ -268,12 +313,12 @@ class _Grouper:
         return Trend(this_week=this_week, previous_week=previous, direction=direction)
 
 
-def _daily(answers: list[Review], now: datetime, days: int) -> list[TimelinePoint]:
+def _daily(answers: list[ReviewRecord], now: datetime, days: int) -> list[TimelinePoint]:
     """Accuracy per calendar day (in ``now``'s timezone), the last ``days`` days."""
     zone = now.tzinfo
     today = now.date()
     first = today - timedelta(days=days - 1)
-    cutoff = datetime.combine(first, time(0), tzinfo=zone)
+    cutoff = datetime.combine(first, time(0), tzinfo=zone).astimezone(timezone.utc)
     counts: dict[date, list[int]] = {}
     for review in answers:
         if review.time < cutoff:
@@ -291,11 +336,11 @@ def _daily(answers: list[Review], now: datetime, days: int) -> list[TimelinePoin
     return points
 
 
-def _weekly(answers: list[Review], now: datetime, weeks: int) -> list[TimelinePoint]:
+def _weekly(answers: list[ReviewRecord], now: datetime, weeks: int) -> list[TimelinePoint]:
     """Accuracy per 7 days, ``weeks`` periods ending at ``now`` (the last one is this week)."""
     counts = [0] * weeks
     right = [0] * weeks
-    origin = now - timedelta(days=7 * weeks)
+    origin = (now - timedelta(days=7 * weeks)).astimezone(timezone.utc)
     week = timedelta(days=7)
     for review in answers:
         if review.time < origin:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tutor.decks.model import Card, Deck
+from tutor.formatting import plural
 from tutor.report.model import StudyReport, TopicReport
+
+#: How many of the weakest topics the report's drill (``d``) takes.
+DRILL_TOPICS = 3
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,15 @@ class DrillRequest:
     """``(deck key, topic)`` pairs, weakest first."""
     card_ids: tuple[str, ...]
     """The cards of those topics."""
+    asked: int = 0
+    """How many topics were asked for (`weakest_drill`); 0 when the topics were named."""
+
+    @property
+    def shortfall(self) -> str:
+        """'2 topics to drill (asked for 3)' when fewer topics qualified than were asked
+        for, else ''."""
+        return shortfall_text(len(self.topics), self.asked)
+
 
     @property
     def title(self) -> str:
@@ -35,19 +48,29 @@ class DrillRequest:
         return lambda card, _deck: card.id in ids
 
 
+def shortfall_text(found: int, asked: int) -> str:
+    """'2 topics to drill (asked for 3)' when ``found < asked``, else ''."""
+    return f"{plural(found, 'topic')} to drill (asked for {asked})" if found < asked else ""
+
+
 def drill_topics(topics: Sequence[TopicReport]) -> DrillRequest:
     """A drill of ``topics``' cards."""
     card_ids = tuple(dict.fromkeys(cid for topic in topics for cid in topic.card_ids))
     return DrillRequest(topics=tuple(topic.key for topic in topics), card_ids=card_ids)
 
 
-def weakest_drill(report: StudyReport, count: int) -> DrillRequest | None:
-    """A drill of the ``count`` weakest ranked topics that need it (a recent wrong answer
-    or a leech); None when no ranked topic does."""
+def drill_candidates(report: StudyReport, count: int) -> list[TopicReport]:
+    """The ``count`` weakest ranked topics that need a drill: a recent wrong answer (however
+    few answers the topic has) or a leech; fewer when fewer qualify."""
     if count < 1:
         raise ValueError("count must be at least 1")
-    chosen = [t for t in report.weakest if t.stats.recent.wrong or t.stats.leeches][:count]
-    return drill_topics(chosen) if chosen else None
+    return [t for t in report.weakest if t.stats.recent.wrong or t.stats.leeches][:count]
+
+
+def weakest_drill(report: StudyReport, count: int) -> DrillRequest | None:
+    """A drill of `drill_candidates` (``asked`` = ``count``); None when no topic qualifies."""
+    chosen = drill_candidates(report, count)
+    return replace(drill_topics(chosen), asked=count) if chosen else None
 
 
 def topics_drill(decks: Sequence[Deck], names: Sequence[str]) -> DrillRequest:

@@ -5,12 +5,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from tutor.report.stats import Accuracy
-from tutor.schedule.model import CardState, Review
+from tutor.schedule.model import CardState
 
 #: Trend directions: better, worse, about the same, or too few answers to say.
 TREND_DIRECTIONS = ("up", "down", "flat", "unknown")
+
+
+class ReviewRecord(Protocol):
+    """What the report reads of a review: a `Review`, or the lighter `ReviewSummary` the
+    store hands out for a whole history (`StudyStore.review_summaries`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def card_id(self) -> str: ...
+    @property
+    def deck(self) -> str: ...
+    @property
+    def time(self) -> datetime: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def score(self) -> int: ...
+    @property
+    def box_before(self) -> int: ...
+    @property
+    def box_after(self) -> int: ...
+    @property
+    def response_ms(self) -> int: ...
+    @property
+    def answer(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def correct(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -20,7 +51,7 @@ class ReportRules:
     recent_days: int = 30
     """"Recent accuracy" counts the answers of this many days up to now."""
     min_answers: int = 5
-    """A topic needs this many recent answers to be ranked (the minimum-evidence rule)."""
+    """A ranked topic with fewer recent answers than this is marked "few answers"."""
     leech_fails: int = 4
     """A card failed this many times (relearning steps not counted) is a leech."""
     trend_days: int = 7
@@ -120,7 +151,7 @@ class CardReport:
     back: str
     state: CardState | None
     """None for a card never reviewed."""
-    history: tuple[Review, ...]
+    history: tuple[ReviewRecord, ...]
     """Its reviews in the period, oldest first (relearning steps included)."""
     answers: int
     correct: int
@@ -157,9 +188,12 @@ class TopicReport:
     stats: Stats
     card_ids: tuple[str, ...]
     rank: int | None = None
-    """1 = weakest; None when the topic has too little recent evidence to be ranked."""
+    """1 = weakest; None when the topic has no recent answer to rank it by."""
     reason: str = ""
     """Why it ranks where it does, e.g. '4 of the last 10 answers wrong; 3 leeches'."""
+    few_answers: bool = False
+    """Ranked on fewer than `ReportRules.min_answers` recent answers: a first hint, not
+    yet a settled weakness."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -237,7 +271,7 @@ class StudyReport:
 
     @property
     def unranked(self) -> tuple[TopicReport, ...]:
-        """Topics with too little recent evidence to rank."""
+        """Topics with no recent answer to rank them by."""
         return tuple(topic for topic in self.topics if topic.rank is None)
 
     @property

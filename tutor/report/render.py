@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from tutor.report.drill import DRILL_TOPICS, drill_candidates, shortfall_text
 from tutor.report.model import Stats, StudyReport, TopicReport
 
 #: Columns of `render_csv`, in order.
@@ -17,7 +18,7 @@ CSV_COLUMNS = (
     "level", "deck", "topic", "rank", "cards", "new", "mastered", "mastery", "answers", "correct",
     "accuracy", "recent_answers", "recent_correct", "recent_accuracy", "recent_low",
     "recent_high", "trend", "trend_change", "mean_score", "lapses", "leeches", "avg_response_s",
-    "reason",
+    "reason", "few_answers",
 )
 _STAT_HEADERS = ["Cards", "New", "Mastered", "Last {days} d", "95% CI", "Trend", "Mean",
                  "Lapses", "Leeches", "Time"]
@@ -104,6 +105,17 @@ def summary_line(report: StudyReport) -> str:
     return "; ".join(parts)
 
 
+def drill_line(report: StudyReport, count: int = DRILL_TOPICS) -> str:
+    """What the drill (``d``, ``tutor study --weak 3``) would take, e.g. 'Drill next: verbs,
+    nouns, dates' or 'Drill next: 2 topics to drill (asked for 3): verbs, nouns'."""
+    chosen = drill_candidates(report, count)
+    if not chosen:
+        return "Drill next: nothing yet (no ranked topic has a recent wrong answer or a leech)"
+    names = ", ".join(topic_label(t, report) for t in chosen)
+    short = shortfall_text(len(chosen), count)
+    return f"Drill next: {short}: {names}" if short else f"Drill next: {names}"
+
+
 def _sections(report: StudyReport) -> list[tuple[str, list[str], list[list[str]], set[int]]]:
     """(title, headers, rows, right-aligned columns) of every table in the report."""
     days = report.rules.recent_days
@@ -114,13 +126,14 @@ def _sections(report: StudyReport) -> list[tuple[str, list[str], list[list[str]]
                 t.reason] for t in report.weakest]
     if weakest:
         sections.append((
-            "Weakest topics (by the best accuracy their recent answers allow)",
+            "Weakest topics (by the best accuracy their recent answers allow;"
+            f" under {report.rules.min_answers} answers: few answers)",
             ["#", "Topic", f"Last {days} d", "95% CI", "Why"], weakest, {0, 2, 3}))
     unranked = [[topic_label(t, report), recent_text(t.stats), t.reason]
                 for t in report.unranked if studied(t)]
     if unranked:
-        sections.append((f"Not ranked (fewer than {report.rules.min_answers} answers in the last"
-                         f" {days} days)", ["Topic", f"Last {days} d", "Why"], unranked, {1}))
+        sections.append((f"Not ranked (no answers in the last {days} days)",
+                         ["Topic", f"Last {days} d", "Why"], unranked, {1}))
     fresh = sum(1 for t in report.topics if not studied(t))
     title = "Topics" if not fresh else (
         f"Topics ({fresh} not studied yet left out)" if fresh != len(report.topics) else
@@ -161,7 +174,7 @@ def render_text(report: StudyReport, *, profile: str = "") -> str:
     lines = [headline(report, profile)]
     if report.empty:
         return "\n".join([*lines, report.empty_message]) + "\n"
-    lines.append(summary_line(report))
+    lines += [summary_line(report), drill_line(report)]
     for title, headers, rows, right in _sections(report):
         lines.extend(["", title, *_text_table(headers, rows, right)])
     return "\n".join(lines) + "\n"
@@ -172,7 +185,7 @@ def render_markdown(report: StudyReport, *, profile: str = "") -> str:
     lines = [f"# {headline(report, profile)}", ""]
     if report.empty:
         return "\n".join([*lines, report.empty_message]) + "\n"
-    lines.append(summary_line(report))
+    lines += [summary_line(report), "", drill_line(report)]
     for title, headers, rows, right in _sections(report):
         lines.extend(["", f"## {title}", "", *_markdown_table(headers, rows, right)])
     return "\n".join(lines) + "\n"
@@ -183,17 +196,17 @@ def render_csv(report: StudyReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerow(_csv_row("total", "", "", None, report.totals, ""))
+    writer.writerow(_csv_row("total", "", "", None, report.totals, "", ""))
     for deck in report.decks:
-        writer.writerow(_csv_row("deck", deck.deck, "", None, deck.stats, ""))
+        writer.writerow(_csv_row("deck", deck.deck, "", None, deck.stats, "", ""))
     for topic in report.topics:
         writer.writerow(_csv_row("topic", topic.deck, topic.topic, topic.rank, topic.stats,
-                                 topic.reason))
+                                 topic.reason, "yes" if topic.few_answers else "no"))
     return out.getvalue()
 
 
 def _csv_row(level: str, deck: str, topic: str, rank: int | None, stats: Stats,
-             reason: str) -> list[str]:
+             reason: str, few: str) -> list[str]:
     interval = stats.recent.interval
     return [
         level, deck, topic, "" if rank is None else str(rank), str(stats.cards), str(stats.new),
@@ -202,7 +215,7 @@ def _csv_row(level: str, deck: str, topic: str, rank: int | None, stats: Stats,
         _num(stats.recent.rate), _num(interval[0] if interval else None),
         _num(interval[1] if interval else None), stats.trend.direction,
         _num(stats.trend.change), _num(stats.mean_score), str(stats.lapses), str(stats.leeches),
-        _num(stats.avg_response_s), reason,
+        _num(stats.avg_response_s), reason, few,
     ]
 
 

@@ -1,10 +1,11 @@
 """The report as JSON: a stable, versioned schema for sharing and for other tools.
 
 ``tutor report --json`` prints `report_to_json`; `REPORT_JSON_SCHEMA` is the same
-shape as a JSON Schema (draft 2020-12). Version 1::
+shape as a JSON Schema (draft 2020-12). Version 2 (version 1 plus ``few_answers`` on
+each topic and ``drill``; ranks now go to every topic with a recent answer)::
 
     {
-      "schema_version": 1,
+      "schema_version": 2,
       "generated_at": "2024-03-01T09:00:00+00:00",   # "now" of the report (ISO 8601)
       "profile": "default",
       "filters": {"deck": null, "since": null},      # deck key / ISO time, or null
@@ -16,9 +17,13 @@ shape as a JSON Schema (draft 2020-12). Version 1::
       "totals": STATS,                # every card in the report
       "decks": [{"deck": "spanish", "title": "Spanish", **STATS}],
       "topics": [{"deck": "spanish", "topic": "verbs",
-                  "rank": 1,          # 1 = weakest; null: too few recent answers to rank
-                  "reason": "4 of the last 10 answers wrong; 3 leeches", **STATS}],
-                                      # ranked topics first (by rank), then unranked ones
+                  "rank": 1,          # 1 = weakest; null: no recent answer to rank by
+                  "reason": "4 of the last 10 answers wrong; 3 leeches",
+                  "few_answers": false,   # ranked on fewer than min_answers recent answers
+                  **STATS}],          # ranked topics first (by rank), then unranked ones
+      "drill": {"asked": 3,           # what `d` / `tutor study --weak 3` would drill
+                "topics": [{"deck": "spanish", "topic": "verbs"}],   # weakest first
+                "note": "1 topic to drill (asked for 3)"},   # "" when enough qualified
       "leeches": [{"card_id": "3f9a2c41d0", "deck": "spanish", "topic": "verbs",
                    "question": "...",  # "" when the deck is not loaded
                    "fails": 5, "lapses": 3, "box": 1, "last_score": 2,
@@ -57,6 +62,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from tutor.report.drill import DRILL_TOPICS, drill_candidates, shortfall_text
 from tutor.report.model import (
     CardReport,
     ExamScore,
@@ -66,7 +72,7 @@ from tutor.report.model import (
 )
 from tutor.report.stats import Accuracy
 
-REPORT_SCHEMA_VERSION = 1
+REPORT_SCHEMA_VERSION = 2
 
 
 def report_to_json(report: StudyReport, *, profile: str = "") -> dict[str, Any]:
@@ -89,7 +95,9 @@ def report_to_json(report: StudyReport, *, profile: str = "") -> dict[str, Any]:
         "decks": [{"deck": d.deck, "title": d.title, **stats_json(d.stats, rules.recent_days)}
                   for d in report.decks],
         "topics": [{"deck": t.deck, "topic": t.topic, "rank": t.rank, "reason": t.reason,
-                    **stats_json(t.stats, rules.recent_days)} for t in report.topics],
+                    "few_answers": t.few_answers, **stats_json(t.stats, rules.recent_days)}
+                   for t in report.topics],
+        "drill": _drill(report),
         "leeches": [_leech(card) for card in report.leeches],
         "timeline": {"daily": [_point(p) for p in report.daily],
                      "weekly": [_point(p) for p in report.weekly]},
@@ -118,6 +126,12 @@ def stats_json(stats: Stats, recent_days: int) -> dict[str, Any]:
             "previous_week": _accuracy(trend.previous_week),
         },
     }
+
+
+def _drill(report: StudyReport) -> dict[str, Any]:
+    chosen = drill_candidates(report, DRILL_TOPICS)
+    return {"asked": DRILL_TOPICS, "topics": [{"deck": t.deck, "topic": t.topic} for t in chosen],
+            "note": shortfall_text(len(chosen), DRILL_TOPICS)}
 
 
 def _accuracy(accuracy: Accuracy) -> dict[str, Any]:
@@ -176,7 +190,7 @@ _STATS = {
 _POINT = _object({"start": _TIME, "end": _TIME, "answers": _INT, "correct": _INT,
                   "accuracy": _RATE})
 
-#: The JSON Schema (draft 2020-12) of `report_to_json`'s output, version 1.
+#: The JSON Schema (draft 2020-12) of `report_to_json`'s output, version 2.
 REPORT_JSON_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "tutor study report",
@@ -196,7 +210,11 @@ REPORT_JSON_SCHEMA: dict[str, Any] = {
         "decks": {"type": "array", "items": _object({"deck": _TEXT, "title": _TEXT, **_STATS})},
         "topics": {"type": "array", "items": _object({
             "deck": _TEXT, "topic": _TEXT, "rank": {"type": ["integer", "null"], "minimum": 1},
-            "reason": _TEXT, **_STATS})},
+            "reason": _TEXT, "few_answers": {"type": "boolean"}, **_STATS})},
+        "drill": _object({"asked": _INT,
+                          "topics": {"type": "array",
+                                     "items": _object({"deck": _TEXT, "topic": _TEXT})},
+                          "note": _TEXT}),
         "leeches": {"type": "array", "items": _object({
             "card_id": _TEXT, "deck": _TEXT, "topic": _TEXT, "question": _TEXT, "fails": _INT,
             "lapses": _INT, "box": {"type": ["integer", "null"], "minimum": 1},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal, TypeGuard, get_args
+from typing import Literal, NamedTuple, TypeGuard, get_args
 
 from tutor.grading.base import PASS_SCORE
 
@@ -124,3 +124,33 @@ class ReviewOutcome:
 
     state: CardState
     review: Review
+
+
+class ReviewSummary(NamedTuple):
+    """The parts of a `Review` a report reads, without the rest (cheap to make by the
+    hundred thousand: `StudyStore.review_summaries`). Same names and meanings as `Review`."""
+
+    id: int
+    card_id: str
+    deck: str
+    time: datetime
+    kind: str
+    """A `ReviewKind`."""
+    score: int
+    box_before: int
+    box_after: int
+    response_ms: int
+    answer: str
+    topic: str
+
+    @property
+    def correct(self) -> bool:
+        """True when the score passes (>= 3)."""
+        return self.score >= PASS_SCORE
+
+    @classmethod
+    def of(cls, review: Review) -> ReviewSummary:
+        """The summary of a full review."""
+        return cls(review.id, review.card_id, review.deck, review.time, review.kind,
+                   review.score, review.box_before, review.box_after, review.response_ms,
+                   review.answer, review.topic)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from tutor.schedule.model import CardState, Review, is_kind, is_source
+from tutor.schedule.model import KINDS, CardState, Review, ReviewSummary, is_kind, is_source
 
 #: Column names of a review row, in order.
 REVIEW_FIELDS = (
@@ -150,6 +150,29 @@ def review_from_row(row: list[Any]) -> Review:
         exam_id=_str(row[COLUMN["exam_id"]]),
         state_before=_state_from_list(card_id, row[COLUMN["before"]]),
     )
+
+
+_make_summary = ReviewSummary._make  # tuple.__new__ straight from C: no call per field
+_SCORE, _BEFORE, _AFTER, _MS, _ANSWER, _TOPIC = (COLUMN[name] for name in (
+    "score", "box_before", "box_after", "response_ms", "answer", "topic"))
+
+
+def summary_from_row(row: list[Any]) -> ReviewSummary:
+    """The `ReviewSummary` of a row that passed `check_row`; ``ValueError`` when a column it
+    reads is malformed (the same rows `review_from_row` refuses for those columns).
+
+    Reads 11 of the 20 columns and makes one small tuple: about a tenth of the cost of
+    `review_from_row`, which matters for a report over 100,000 reviews.
+    """
+    time = datetime.fromisoformat(row[TIME])
+    score, before, after, ms = row[_SCORE], row[_BEFORE], row[_AFTER], row[_MS]
+    answer, topic = row[_ANSWER], row[_TOPIC]
+    if (time.tzinfo is None or row[KIND] not in KINDS or type(score) is not int
+            or type(before) is not int or type(after) is not int or type(ms) is not int
+            or type(answer) is not str or type(topic) is not str):
+        raise ValueError(f"review {row[ID]!r}: malformed")
+    return _make_summary((row[ID], row[CARD], row[DECK], time, row[KIND], score, before, after,
+                          ms, answer, topic))
 
 
 def check_row(row: Any) -> None:

@@ -60,7 +60,7 @@ from tinydb import TinyDB
 
 from tutor.atomic import atomic_write_bytes, fsync_folder, replace_with_link
 from tutor.grading.base import MAX_SCORE
-from tutor.schedule.model import CardState, Review, ReviewOutcome
+from tutor.schedule.model import CardState, Review, ReviewOutcome, ReviewSummary
 from tutor.schedule.queue import DailyCounts
 from tutor.store.codec import (
     CARD,
@@ -70,6 +70,7 @@ from tutor.store.codec import (
     review_from_row,
     review_row,
     state_doc,
+    summary_from_row,
     time_text,
 )
 from tutor.store.contents import StoreContents
@@ -449,6 +450,19 @@ class StudyStore:
             return [self._decode_row(row) for row in rows
                     if (deck is None or row[DECK] == deck)
                     and (not since_text or row[TIME] >= since_text)]
+
+    def review_summaries(self) -> list[ReviewSummary]:
+        """Every review, oldest first, as the `ReviewSummary` a report reads: the whole
+        history like ``reviews()``, at a fraction of the cost (no full `Review` objects)."""
+        self.load_full_history()
+        with self._mutex:
+            rows = list(self._contents.tail)
+        try:
+            return [summary_from_row(row) for row in rows]
+        except (ValueError, TypeError):
+            for row in rows:
+                self._decode_row(row)  # raises the one-line StoreError for the damaged row
+            raise
 
     def review_count(self) -> int:
         """How many reviews are stored."""

@@ -17,7 +17,8 @@ def study_drill(settings: Settings, decks: Sequence[Deck], *, topics: str | None
     """The drill ``tutor study --topics T,… / --weak N`` asks for, over ``decks``.
 
     ``topics``: comma-separated topic names (case-insensitive); ``weak``: the N weakest
-    ranked topics of the report (those with a recent wrong answer or a leech), read from
+    ranked topics of the report (those with a recent wrong answer, however few answers
+    they have, or a leech; fewer when fewer qualify: `DrillRequest.shortfall`), read from
     a copy of the profile (`read_store`). Raises `TutorError` (one line) for an unknown
     topic or when nothing is weak yet.
     """
@@ -29,13 +30,11 @@ def study_drill(settings: Settings, decks: Sequence[Deck], *, topics: str | None
     if weak is None or weak < 1:
         raise TutorError("--weak needs a number of topics, 1 or more")
     with read_store(settings) as store:
-        reviews, states = store.reviews(), store.states()
+        reviews, states = store.review_summaries(), store.states()
     report = build_report(reviews, states, SystemClock().now(), decks=decks,
                           boxes=len(settings.study.intervals))
     request = weakest_drill(report, weak)
     if request is None:
-        rules = report.rules
-        raise TutorError(f"no weak topic to drill yet: a topic needs {rules.min_answers} answers"
-                         f" in the last {rules.recent_days} days with some wrong, or a leech"
-                         " (see 'tutor report')")
+        raise TutorError(f"no weak topic to drill yet: a topic needs a wrong answer in the last"
+                         f" {report.rules.recent_days} days, or a leech (see 'tutor report')")
     return request

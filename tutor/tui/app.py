@@ -224,6 +224,8 @@ class TutorApp(App[int]):
             self.notify("The decks of those topics are not loaded.", title="Nothing to drill")
             return False
         topics = list(dict.fromkeys(topic for _deck, topic in request.topics))
+        if request.shortfall:
+            self.notify(request.shortfall, title="Drill", timeout=6)
         return self.drill(decks, topics, title=request.title, request=request)
 
     # -- navigation: what the screens ask for ---------------------------------------------
@@ -300,7 +302,9 @@ class TutorApp(App[int]):
         """Read through a deck's cards (Escape comes back)."""
         from tutor.tui.screens.card_browser import CardBrowserScreen
 
-        self.push_screen(CardBrowserScreen(message.deck))
+        deck = message.deck
+        states = self.store.states([card.id for card in deck.cards])
+        self.push_screen(CardBrowserScreen(deck, states, self.clock.now()))
 
     def on_report_requested(self, message: ReportRequested) -> None:
         """The weak-topic report over every loaded deck, over the deck list (built in a

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from report_history import NOW, History, deck
 
-from tutor.report import ReportRules, build_report
+from tutor.report import ReportRules, build_report, weakest_drill
+from tutor.report.drill import drill_candidates
 
 SPANISH = deck("spanish", {"verbs": 4, "nouns": 4, "colours": 3, "old": 2})
 
@@ -30,24 +31,64 @@ def spanish_history() -> History:
 def test_clearly_weak_topic_is_ranked_first() -> None:
     history = spanish_history()
     report = build_report(history.reviews, history.states, NOW, decks=[SPANISH])
+    # colours: 0 of 2 right, upper end 66%; verbs 4 of 10 right, 69%; nouns 9 of 10, 98%.
     ranked = [(t.topic, t.rank) for t in report.weakest]
-    assert ranked == [("verbs", 1), ("nouns", 2)]
+    assert ranked == [("colours", 1), ("verbs", 2), ("nouns", 3)]
     verbs = report.topic("spanish", "verbs")
     assert verbs is not None
     assert verbs.reason.startswith("6 of the last 10 answers wrong")
-    assert report.topics[0] is verbs
+    assert not verbs.few_answers
+    assert report.topics[1] is verbs
 
 
-def test_topic_with_too_little_evidence_is_not_ranked() -> None:
+def test_topic_with_few_answers_is_ranked_and_marked() -> None:
     history = spanish_history()
     report = build_report(history.reviews, history.states, NOW, decks=[SPANISH])
     colours = report.topic("spanish", "colours")
     assert colours is not None
-    # 0 of 2 right is the worst accuracy of all, yet two answers prove little.
-    assert colours.stats.recent.rate == 0.0
-    assert colours.rank is None
-    assert colours.reason.startswith("only 2 answers in the last 30 days; 5 needed to rank")
-    assert colours not in report.weakest
+    assert colours.rank == 1 and colours.few_answers
+    assert colours.reason == "2 of the last 2 answers wrong; few answers"
+    assert colours in report.weakest
+
+
+def test_first_session_ranks_the_topic_that_went_worst() -> None:
+    """After one session, 'weights' (1 of 3 right) is weaker than 'learning' (4 of 5)."""
+    ml = deck("ml", {"learning": 3, "weights": 2})
+    history = History()
+    start = NOW - timedelta(minutes=30)
+    step = timedelta(minutes=2)
+    learning = [c.id for c in ml.cards if c.topic == "learning"]
+    weights = [c.id for c in ml.cards if c.topic == "weights"]
+    when = history.answers(learning, [5, 4, 1, 5, 4], start, step, deck="ml", topic="learning")
+    history.answers(weights, [2, 5, 0], when, step, deck="ml", topic="weights")
+    report = build_report(history.reviews, history.states, NOW, decks=[ml])
+    # Upper ends: weights 1/3 -> 79%, learning 4/5 -> 96%.
+    assert [(t.topic, t.rank, t.few_answers) for t in report.weakest] == [
+        ("weights", 1, True), ("learning", 2, False)]
+    assert report.topic("ml", "weights").reason == (  # type: ignore[union-attr]
+        "2 of the last 3 answers wrong; few answers")
+    drill = weakest_drill(report, 3)
+    assert drill is not None
+    assert drill.topics == (("ml", "weights"), ("ml", "learning"))
+    assert drill.asked == 3 and drill.shortfall == "2 topics to drill (asked for 3)"
+    assert weakest_drill(report, 2).shortfall == ""  # type: ignore[union-attr]
+    assert [t.topic for t in drill_candidates(report, 1)] == ["weights"]
+
+
+def test_drill_takes_a_topic_with_one_wrong_answer() -> None:
+    ml = deck("ml", {"learning": 3, "weights": 2})
+    history = History()
+    learning = [c.id for c in ml.cards if c.topic == "learning"]
+    weights = [c.id for c in ml.cards if c.topic == "weights"]
+    history.answers(learning, [5] * 8, NOW - timedelta(days=3), deck="ml", topic="learning")
+    history.answer(weights[0], 1, NOW - timedelta(hours=1), deck="ml", topic="weights")
+    report = build_report(history.reviews, history.states, NOW, decks=[ml])
+    weights_topic = report.topic("ml", "weights")
+    assert weights_topic is not None and weights_topic.rank == 1
+    assert weights_topic.reason == "the last answer wrong; few answers"
+    drill = weakest_drill(report, 3)
+    assert drill is not None and drill.topics == (("ml", "weights"),)
+    assert drill.shortfall == "1 topic to drill (asked for 3)"
 
 
 def test_answers_older_than_the_recent_window_do_not_rank() -> None:
@@ -60,12 +101,15 @@ def test_answers_older_than_the_recent_window_do_not_rank() -> None:
     assert old.reason.startswith("no answers in the last 30 days")
 
 
-def test_minimum_evidence_is_a_rule_that_can_be_changed() -> None:
+def test_few_answers_threshold_is_a_rule_that_can_be_changed() -> None:
     history = spanish_history()
     report = build_report(history.reviews, history.states, NOW, decks=[SPANISH],
                           rules=ReportRules(min_answers=2))
-    # With the rule relaxed, 0 of 2 right (upper end 66%) outranks 4 of 10 (69%).
-    assert [t.topic for t in report.weakest] == ["colours", "verbs", "nouns"]
+    assert [(t.topic, t.few_answers) for t in report.weakest] == [
+        ("colours", False), ("verbs", False), ("nouns", False)]
+    strict = build_report(history.reviews, history.states, NOW, decks=[SPANISH],
+                          rules=ReportRules(min_answers=11))
+    assert all(t.few_answers for t in strict.weakest)
 
 
 def test_more_evidence_of_the_same_accuracy_ranks_weaker() -> None:

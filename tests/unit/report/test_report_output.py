@@ -48,12 +48,17 @@ def full_report():
 def test_json_matches_the_documented_schema() -> None:
     data = report_to_json(full_report(), profile="anna")
     assert schema_errors(data, REPORT_JSON_SCHEMA) == []
-    assert data["schema_version"] == REPORT_SCHEMA_VERSION == 1
+    assert data["schema_version"] == REPORT_SCHEMA_VERSION == 2
     assert data["profile"] == "anna" and data["empty"] is False and data["message"] == ""
     first = data["topics"][0]
     assert (first["topic"], first["rank"]) == ("verbs", 1)
     assert first["reason"].startswith("14 of the last 16 answers wrong; 2 leeches")
     assert first["recent"]["low"] < first["recent"]["accuracy"] < first["recent"]["high"]
+    assert [(t["topic"], t["rank"], t["few_answers"]) for t in data["topics"]] == [
+        ("verbs", 1, False), ("colours", 2, True), ("nouns", 3, False)]
+    assert data["drill"] == {"asked": 3, "note": "", "topics": [
+        {"deck": "spanish", "topic": "verbs"}, {"deck": "spanish", "topic": "colours"},
+        {"deck": "spanish", "topic": "nouns"}]}
     assert [e["score"] for e in data["exams"]] == [0.76]
     assert len(data["timeline"]["daily"]) == 30 and len(data["timeline"]["weekly"]) == 12
     assert data["leeches"] and data["leeches"][0]["question"].startswith("verbs question")
@@ -101,7 +106,8 @@ def test_plain_text_report() -> None:
     assert text.startswith("Study report: profile 'anna', 2024-03-01 09:00; all decks")
     assert "Weakest topics" in text
     assert "14 of the last 16 answers wrong; 2 leeches" in text
-    assert "only 1 answer in the last 30 days; 5 needed to rank" in text
+    assert "the last answer wrong; few answers" in text
+    assert "Drill next: verbs, colours, nouns" in text
     assert "Leeches (failed 4 or more times)" in text
     assert "38/50 76%" in text
     assert "nan" not in text.lower()
@@ -130,4 +136,26 @@ def test_csv_has_a_row_per_deck_and_topic() -> None:
     verbs = rows[2]
     assert (verbs["topic"], verbs["rank"], verbs["answers"]) == ("verbs", "1", "16")
     assert math.isclose(float(verbs["recent_accuracy"]), 2 / 16, abs_tol=1e-4)
-    assert rows[-1]["rank"] == "" and rows[-1]["recent_accuracy"] == "0"
+    colours = rows[3]
+    assert (colours["topic"], colours["rank"], colours["few_answers"]) == ("colours", "2", "yes")
+    assert colours["reason"] == "the last answer wrong; few answers"
+    assert colours["recent_accuracy"] == "0"
+    assert (rows[-1]["topic"], rows[-1]["few_answers"]) == ("nouns", "no")
+
+
+def test_every_format_marks_few_answers_and_says_when_fewer_topics_qualify() -> None:
+    history = History()
+    verbs = [c.id for c in SPANISH.cards if c.topic == "verbs"]
+    history.answers(verbs, [5, 1, 5], NOW - timedelta(hours=2), timedelta(minutes=10),
+                    topic="verbs")
+    report = build_report(history.reviews, history.states, NOW, decks=[SPANISH])
+    text, markdown = render_text(report), render_markdown(report)
+    for output in (text, markdown):
+        assert "1 of the last 3 answers wrong; few answers" in output
+        assert "Drill next: 1 topic to drill (asked for 3): verbs" in output
+    data = report_to_json(report)
+    assert schema_errors(data, REPORT_JSON_SCHEMA) == []
+    assert data["topics"][0]["few_answers"] is True
+    assert data["drill"]["note"] == "1 topic to drill (asked for 3)"
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert [r["few_answers"] for r in rows if r["topic"] == "verbs"] == ["yes"]

@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from tutor.report import CardReport, DrillRequest, StudyReport, TopicReport
-from tutor.report.drill import drill_topics, weakest_drill
+from tutor.report.drill import DRILL_TOPICS, drill_topics, weakest_drill
 from tutor.report.render import (
     interval_text,
     percent,
@@ -37,8 +37,6 @@ from tutor.study.session import SELF_GRADER
 from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.widgets.key_footer import KeyFooter
 
-#: How many of the weakest topics ``d`` drills.
-DRILL_TOPICS = 3
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 
 ReportBuilder = Callable[[], StudyReport]
@@ -184,9 +182,10 @@ class ReportScreen(Screen[DrillRequest | None]):
         ("↑ / ↓", "choose a topic (its numbers show under the table)"),
         ("Enter", "the topic's cards and each card's answers"),
     ]
-    HELP_TEXT = ("Topics with at least the minimum number of recent answers are ranked by the"
-                 " upper end of their 95% accuracy interval, lowest first; the rest follow"
-                 " unranked. See the README's 'Weak-topic reports'.")
+    HELP_TEXT = ("Topics answered in the last 30 days are ranked by the upper end of their 95%"
+                 " accuracy interval, lowest first ('few answers': under 5 of them); the rest"
+                 " follow unranked. 'd' drills the 3 weakest with a recent wrong answer or a"
+                 " leech. See the README's 'Weak-topic reports'.")
 
     def __init__(self, source: StudyReport | ReportBuilder, *, title: str = "Report") -> None:
         super().__init__()
@@ -316,7 +315,8 @@ class ReportScreen(Screen[DrillRequest | None]):
             return
         request = weakest_drill(self.report, DRILL_TOPICS)
         if request is None or not request.card_ids:
-            self.notify("No ranked topic to drill yet.", timeout=3)
+            self.notify("Nothing to drill yet: no topic has a recent wrong answer or a leech.",
+                        timeout=3)
             return
         self.dismiss(request)
 
