@@ -26,6 +26,9 @@ title: Cell biology
 
 ---
 topic: organelles
+tags: exam-1, easy
+alt: the powerhouse of the cell
+alt: it makes ATP
 Q: What does the mitochondrion do?
 A: Produces ATP, "the energy currency".
 ---
@@ -101,7 +104,7 @@ def test_import_writes_a_native_deck_and_refuses_to_overwrite(
 def test_export_text_formats_to_stdout_by_name_and_path(deck_file: Path) -> None:
     proc = run_cli("export", "cellbio", "--format", "csv")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("front,back,topic\n")
+    assert proc.stdout.startswith("front,back,topic,tags,alternatives\n")
     assert run_cli("export", str(deck_file), "--format", "tsv").stdout.startswith(
         "#separator:tab\n"
     )
@@ -119,6 +122,12 @@ def test_round_trip_through_the_command_line(deck_file: Path, tmp_path: Path, fm
     assert back["cards"] == [
         {"front": c.front, "back": c.back, "topic": c.topic} for c in original.cards
     ]
+    imported = tmp_path / "again.deck"
+    assert run_cli("import", str(exported), "-o", str(imported)).returncode == 0
+    assert [(c.front, c.back, c.topic, c.tags, c.alternatives)
+            for c in load_deck(imported).deck.cards] == [
+        (c.front, c.back, c.topic, c.tags, c.alternatives) for c in original.cards]
+    assert original.cards[0].alternatives == ["the powerhouse of the cell", "it makes ATP"]
 
 
 def test_apkg_export_without_output_writes_into_the_current_folder(
