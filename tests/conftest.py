@@ -32,6 +32,13 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TUTOR_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("TUTOR_CACHE_DIR", MODEL_CACHE)
+    # Tests start tutor as someone who has closed the first-start welcome already;
+    # tests/functional/test_tui_welcome.py starts it as a new user.
+    from tutor.settings import Settings
+
+    marker = Settings().welcome_marker
+    marker.parent.mkdir(parents=True)
+    marker.touch()
     return home
 
 

@@ -101,6 +101,11 @@ class Settings:
         return Path(base) / "tutor"
 
     @property
+    def welcome_marker(self) -> Path:
+        """Written once the learner closed the first-start welcome (it is not shown again)."""
+        return self.data_path / "welcome-shown"
+
+    @property
     def profile_path(self) -> Path:
         """Folder for the current profile's study data."""
         return self.data_path / "profiles" / self.profile

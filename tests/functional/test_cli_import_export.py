@@ -26,6 +26,9 @@ title: Cell biology
 
 ---
 topic: organelles
+tags: exam-1, easy
+alt: the powerhouse of the cell
+alt: it makes ATP
 Q: What does the mitochondrion do?
 A: Produces ATP, "the energy currency".
 ---
@@ -101,7 +104,7 @@ def test_import_writes_a_native_deck_and_refuses_to_overwrite(
 def test_export_text_formats_to_stdout_by_name_and_path(deck_file: Path) -> None:
     proc = run_cli("export", "cellbio", "--format", "csv")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("front,back,topic\n")
+    assert proc.stdout.startswith("front,back,topic,tags,alternatives\n")
     assert run_cli("export", str(deck_file), "--format", "tsv").stdout.startswith(
         "#separator:tab\n"
     )
@@ -119,6 +122,12 @@ def test_round_trip_through_the_command_line(deck_file: Path, tmp_path: Path, fm
     assert back["cards"] == [
         {"front": c.front, "back": c.back, "topic": c.topic} for c in original.cards
     ]
+    imported = tmp_path / "again.deck"
+    assert run_cli("import", str(exported), "-o", str(imported)).returncode == 0
+    assert [(c.front, c.back, c.topic, c.tags, c.alternatives)
+            for c in load_deck(imported).deck.cards] == [
+        (c.front, c.back, c.topic, c.tags, c.alternatives) for c in original.cards]
+    assert original.cards[0].alternatives == ["the powerhouse of the cell", "it makes ATP"]
 
 
 def test_apkg_export_without_output_writes_into_the_current_folder(
@@ -171,3 +180,37 @@ def test_empty_file_and_wrong_encoding_are_imported_with_warnings(tmp_path: Path
     data = json.loads(proc.stdout)
     assert [c["front"] for c in data["cards"]] == ["café", "thé"]
     assert "cp1252" in data["warnings"][0]
+
+
+def test_import_without_output_ends_saying_how_to_add_the_deck(
+        tsv_file: Path, isolated_home: Path) -> None:
+    proc = run_cli("import", str(tsv_file))
+    assert proc.returncode == 0, proc.stderr
+    last = proc.stdout.splitlines()[-1]
+    target = isolated_home / "data" / "decks" / "cells.deck"
+    assert last == (f"to add it to your decks: tutor import {tsv_file} --add"
+                    f" (writes {target}; -o FILE writes it elsewhere)")
+    assert not target.exists()
+
+
+def test_import_add_writes_into_the_user_deck_folder_and_never_over_a_deck(
+        tsv_file: Path, isolated_home: Path) -> None:
+    folder = isolated_home / "data" / "decks"
+    assert not folder.exists()  # a new user: --add makes it
+    proc = run_cli("import", str(tsv_file), "--add")
+    assert proc.returncode == 0, proc.stderr
+    target = folder / "cells.deck"
+    assert proc.stdout.splitlines()[-1] == \
+        f"wrote 3 cards to {target}; study it with 'tutor study cells'"
+    assert len(load_deck(target).deck.cards) == 3
+    exported = run_cli("export", "cells", "--format", "csv")  # now in the library
+    assert exported.returncode == 0 and "mitochondrion" in exported.stdout
+
+    before = target.read_bytes()
+    again = run_cli("import", str(tsv_file), "--add")
+    assert_one_line_error(again, "already have cells.deck", "--title", "--force")
+    assert target.read_bytes() == before
+    other = run_cli("import", str(tsv_file), "--add", "--title", "Cells two")
+    assert other.returncode == 0 and (folder / "cells-two.deck").exists()
+    assert_one_line_error(run_cli("import", str(tsv_file), "--add", "-o", "x.deck"),
+                          "not allowed with argument")

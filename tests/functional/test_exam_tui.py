@@ -304,3 +304,31 @@ async def test_the_exam_form_returns_typed_options() -> None:
     assert app.chosen == ExamOptions(decks=("capitals",), minutes=7.5, count=3,
                                      topics=("europe", "asia"), seed=42, update_schedule=True,
                                      question_seconds=90)
+
+
+def visible_lines(table: DataTable) -> list[str]:
+    """The table's lines as the screen shows them (what scrolled out of view is not there)."""
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+async def test_the_result_table_marks_flagged_questions_at_80x24(tmp_path: Path) -> None:
+    deck, clock = capitals(tmp_path), FixedClock()
+    with StudyStore(tmp_path / "p") as store:
+        session = new_exam(deck, clock, store)
+        app = host(session)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await type_answer(pilot, "I am not sure about this one at all")
+            await pilot.press("ctrl+n", "ctrl+f")  # flag question 2, with a long answer
+            await type_answer(pilot, "I would say it is probably Madrid")
+            assert session.sheets[1].flagged
+            await pilot.press("ctrl+t", "y")
+            await wait_until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
+            await wait_until(pilot, lambda: session.grading_complete)
+            lines = visible_lines(app.screen.query_one("#result-questions", DataTable))
+            rows = {line.split()[0]: line for line in lines[1:] if line.strip()}
+            assert "⚑" in rows["2"], lines
+            assert not any("⚑" in rows[n] for n in rows if n != "2"), lines
+            await pilot.press("down")
+            assert "You flagged this question for review" in text_of(app, "#detail")
+            await pilot.press("down")
+            assert "flagged" not in text_of(app, "#detail")

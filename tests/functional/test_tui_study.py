@@ -632,15 +632,19 @@ async def test_the_summary_follows_a_verdict_that_arrives_after_the_session(
         assert any(n.title.startswith("Regraded") for n in notified)
 
 
-async def test_typo_diff_shows_even_at_full_marks(tmp_path: Path) -> None:
+async def test_typo_diff_shows_below_full_marks_only(tmp_path: Path) -> None:
     path = write_deck(tmp_path)
     app = create_app(Settings(), load_library([path]), clock=FixedClock())
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", *"Pariss", "enter")
         assert "5/5" in text_of(app, "#score")
+        assert not app.screen.query_one("#diff", Static).display  # nothing to fix at 5/5
+        await pilot.press("enter", *"Madird", "enter")
+        assert "4/5" in text_of(app, "#score")
+        assert "Correct, with a slip" in text_of(app, "#score")
         diff = app.screen.query_one("#diff", Static)
-        assert diff.display and "Pariss" in str(diff.render())
-        await pilot.press("enter", *"madrid.", "enter")  # case and a full stop: no diff
+        assert diff.display and "Madird" in str(diff.render())
+        await pilot.press("enter", *"lima.", "enter")  # case and a full stop: no diff
         assert not app.screen.query_one("#diff", Static).display
 
 

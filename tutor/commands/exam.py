@@ -5,6 +5,9 @@
     tutor exam --resume [--out FILE]
     tutor exam --history
 
+``--out`` given at the start is kept with the exam: ``--resume`` writes the result there
+too (a new ``--out`` replaces it).
+
 Bad values (minutes or count of zero or less, an unknown topic, an empty deck, an
 ``--out`` file not ending in .md or .json, or one that is not a regular file in an
 existing folder) are one line on stderr and exit 2, before anything is saved. Fewer
@@ -14,11 +17,13 @@ matching cards than ``--count`` is said on stderr, and the exam uses them all.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
 from tutor.atomic import check_out_target
 from tutor.decks.library import DeckLibrary, resolve_decks
+from tutor.errors import TutorError
 from tutor.exam.export import export_format, write_export
 from tutor.exam.grading import ExamGrading
 from tutor.exam.history import history_lines
@@ -100,7 +105,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"tutor: note: {note}", file=sys.stderr)
             print("\n".join(history_lines(store.exams())))
         return 0
-    out = Path(args.out).expanduser() if args.out else None
+    out = Path(args.out).expanduser().absolute() if args.out else None
     if out is not None:
         export_format(out)
         check_out_target(out)
@@ -109,7 +114,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise ExamError("--resume takes no DECK: it continues the unfinished exam")
         options, library = None, DeckLibrary()
     else:
-        options = options_from(args)
+        options = dataclasses.replace(options_from(args), out=str(out) if out else None)
         if not args.decks:
             raise ExamError("name at least one deck (or use --resume or --history)")
         library = resolve_decks(list(args.decks), settings.deck_paths)
@@ -121,6 +126,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if options is None:
             session = resume_exam(store, clock)
+            out = _resumed_out(session, out)
         else:
             session = start_exam(options, library.decks, clock, store=store, grader=grading.label,
                                  boxes=len(settings.study.intervals))
@@ -132,6 +138,24 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _report(session, out)
     finally:
         store.close()
+
+
+def _resumed_out(session: ExamSession, out: Path | None) -> Path | None:
+    """Where a resumed exam's result goes: ``--out`` given now (kept with the exam from
+    now on), else the file named when the exam started, if it can still be written."""
+    if out is not None:
+        session.options = dataclasses.replace(session.options, out=str(out))
+        session.save()
+        return out
+    if session.options.out is None:
+        return None
+    kept = Path(session.options.out)
+    try:
+        check_out_target(kept)
+    except TutorError as exc:
+        print(f"tutor: note: the result will not be written ({exc.message})", file=sys.stderr)
+        return None
+    return kept
 
 
 def _run_app(settings: Settings, library: DeckLibrary, session: ExamSession,

@@ -1,10 +1,12 @@
-"""`tutor import FILE`: read a deck from another format; summarise it, print it as JSON,
-or write it as a native deck file."""
+"""`tutor import FILE`: read a deck from another format; summarise it (ending with how to
+add it), print it as JSON, add it to the user deck folder (``--add``) or write it as a
+native deck file (``-o``)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections import Counter
 from pathlib import Path
@@ -29,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="import a deck from a flashcard site's text, CSV/TSV, Markdown or Anki (.apkg)",
         description=(
             "Read FILE as a deck. Without -o, print a summary (format, encoding, cards, "
-            "topics, warnings with line numbers); with -o, write a native .deck file; "
+            "topics, warnings with line numbers) and how to add it; with --add, write it "
+            "into your deck folder; with -o, write a native .deck file elsewhere; "
             "with --json, print the cards and warnings as JSON."
         ),
     )
@@ -40,8 +43,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--json", action="store_true",
                         help='print {"cards": [{"front", "back", "topic"}], "warnings": [...]}')
-    parser.add_argument("-o", "--output", metavar="OUT",
-                        help="write a native deck file (a folder: write <title>.deck in it)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--add", action="store_true",
+                       help="add the deck to your decks (<data dir>/decks/<title>.deck)")
+    where.add_argument("-o", "--output", metavar="OUT",
+                       help="write a native deck file (a folder: write <title>.deck in it)")
     parser.add_argument("--title", metavar="T", help="deck title (default: from the source)")
     parser.add_argument("--force", action="store_true", help="replace an existing OUT file")
     add_common_options(parser)
@@ -56,16 +62,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.title:
         result.title = " ".join(args.title.split())
     deck, target = None, None
-    if args.output:
-        deck = deck_from(result, args.title or result.title or _title_from(source), source)
+    title = args.title or result.title or _title_from(source)
+    deck_folder = settings.deck_paths[0]
+    if args.add:
+        deck = deck_from(result, title, source)
+        target = _added_path(deck_folder, deck, args.force)
+    elif args.output:
+        deck = deck_from(result, title, source)
         target = _output_path(Path(args.output).expanduser(), deck, args.force)
     if args.json:
         emit(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
         emit(summary(source, imported))
+        if deck is None and result.cards:
+            name = deck_folder / f"{slugify(title)}{SUFFIX}"
+            emit(f"to add it to your decks: tutor import {shlex.quote(args.file)} --add"
+                 f" (writes {name}; -o FILE writes it elsewhere)\n")
     if deck is not None and target is not None:
         write_out(target, format_deck(deck))
-        message = f"wrote {len(deck.cards)} cards to {target}\n"
+        message = f"wrote {len(deck.cards)} cards to {target}"
+        message += f"; study it with 'tutor study {target.stem}'\n" if args.add else "\n"
         if args.json:
             sys.stderr.write(message)
         else:
@@ -123,6 +139,21 @@ def _encoding_label(encoding: str) -> str:
 def _title_from(source: Path) -> str:
     stem = source.name.split(".")[0] if source.name else "deck"
     return " ".join(stem.replace("_", " ").replace("-", " ").split()).capitalize()
+
+
+def _added_path(folder: Path, deck: Deck, force: bool) -> Path:
+    """Where ``--add`` writes: ``<title>.deck`` in the user deck folder (made if missing);
+    a deck of that name already there is an error unless ``force``."""
+    out = folder / f"{slugify(deck.title)}{SUFFIX}"
+    if out.exists() and not force:
+        raise DeckError(f"your decks already have {out.name} ({out}); give this one another"
+                        " name with --title, or replace it with --force")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DeckError(f"cannot make the deck folder {folder}: {exc.strerror or exc}") from None
+    check_out_target(out)
+    return out
 
 
 def _output_path(out: Path, deck: Deck, force: bool) -> Path:

@@ -24,7 +24,7 @@ from typing import Any
 
 from tutor.atomic import check_out_target, write_out
 from tutor.commands.output import emit
-from tutor.decks.library import DeckLibrary, load_library, resolve_decks
+from tutor.decks.library import DeckLibrary, load_folders, resolve_decks
 from tutor.decks.model import Deck
 from tutor.errors import DeckError, TutorError
 from tutor.formatting import plural
@@ -163,7 +163,7 @@ def read_profile(settings: Settings) -> ProfileData:
 def _decks(name: str | None, settings: Settings,
            data: ProfileData) -> tuple[DeckLibrary, str | None]:
     """The decks to report on and the ``--deck`` key (None for all decks)."""
-    library = load_library([folder for folder in settings.deck_paths if folder.is_dir()])
+    library = load_folders(settings.deck_paths)
     if library.errors:
         count = len(library.errors)
         print(f"tutor: note: {plural(count, 'deck problem')} ({library.errors[0]}"

@@ -1,18 +1,24 @@
 """Exporting a deck to CSV, TSV, Markdown or an Anki package (.apkg).
 
-Every format reads back through tutor's own importers with the same cards
-(front, back, topic):
+Every format reads back through tutor's own importers with the same cards (front,
+back, topic, tags and accepted answers; the ``apkg`` also keeps the card ids):
 
-- ``csv``: a ``front,back,topic`` header row, then RFC 4180 rows (quoted fields may
-  hold commas, quotes and newlines). Spreadsheets and Quizlet-style tools read it.
+- ``csv``: a ``front,back,topic,tags,alternatives`` header row, then RFC 4180 rows
+  (quoted fields may hold commas, quotes and newlines): tags comma-separated, accepted
+  answers one a line. Spreadsheets and Quizlet-style tools read it.
 - ``tsv``: Anki's "Notes in Plain Text" layout: ``#separator:tab``, ``#html:false``,
-  ``#tags column:3`` header lines, then ``front<TAB>back<TAB>tags`` rows, the topic
-  as the first tag (spaces become ``_``, as Anki tags cannot hold spaces).
-- ``markdown``: the convention of `tutor.decks.importers.markdown`.
+  ``#columns:``, ``#tags column:3`` header lines, then
+  ``front<TAB>back<TAB>tags<TAB>topic<TAB>alternatives`` rows; the tags column holds
+  the topic as the first tag, then the card's tags (spaces become ``_``, as Anki tags
+  cannot hold spaces).
+- ``markdown``: the convention of `tutor.decks.importers.markdown` (``alt:`` and
+  ``tags:`` lines after the answer).
 - ``apkg``: an Anki package written by genanki. The deck and note type ids derive
   from the deck title and each note's GUID from the card id, so importing a newer
   export into Anki updates the notes instead of duplicating them. Notes carry
-  ``Front``, ``Back``, ``Topic`` and ``TutorID`` fields; the topic is also a tag.
+  ``Front``, ``Back``, ``Topic``, ``TutorID`` and ``Alternatives`` fields (the back
+  of the card shows the accepted answers); the topic is the first tag, then the
+  card's tags (spaces as ``_``).
 """
 
 from __future__ import annotations
@@ -50,10 +56,13 @@ _NOTE_CSS = """.card {
   background-color: white;
 }
 .topic { font-size: 14px; color: #777; }
+.alt { margin-top: 1em; font-size: 16px; color: #555; }
 """
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _QUESTION = '<div class="topic">{{Topic}}</div>\n{{Front}}'
-_ANSWER = '{{FrontSide}}\n<hr id="answer">\n{{Back}}'
+_ANSWER = ('{{FrontSide}}\n<hr id="answer">\n{{Back}}'
+           '{{#Alternatives}}\n<div class="alt">Also accepted:<br>{{Alternatives}}</div>'
+           '{{/Alternatives}}')
 
 
 def stable_anki_id(kind: str, title: str) -> int:
@@ -76,13 +85,28 @@ def _topic(card: Card) -> str:
 # --------------------------------------------------------------------------- text formats
 
 
+def tag_list(tags: list[str]) -> str:
+    """Tags as one comma-separated field, read back whole by the CSV importer: a single
+    tag holding a space gets a trailing comma (without a comma, a tags field is split at
+    spaces, as Anki writes it)."""
+    tags = [" ".join(tag.split()) for tag in tags if tag.strip()]
+    text = ", ".join(tags)
+    return text + "," if len(tags) == 1 and " " in text else text
+
+
+def alternative_lines(card: Card) -> str:
+    """The card's accepted answers, one a line (each is one line in a deck file)."""
+    return "\n".join(" ".join(alt.split()) for alt in card.alternatives if alt.strip())
+
+
 def to_csv(deck: Deck) -> str:
-    """``front,back,topic`` rows with a header row."""
+    """``front,back,topic,tags,alternatives`` rows with a header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(["front", "back", "topic"])
+    writer.writerow(["front", "back", "topic", "tags", "alternatives"])
     for card in deck.cards:
-        writer.writerow([card.front, card.back, _topic(card)])
+        writer.writerow([card.front, card.back, _topic(card), tag_list(card.tags),
+                         alternative_lines(card)])
     return buffer.getvalue()
 
 
@@ -102,10 +126,14 @@ def _anki_tags(card: Card) -> list[str]:
 
 
 def to_tsv(deck: Deck) -> str:
-    """Anki "Notes in Plain Text": header lines, then ``front<TAB>back<TAB>tags``."""
-    lines = ["#separator:tab", "#html:false", "#tags column:3"]
+    """Anki "Notes in Plain Text": header lines, then
+    ``front<TAB>back<TAB>tags<TAB>topic<TAB>alternatives``."""
+    lines = ["#separator:tab", "#html:false",
+             "#columns:" + "\t".join(["front", "back", "tags", "topic", "alternatives"]),
+             "#tags column:3"]
     for card in deck.cards:
-        fields = [card.front, card.back, " ".join(_anki_tags(card))]
+        fields = [card.front, card.back, " ".join(_anki_tags(card)), _topic(card),
+                  alternative_lines(card)]
         lines.append("\t".join(_tsv_field(field) for field in fields))
     return "\n".join(lines) + "\n"
 
@@ -146,7 +174,8 @@ def to_apkg(deck: Deck) -> bytes:
     model = genanki.Model(
         stable_anki_id("model", deck.title),
         f"tutor: {' '.join(deck.title.split()) or 'deck'}",
-        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Topic"}, {"name": "TutorID"}],
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Topic"}, {"name": "TutorID"},
+                {"name": "Alternatives"}],
         templates=[{"name": "Card 1", "qfmt": _QUESTION, "afmt": _ANSWER}],
         css=_NOTE_CSS,
     )
@@ -157,7 +186,7 @@ def to_apkg(deck: Deck) -> bytes:
     )
     for card in deck.cards:
         fields = [text_to_html(card.front), text_to_html(card.back), html.escape(_topic(card)),
-                  html.escape(card.id)]
+                  html.escape(card.id), text_to_html(alternative_lines(card))]
         anki_deck.add_note(
             genanki.Note(model=model, fields=fields, tags=_anki_tags(card),
                          guid=note_guid(deck, card))

@@ -40,6 +40,17 @@ def deck_files(folders: list[Path]) -> list[Path]:
     return list(seen.values())
 
 
+def load_folders(folders: list[Path]) -> DeckLibrary:
+    """Every deck in the deck folders (`Settings.deck_paths`: the user's first, then the
+    bundled ones).
+
+    A folder that does not exist yet (the user deck folder before the first deck is added)
+    is simply empty, and a file name an earlier folder already has is left out: a user deck
+    named like a bundled one replaces it.
+    """
+    return load_library(deck_files(folders))
+
+
 def load_library(paths: list[Path], strict: bool = False) -> DeckLibrary:
     """Load decks from files and folders. With ``strict``, the first bad file raises.
 
@@ -122,7 +133,7 @@ def resolve_decks(names: list[str], folders: list[Path]) -> DeckLibrary:
     No names means every deck in ``folders``. An unknown name raises `DeckError`.
     """
     if not names:
-        return load_library(folders)
+        return load_folders(folders)
     library = DeckLibrary()
     known: DeckLibrary | None = None
     for name in names:
@@ -130,7 +141,7 @@ def resolve_decks(names: list[str], folders: list[Path]) -> DeckLibrary:
         if path.exists() or path.suffix == SUFFIX or "/" in name:
             loaded = load_library([path], strict=True)
         else:
-            known = known or load_library(folders)
+            known = known or load_folders(folders)
             deck = known.find(name)
             if deck is None:
                 choices = ", ".join(d.key for d in known.decks) or "none found"

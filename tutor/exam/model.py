@@ -50,6 +50,9 @@ class ExamOptions:
     """Record the graded answers as reviews (source 'exam'), moving Leitner boxes."""
     question_seconds: int | None = None
     """Optional time for each question; None means only the whole-exam clock runs."""
+    out: str | None = None
+    """The file (absolute) the result is written to once the exam has ended (``--out``),
+    kept with the exam so ``tutor exam --resume`` writes it too; None: no such file."""
 
     def validate(self) -> None:
         """Raise `ExamError` (one line) for values no exam can have."""

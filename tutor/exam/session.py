@@ -163,6 +163,7 @@ class ExamSession:
                 topics=strings(settings, "topics"), seed=settings.get("seed"),
                 update_schedule=bool(settings.get("update_schedule", False)),
                 question_seconds=None if seconds is None else integer(settings, "question_seconds"),
+                out=text(settings, "out") if settings.get("out") is not None else None,
             )
             options.validate()
             ended_by = text(record, "ended_by", "")
@@ -517,7 +518,8 @@ class ExamSession:
         return {"minutes": float(options.minutes), "count": options.count,
                 "topics": list(options.topics), "seed": options.seed,
                 "update_schedule": options.update_schedule,
-                "question_seconds": options.question_seconds, "grader": self.grader}
+                "question_seconds": options.question_seconds, "grader": self.grader,
+                "out": options.out}
 
     def to_record(self) -> dict[str, Any]:
         """The exam as the stored JSON record (documented in `tutor.exam.stored`), with its

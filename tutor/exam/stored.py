@@ -19,8 +19,9 @@ also carries the store's ``id``. Version 1 looks like this::
         "minutes": 20.0, "count": 10, "topics": [], "seed": 1234,
         "update_schedule": false,     # the option chosen: record the result as reviews (see schedule_updated)
         "question_seconds": null,     # optional time per question
-        "grader": "rules"             # what graded: "rules", "llm:<model>", "server:<model>"
-      },
+        "grader": "rules",            # what graded: "rules", "llm:<model>", "server:<model>"
+        "out": null                   # --out given at the start: the absolute path the result
+      },                              #   is written to once the exam ends (also after --resume)
       "time_limit_ms": 1200000,
       "time_used_ms": 53000,          # the clock stops while the exam is closed
       "current": 0,                   # 0-based index of the question on screen

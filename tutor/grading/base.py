@@ -55,6 +55,9 @@ class GradeResult:
     """Sentences for people beyond the feedback (e.g. 'rules said 2, llm:x said 4')."""
     needs_learner: bool = False
     """The grader is unsure: the UI should ask the learner to judge."""
+    slips: tuple[tuple[str, str], ...] = ()
+    """Spelling slips found, as (answer word, reference word): a 4 with slips is "correct,
+    with a slip"; a 4 without is mostly right."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "score", clamp_score(self.score))

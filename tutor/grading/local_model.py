@@ -103,7 +103,7 @@ class LocalModelGrader:
             score=decided.score, feedback=feedback(decided.score, verdict), grader=self.name,
             confidence=confidence, matched=verdict.matched,
             missing=verdict.missing if decided.score < MAX_SCORE else (),
-            needs_learner=needs_learner,
+            needs_learner=needs_learner, slips=verdict.typos,
         )
 
     def _parts(self) -> tuple[GradingHead, RulesGrader, LlamaJudge]:

@@ -33,7 +33,7 @@ from tutor.grading.injection import find_injection
 from tutor.grading.keypoints import ReferenceParse, parse_reference
 from tutor.grading.lexicon import IDK_FILLER, IDK_PHRASES
 from tutor.grading.matching import SOLID, Alignment, align
-from tutor.grading.text import Token, fold, tokenize
+from tutor.grading.text import Token, different_word, fold, tokenize
 
 #: Confidence below this puts a verdict in the ask-the-learner band.
 ASK_LEARNER_BELOW = 0.6
@@ -125,6 +125,7 @@ class RulesGrader:
     def _grade_bounded(self, request: GradeRequest) -> GradeResult:
         answer = request.answer
         best: Verdict | None = None
+        own: Verdict | None = None
         best_is_alternative = False
         for position, reference in enumerate((request.reference, *request.alternatives)):
             if not reference or not reference.strip():
@@ -132,11 +133,19 @@ class RulesGrader:
             verdict = self.assess(request.question, reference, answer)
             if position and verdict.coverage >= 0.8 and not verdict.findings:
                 verdict.score = 5
+            if position == 0:
+                own = verdict
             if best is None or verdict.score > best.score:
                 best, best_is_alternative = verdict, position > 0
         if best is None:
             return GradeResult(score=0, feedback="The card has no reference answer.", grader=self.name,
                                confidence=0.2, needs_learner=True)
+        if best_is_alternative:
+            # Scored on an accepted answer; what is said missing is still the reference's
+            # (the card shows the reference, never the accepted answer's words).
+            best = replace(best, matched=own.matched if own else (),
+                           missing=own.missing if own else (),
+                           missing_words=own.missing_words if own else ())
         confidence = self._confidence(best)
         needs_learner = confidence < ASK_LEARNER_BELOW
         # A real match of an accepted answer is final (a policy veto).
@@ -145,6 +154,7 @@ class RulesGrader:
             score=best.score, feedback=_feedback(best), grader=self.name, confidence=confidence,
             matched=best.matched, missing=best.missing, veto=veto,
             checks=tuple(sorted({f.kind for f in best.findings})), needs_learner=needs_learner,
+            slips=best.typos,
         )
 
     # ------------------------------------------------------------------ measuring
@@ -195,7 +205,8 @@ class RulesGrader:
             score = min(score, 2)
         typos = tuple(
             (m.answer.text, m.reference.text)
-            for pc in alignment.points for m in pc.matches if m.how == "typo"
+            for pc in alignment.points for m in pc.matches
+            if m.how == "typo" and not different_word(m.answer.text, m.reference.text)
         )
         if typos and score == 5:
             score = 4
@@ -210,7 +221,7 @@ class RulesGrader:
                     if token.key not in said and token.text not in missing_words:
                         missing_words.append(token.text)
         return Verdict(score, coverage, main, precision, findings, matched, missing,
-                       bool(typos), typos, margin, base, tuple(missing_words[:4]))
+                       bool(typos), typos, margin, base, as_written(missing_words, reference)[:4])
 
     @staticmethod
     def _confidence(verdict: Verdict) -> float:
@@ -360,6 +371,30 @@ def _score(coverage: float, main: float, precision: float, listed: bool, parse: 
     return 0, value - boundary
 
 
+_SURFACE_WORD = re.compile(r"\w+")
+
+
+def as_written(words: list[str], reference: str) -> tuple[str, ...]:
+    """``words`` (folded token texts) as the reference writes them ('co2' -> 'CO2'); a word
+    the reference does not hold as written (a shorthand expanded, a phrase rewritten, part
+    of a contraction) is left out, so feedback never names a word the learner cannot find."""
+    surface: dict[str, str] = {}
+    for match in _SURFACE_WORD.finditer(reference):
+        surface.setdefault(fold(match.group()), match.group())
+    folded = fold(reference)
+    shown: list[str] = []
+    for word in words:
+        written = surface.get(word)
+        if written is not None:
+            # An acronym or an accent as written ('DNA', 'café'); a capital that only
+            # starts a sentence is not kept.
+            keep = written[1:] != written[1:].lower() or written.lower() != word
+            shown.append(written if keep else word)
+        elif re.search(rf"(?<!\w){re.escape(word)}(?!\w)", folded):
+            shown.append(word)  # a number or a term of several words ('13.8 billion')
+    return tuple(dict.fromkeys(shown))
+
+
 def _feedback(verdict: Verdict) -> str:
     """A short note a learner can act on."""
     parts: list[str] = []
@@ -379,7 +414,8 @@ def _feedback(verdict: Verdict) -> str:
         wrong, right = verdict.typos[0]
         parts.append(f"spelling: '{wrong}' -> '{right}'")
     if not parts:
-        return "Correct." if verdict.score >= 4 else "Not the reference answer."
+        return ("Correct." if verdict.score >= 4 else "Partly right." if verdict.score >= 3
+                else "Not the reference answer.")
     if verdict.findings or verdict.score < 3:
         lead = "Not quite"
     else:

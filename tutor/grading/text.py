@@ -670,6 +670,21 @@ class OppositeIndex:
         return sorted(found)
 
 
+#: Words the lexicon knows as words in their own right (stop words, the antonym and synonym
+#: lists, number words...): an answer word among them that resembles a different reference
+#: word ('more' for 'Moore') is that other word, not a slip of the pen.
+KNOWN_WORDS = frozenset(
+    STOPWORDS | ABSOLUTES | NEGATION_CUES | frozenset(NUMBER_WORDS)
+    | {word for pair in ANTONYM_PAIRS for word in pair if " " not in word}
+    | {word for group in SYNONYM_GROUPS for word in group if " " not in word})
+
+
+def different_word(answer_word: str, reference_word: str) -> bool:
+    """True when an answer word that resembles a reference word is a real word of its own
+    (in `KNOWN_WORDS`, and not the reference word), so it is not offered as a spelling slip."""
+    return answer_word in KNOWN_WORDS and answer_word != reference_word
+
+
 @lru_cache(maxsize=131072)
 def word_match(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
     """How well answer word ``a`` stands for reference word ``b``: (strength 0-1, how).

@@ -441,10 +441,13 @@ class StudySession:
             raise TutorError("an empty or \"I don't know\" answer cannot be marked right")
         before = attempt.result
         score = OVERRIDE_RIGHT_SCORE if correct else min(before.score, OVERRIDE_WRONG_SCORE)
-        verdict = "you marked this answer right" if correct else "you marked this answer wrong"
+        verdict = "You marked this answer right" if correct else "You marked this answer wrong"
+        # The grader's words stay only where they agree ("Correct." beside "wrong" would not).
+        agrees = before.correct == correct and before.feedback
         result = dataclasses.replace(
             before, score=score, grader=OVERRIDE_GRADER, confidence=1.0, needs_learner=False,
-            feedback=f"{verdict} (the grader gave {before.score}/5). {before.feedback}".strip(),
+            feedback=f"{verdict} (the grader gave {before.score}/5)."
+                     + (f" {before.feedback}" if agrees else ""),
         )
         self._regrade(attempt, result, source="override")
         attempt.decided_by_learner = True

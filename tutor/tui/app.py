@@ -120,6 +120,24 @@ class TutorApp(App[int]):
         if not isinstance(self.screen, StudyScreen):
             # A study screen calls this itself once its first question is drawn.
             self.call_after_refresh(self.start_background_work)
+        if self.first_screen is None and not self.settings.welcome_marker.exists():
+            self.call_after_refresh(self.show_welcome)
+
+    def show_welcome(self) -> None:
+        """The first-start welcome, over the first screen; remembered once it is closed."""
+        from tutor.tui.screens.welcome import WelcomeScreen
+
+        welcome = WelcomeScreen(self.settings.deck_paths, self.settings.profile_path,
+                                model=self.grading.policy.uses_model)
+        self.push_screen(welcome, lambda _result: self._remember_welcome())
+
+    def _remember_welcome(self) -> None:
+        marker = self.settings.welcome_marker
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # an unwritable data folder: the welcome shows again next time
 
     async def action_quit(self) -> None:
         """Quit; while the model still checks answers, first wait for its verdicts.

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tutor.atomic import OutputError
 from tutor.decks.export import (
     EXPORT_FORMATS,
+    SUFFIXES,
     export_deck,
     export_text,
     note_guid,
@@ -96,11 +97,14 @@ def test_round_trip_through_files_with_format_detection(fmt: str, tmp_path: Path
 
 
 def test_csv_and_tsv_layout() -> None:
-    deck = Deck("D", [Card("a, b", 'say "hi"\nthen go', "neural nets", ["extra tag"])])
-    assert to_csv(deck) == 'front,back,topic\n"a, b","say ""hi""\nthen go",neural nets\n'
+    deck = Deck("D", [Card("a, b", 'say "hi"\nthen go', "neural nets", ["extra tag"],
+                           ["hello", "bye"])])
+    assert to_csv(deck) == ('front,back,topic,tags,alternatives\n'
+                            '"a, b","say ""hi""\nthen go",neural nets,"extra tag,","hello\nbye"\n')
     assert to_tsv(deck) == (
-        "#separator:tab\n#html:false\n#tags column:3\n"
-        'a, b\t"say ""hi""\nthen go"\tneural_nets extra_tag\n'
+        "#separator:tab\n#html:false\n#columns:front\tback\ttags\ttopic\talternatives\n"
+        "#tags column:3\n"
+        'a, b\t"say ""hi""\nthen go"\tneural_nets extra_tag\tneural nets\t"hello\nbye"\n'
     )
 
 
@@ -117,7 +121,7 @@ def test_apkg_keeps_ids_and_uses_stable_anki_ids() -> None:
     models_json, decks_json = connection.execute("SELECT models, decks FROM col").fetchone()
     models, decks = json.loads(models_json), json.loads(decks_json)
     model = models[str(stable_anki_id("model", deck.title))]
-    assert [f["name"] for f in model["flds"]] == ["Front", "Back", "Topic", "TutorID"]
+    assert [f["name"] for f in model["flds"]] == ["Front", "Back", "Topic", "TutorID", "Alternatives"]
     assert decks[str(stable_anki_id("deck", deck.title))]["name"] == "Cell biology"
     guids = [row[0] for row in connection.execute("SELECT guid FROM notes ORDER BY id")]
     assert guids == [note_guid(deck, card) for card in deck.cards]
@@ -176,3 +180,62 @@ def test_random_decks_round_trip(raw: list[tuple[str, str, str]], fmt: str) -> N
     if fmt == "csv":  # CSV cannot say whether '<b>' is markup: markup-like text is HTML
         assume(not any(looks_like_html(c.front + c.back) for c in deck.cards))
     assert _triples(_read_back(fmt, deck)) == _triples(deck.cards)
+
+
+#: Cards with accepted answers and tags, and answer lines that look like those fields.
+WITH_EXTRAS = """\
+title: Cell biology
+
+---
+topic: organelles
+tags: exam-1, easy, chapter_3
+alt: the powerhouse of the cell
+alt: it makes ATP, "the energy currency"
+Q: What does the mitochondrion do?
+A: Produces ATP by cellular respiration.
+---
+topic: lab work
+tags: safety
+Q: Which rule comes first in the lab?
+A:
+alt: goggles on
+tags: this line is answer text
+---
+topic: division
+alt: PMAT
+Q: Name the phases of mitosis.
+A:
+prophase
+metaphase
+anaphase
+telophase
+---
+topic: division
+Q: What is a plain card?
+A: One without extras.
+"""
+
+
+def _everything(cards: list[Card]) -> list[tuple[str, str, str, list[str], list[str]]]:
+    return [(c.front, c.back, c.topic, c.tags, c.alternatives) for c in cards]
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_export_keeps_accepted_answers_and_tags(fmt: str, tmp_path: Path) -> None:
+    deck = parse_deck(WITH_EXTRAS).deck
+    deck.ensure_ids()
+    assert deck.cards[1].back == "alt: goggles on\ntags: this line is answer text"
+    path = export_deck(deck, fmt, tmp_path / f"cells{SUFFIXES[fmt]}")
+
+    result = import_file(path)
+
+    assert result.format == fmt
+    assert _everything(result.cards) == _everything(deck.cards)
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown"])
+def test_a_tag_with_spaces_comes_back_whole_where_the_format_allows(fmt: str) -> None:
+    deck = Deck("D", [Card("q", "a", "t", ["exam 1"]), Card("r", "b", "t", ["exam 2", "hard"])])
+    assert [c.tags for c in import_text(export_text(deck, fmt), fmt).cards] == \
+        [["exam 1"], ["exam 2", "hard"]]

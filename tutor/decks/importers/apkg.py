@@ -6,7 +6,9 @@ images and sounds dropped). A cloze note (``{{c1::answer}}``) becomes one card w
 front hides every deletion as ``[...]`` (or ``[hint]``) and whose back lists the
 deleted text. The note's first tag is the card's topic (Anki's system tags
 ``leech``/``marked`` are skipped); a note type field named ``Topic`` wins over tags,
-and one named ``TutorID`` keeps the card id of a deck that tutor exported. Notes
+and one named ``TutorID`` keeps the card id of a deck that tutor exported (whose first
+tag repeats the ``Topic`` field and is not kept as a tag); a field named
+``Alternatives`` holds accepted answers, one a line. Notes
 without either get the name of their sub-deck when the package has several decks,
 else a topic from `tutor.decks.topics`.
 
@@ -40,6 +42,7 @@ from tutor.decks.importers.anki_fields import (
     cloze_card,
     has_cloze,
     html_to_text,
+    tag_to_anki,
     topic_from_tags,
 )
 from tutor.decks.importers.base import ImportResult, ImportWarning, sanitize_result
@@ -61,6 +64,7 @@ MAX_NOTES = 500_000
 MAX_VALUE_BYTES = 64 * 1024 * 1024
 TOPIC_FIELD = "topic"
 ID_FIELD = "tutorid"
+ALTERNATIVES_FIELD = "alternatives"
 NEW_FORMAT_HINT = (
     "this .apkg uses Anki's newer collection format (collection.anki21b), which tutor "
     "cannot read; in Anki, export again with 'Support older Anki versions' ticked"
@@ -332,9 +336,14 @@ def _card_from_note(
         result.warnings.append(ImportWarning(message))
     tags = [t for t in tags_text.split() if t.lower() not in SYSTEM_TAGS]
     topic = " ".join(html_to_text(named.get(TOPIC_FIELD, "")).split())
+    if topic and tags[:1] == [tag_to_anki(topic)]:
+        tags = tags[1:]  # the Topic field's tag (tutor's export): not a tag of its own
     topic = topic or topic_from_tags(tags) or " ".join(deck.split("::")[-1].split())
     card_id = field_text(named.get(ID_FIELD, "")).strip()
-    return Card(front=front, back=back, topic=topic, tags=tags, id=card_id)
+    accepted = field_text(named.get(ALTERNATIVES_FIELD, "")).split("\n")
+    alternatives = [alt for alt in (" ".join(line.split()) for line in accepted) if alt]
+    return Card(front=front, back=back, topic=topic, tags=tags, alternatives=alternatives,
+                id=card_id)
 
 
 def field_text(value: str) -> str:

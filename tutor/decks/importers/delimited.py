@@ -14,8 +14,12 @@ One row is one card: ``front<SEP>back[<SEP>tags]``. What is understood:
 - HTML (``<br>``, ``<div>``, entities), stripped when ``#html:true`` says so or when a
   field plainly holds markup;
 - a third column of tags: its first tag becomes the card's topic (``_`` read as a
-  space, as Anki tags cannot hold spaces), all of them its tags. A column headed
-  ``topic`` or ``category`` is taken as the topic verbatim.
+  space, as Anki tags cannot hold spaces), all of them its tags. A tags field holding
+  a comma is a comma-separated list instead (tutor's CSV export: a tag may hold
+  spaces). A column headed ``topic`` or ``category`` is taken as the topic verbatim;
+  then a first tag that only repeats it (tutor's TSV export) is not kept as a tag;
+- a column headed ``alternatives`` (or ``alt``, ``accepted``): the card's accepted
+  answers, one a line (tutor's CSV and TSV exports).
 
 Cards without a topic from the source get one from `tutor.decks.topics`.
 """
@@ -33,6 +37,7 @@ from tutor.decks.importers.anki_fields import (
     has_cloze,
     html_to_text,
     looks_like_html,
+    tag_to_anki,
     tidy_lines,
     topic_from_tags,
 )
@@ -56,7 +61,9 @@ _FRONT_NAMES = {"front", "term", "question", "word", "prompt", "card front", "si
 _BACK_NAMES = {"back", "definition", "answer", "meaning", "card back", "side 2"}
 _TOPIC_NAMES = {"topic", "category", "section", "chapter", "subject"}
 _TAG_NAMES = {"tags", "tag", "labels"}
-_HEADER_NAMES = _FRONT_NAMES | _BACK_NAMES | _TOPIC_NAMES | _TAG_NAMES | {"notes", "deck"}
+_ALT_NAMES = {"alternatives", "alternative", "alt", "accepted", "accepted answers"}
+_HEADER_NAMES = (_FRONT_NAMES | _BACK_NAMES | _TOPIC_NAMES | _TAG_NAMES | _ALT_NAMES
+                 | {"notes", "deck"})
 
 _ANKI_HEADER = re.compile(
     r"^#(separator|html|tags|columns|notetype|deck|if matches|match scope"
@@ -202,6 +209,7 @@ class _Columns:
     topic: int | None = None
     tags: int | None = None
     deck: int | None = None
+    alternatives: int | None = None
 
 
 class DelimitedImporter:
@@ -246,11 +254,10 @@ class DelimitedImporter:
             if share < 0.8:
                 return 0.1 * share
             score = 0.35 + 0.4 * share
-            if width > 4:
+            named = _header_columns(rows[0].fields) is not None
+            if width > 4 and not named:  # a header row naming the columns vouches for them
                 score -= 0.2
-            if _header_columns(rows[0].fields) is not None or any(
-                f.startswith('"') for r in rows[:50] for f in r.fields
-            ):
+            if named or any(f.startswith('"') for r in rows[:50] for f in r.fields):
                 score += 0.15
         if len(rows) == 1:
             score -= 0.2
@@ -359,7 +366,8 @@ def _header_columns(fields: list[str]) -> _Columns | None:
     topic = next((i for i, n in enumerate(names) if n in _TOPIC_NAMES), None)
     tags = next((i for i, n in enumerate(names) if n in _TAG_NAMES), None)
     deck = next((i for i, n in enumerate(names) if n == "deck"), None)
-    return _Columns(front, back, topic, tags, deck)
+    alternatives = next((i for i, n in enumerate(names) if n in _ALT_NAMES), None)
+    return _Columns(front, back, topic, tags, deck, alternatives)
 
 
 def _default_columns(header: AnkiHeader, records: list[Record]) -> _Columns:
@@ -457,14 +465,30 @@ def _card_from(
     tags: list[str] = []
     topic = ""
     if columns.tags is not None:
-        tags = [t for t in _field(record, columns.tags).split() if t.lower() not in SYSTEM_TAGS]
+        tags = read_tags(_field(record, columns.tags))
         topic = topic_from_tags(tags)
     if columns.topic is not None:
         raw = _clean(_field(record, columns.topic), header.html)
         topic = " ".join(raw.split()) or topic
         if topic and columns.tags is None:
             tags = [topic]
-    return Card(front=front, back=back, topic=topic, tags=tags)
+        elif topic and tags[:1] == [tag_to_anki(topic)]:
+            tags = tags[1:]  # the topic as Anki's first tag (tutor's TSV export): not a tag
+    alternatives = read_alternatives(_clean(_field(record, columns.alternatives), header.html))
+    return Card(front=front, back=back, topic=topic, tags=tags, alternatives=alternatives)
+
+
+def read_tags(text: str) -> list[str]:
+    """A tags field: comma-separated when it holds a comma (tutor's CSV export, so a tag
+    may hold spaces), else split at spaces as Anki writes it (its system tags dropped)."""
+    if "," in text:
+        return [tag for tag in (" ".join(part.split()) for part in text.split(",")) if tag]
+    return [tag for tag in text.split() if tag.lower() not in SYSTEM_TAGS]
+
+
+def read_alternatives(text: str) -> list[str]:
+    """An accepted-answers field: one answer a line."""
+    return [alt for alt in (" ".join(line.split()) for line in text.split("\n")) if alt]
 
 
 def _use_decks(cards: list[Card], decks: list[str], result: ImportResult) -> None:

@@ -9,6 +9,9 @@ The convention (what `tutor export --format markdown` writes)::
     ### What does the mitochondrion do?
     Produces ATP by cellular respiration.
 
+    alt: the powerhouse of the cell   <- an accepted answer (repeatable)
+    tags: exam-1, easy                <- the card's tags
+
     ### Name the phases of mitosis.  <- the heading is the question,
     prophase                          <- the lines below it, up to the next
     metaphase                         <- heading, are the answer
@@ -25,8 +28,12 @@ The convention (what `tutor export --format markdown` writes)::
 - ``### Question`` (level 3): starts a card. Its answer runs to the next heading of
   level 1-3; ``####`` and deeper headings are answer text.
 - Lines inside fenced code blocks (``` or ~~~) are always card text.
-- A line that would read as structure (starting with ``#``, a lone ``?``, or starting
-  with a backslash) is written with one leading backslash; the importer removes it.
+- ``alt: …`` lines (one accepted answer each) and a ``tags: a, b`` line inside a card,
+  at the start of a line, are the card's accepted answers and tags, not its text
+  (tutor's export writes them after the answer).
+- A line that would read as structure (starting with ``#``, a lone ``?``, ``alt:`` or
+  ``tags:``, or starting with a backslash) is written with one leading backslash; the
+  importer removes it.
 
 Cards before any ``## Topic`` get a topic from `tutor.decks.topics`.
 """
@@ -44,7 +51,9 @@ from tutor.decks.topics import fill_missing_topics
 #: quadratic or worse in a line's run of spaces.)
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ESCAPE_NEEDED = re.compile(r"^\s*#|^\\|^\s*\?\s*$")
+_ESCAPE_NEEDED = re.compile(r"^\s*#|^\\|^\s*\?\s*$|^(?:alt|tags):")
+#: A card's accepted answer (``alt: …``, repeatable) or its tags (``tags: a, b``).
+_FIELD = re.compile(r"(alt|tags):(.*)")
 
 
 def heading_text(raw: str) -> str:
@@ -85,6 +94,8 @@ class _Card:
         self.topic = topic
         self.body: list[tuple[str, bool]] = []
         """Lines and whether each is a structural '?' separator."""
+        self.alternatives: list[str] = []
+        self.tags: list[str] = []
 
 
 def _trim(lines: list[str]) -> str:
@@ -161,7 +172,10 @@ class MarkdownImporter:
             else:
                 opener = _fence(line)
                 is_separator = line.strip() == "?"
-                if under == "card" or not line.strip():
+                field = _FIELD.fullmatch(line) if under == "card" and cards else None
+                if field is not None:
+                    self._field(cards[-1], field.group(1), field.group(2))
+                elif under == "card" or not line.strip():
                     self._add(cards, line, is_separator, under)
                 elif under in ("start", "topic") and (under, topic) not in warned:
                     warned.add((under, topic))
@@ -179,6 +193,14 @@ class MarkdownImporter:
             )
         fill_missing_topics(result.cards, result.title)
         return result
+
+    @staticmethod
+    def _field(card: _Card, key: str, value: str) -> None:
+        if key == "alt":
+            if value.strip():
+                card.alternatives.append(" ".join(value.split()))
+        else:
+            card.tags += [tag for tag in (" ".join(t.split()) for t in value.split(",")) if tag]
 
     @staticmethod
     def _add(cards: list[_Card], line: str, separator: bool, under: str) -> None:
@@ -202,7 +224,8 @@ class MarkdownImporter:
         if not back:
             result.warnings.append(ImportWarning("card has an empty answer", line=card.line))
         topic = " ".join(card.topic.split())
-        return Card(front=front, back=back, topic=topic, tags=[topic] if topic else [])
+        return Card(front=front, back=back, topic=topic, tags=card.tags,
+                    alternatives=card.alternatives)
 
 
 # --------------------------------------------------------------------------- writing
@@ -264,5 +287,10 @@ def format_markdown(title: str, cards: list[Card]) -> str:
             out += _body_lines("\n".join(rest))
             out.append("?")
         out += _body_lines(card.back) if card.back else []
+        extras = [f"alt: {' '.join(alt.split())}" for alt in card.alternatives if alt.strip()]
+        tags = [" ".join(tag.split()) for tag in card.tags if tag.strip()]
+        extras += [f"tags: {', '.join(tags)}"] if tags else []
+        if extras:
+            out += ([""] if card.back else []) + extras
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

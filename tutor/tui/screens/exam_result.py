@@ -40,6 +40,19 @@ def score_cell(item: QuestionResult) -> Text:
     return Text(f"{item.score}/{MAX_SCORE}{'*' if item.disputed else ''}", style=style)
 
 
+#: The flag mark, as on the exam's question strip.
+FLAG = "⚑"
+
+
+def number_cell(item: QuestionResult) -> Text:
+    """The question's number, with ⚑ when the learner flagged it for review (in the first
+    column, so it shows however narrow the table is)."""
+    text = Text(str(item.number))
+    if item.flagged:
+        text.append(f" {FLAG}", style="bold yellow")
+    return text
+
+
 def marks(item: QuestionResult) -> str:
     """Short notes for a row: disputed, rules fallback, unsure, flagged."""
     found = []
@@ -65,6 +78,8 @@ def detail_text(item: QuestionResult) -> Text:
     q = item.question
     text = Text()
     text.append(f"Question {q.number} · {q.topic or 'general'} · {q.deck}\n", style="bold")
+    if item.flagged:
+        text.append(f"{FLAG} You flagged this question for review.\n", style="yellow")
     text.append(f"{q.question}\n\n")
     text.append("Your answer\n", style="bold")
     text.append(f"{item.answer if item.answered else '(no answer)'}\n\n")
@@ -149,7 +164,7 @@ class ExamResultScreen(Screen[ExamResult | None]):
         row = table.cursor_row
         table.clear()
         for item in result.questions:
-            table.add_row(str(item.number), short(item.question.topic or "general", 18),
+            table.add_row(number_cell(item), short(item.question.topic or "general", 18),
                           score_cell(item), format_duration(item.time_ms),
                           short(item.answer) if item.answered else Text("(none)", style="dim"),
                           marks(item), key=str(item.number - 1))

@@ -18,9 +18,14 @@ from tutor.study.session import SELF_GRADER, SELF_RIGHT_SCORE, SELF_WRONG_SCORE,
 from tutor.tui.widgets.word_diff import is_near_miss, word_diff
 
 
-def verdict_word(result: GradeResult) -> str:
-    """A word or two for a score."""
-    return {5: "Correct", 4: "Correct, with a slip", 3: "Partly right"}.get(
+def verdict_word(result: GradeResult, decided_by_learner: bool = False) -> str:
+    """A word or two for a score: a 4 is "with a slip" only when a spelling slip was found;
+    a verdict the learner gave (the override, "were you right?") says so."""
+    if decided_by_learner:
+        return "Right (you said so)" if result.correct else "Wrong (you said so)"
+    if result.score == 4:
+        return "Correct, with a slip" if result.slips else "Mostly right"
+    return {5: "Correct", 3: "Partly right"}.get(
         result.score, "Not right" if result.score else "Wrong")
 
 
@@ -49,7 +54,8 @@ def score_content(attempt: Attempt) -> Content:
     by = "rated by you" if result.grader == SELF_GRADER else f"graded by {short_name(result.grader)}"
     return Content.assemble(
         (f"{result.score}/{MAX_SCORE} ", f"bold {style}"), (dots, style), "  ",
-        (verdict_word(result), f"bold {style}"), ("  ·  ", "$text-muted"), box,
+        (verdict_word(result, attempt.decided_by_learner), f"bold {style}"),
+        ("  ·  ", "$text-muted"), box,
         ("  ·  ", "$text-muted"), (by, "$text-muted"),
     )
 
@@ -178,9 +184,9 @@ class GradeView(VerticalScroll, can_focus=True):
             attempt.explanation or f"{model_label} is writing a sentence or two…")))
         self.query_one("#reference", Static).update(reference_content(card.back, result))
         diff = self.query_one("#diff", Static)
-        # Typos show even at full marks: the learner sees what to spell differently.
-        pieces = word_diff(attempt.answer, card.back) if is_near_miss(attempt.answer,
-                                                                      card.back) else []
+        # Near misses only: a full-marks answer has nothing to fix.
+        near_miss = result.score < MAX_SCORE and is_near_miss(attempt.answer, card.back)
+        pieces = word_diff(attempt.answer, card.back) if near_miss else []
         near = any(kind != "same" for kind, _words in pieces)
         diff.display = near
         if near:

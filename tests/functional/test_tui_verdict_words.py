@@ -1,0 +1,49 @@
+"""The verdict line says what happened: "with a slip" only for a spelling slip, and the
+learner's own "I was wrong" reads as wrong, without the grader's contrary words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.functional.conftest import settle, text_of, write_deck
+from tutor.decks import load_library
+from tutor.grading.base import GradeRequest, GradeResult
+from tutor.schedule import FixedClock
+from tutor.settings import Settings
+from tutor.tui import create_app
+from tutor.tui.screens.override import OverrideScreen
+
+
+class FourWithoutSlip:
+    """A model stand-in that gives every answer 4/5 and finds no spelling slip."""
+
+    name = "llm:four"
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        return GradeResult(score=4, feedback="Mostly right; the reference adds a detail.",
+                           grader=self.name, confidence=0.9)
+
+
+async def test_a_four_without_a_slip_is_mostly_right(tmp_path: Path) -> None:
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock(),
+                     grader=FourWithoutSlip())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"the city of Paris", "enter")
+        await settle(pilot)
+        score = text_of(app, "#score")
+        assert "4/5" in score and "Mostly right" in score and "slip" not in score
+
+
+async def test_i_was_wrong_reads_wrong(tmp_path: Path) -> None:
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"Paris", "enter")
+        assert "5/5" in text_of(app, "#score") and "Correct" in text_of(app, "#score")
+        await pilot.press("o")
+        assert isinstance(app.screen, OverrideScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        score, feedback = text_of(app, "#score"), text_of(app, "#feedback")
+        assert "1/5" in score and "Wrong" in score and "Correct" not in score
+        assert feedback == "You marked this answer wrong (the grader gave 5/5)."
+        assert app.store.reviews()[-1].score == 1

@@ -1,0 +1,71 @@
+"""The rules grader's feedback names only what is true: a spelling slip only for a word
+genuinely misspelt (not another real word), missing words only as the reference writes
+them, missing points only from the reference (never from an accepted answer).
+
+The cards are written for these tests (none from the dev set or the training corpus).
+"""
+
+from __future__ import annotations
+
+from tutor.grading.base import GradeRequest, GradeResult
+from tutor.grading.rules import RulesGrader, Verdict, _feedback
+
+
+def grade(question: str, reference: str, answer: str,
+          alternatives: tuple[str, ...] = ()) -> GradeResult:
+    return RulesGrader().grade(GradeRequest(question, reference, answer, alternatives))
+
+
+def test_another_real_word_is_not_offered_as_a_spelling_slip() -> None:
+    result = grade("Who first described the doubling of transistor counts?",
+                   "Gordon Moore, a co-founder of Intel.",
+                   "a co-founder of Intel who wanted more chips")
+    assert "spelling" not in result.feedback and "'more'" not in result.feedback
+    assert result.slips == ()
+    assert "Gordon Moore" in result.feedback  # what is really missing
+
+
+def test_a_real_word_for_a_real_word_does_not_cost_a_point() -> None:
+    result = grade("What limits a river's flow in a dry summer?",
+                   "The water level falls, so the stream carries less water.",
+                   "the water level falls so the stream carries loss water")
+    assert "spelling" not in result.feedback and result.slips == ()
+
+
+def test_a_genuine_typo_is_named_and_is_a_slip() -> None:
+    result = grade("How does water cross a cell membrane?",
+                   "By osmosis through the membrane.",
+                   "by osmossis through the membrane")
+    assert result.score == 4
+    assert "spelling: 'osmossis' -> 'osmosis'" in result.feedback
+    assert result.slips == (("osmossis", "osmosis"),)
+
+
+def test_missing_words_are_written_as_the_reference_writes_them() -> None:
+    result = grade("What does a plant make in photosynthesis?",
+                   "Plants use light to turn CO2 and water into glucose in the chloroplast.",
+                   "plants use light")
+    assert "CO2" in result.feedback and "co2" not in result.feedback
+
+
+def test_a_word_the_reference_does_not_hold_is_never_missing() -> None:
+    # The grader reads 'at least' as 'minimum': a word the learner cannot find on the card.
+    result = grade("What should a runner do before a race?",
+                   "Warm up for at least ten minutes.", "warm up")
+    assert "minimum" not in result.feedback
+    assert "ten" in result.feedback and "minutes" in result.feedback
+
+
+def test_missing_points_come_from_the_reference_not_an_accepted_answer() -> None:
+    result = grade("Which city is the capital of Portugal?", "Lisbon",
+                   "the city of seven hills",
+                   alternatives=("The city of seven hills on the Tagus estuary",))
+    assert "Tagus" not in result.feedback and "estuary" not in result.feedback
+    assert result.missing == ("Lisbon",)
+
+
+def test_a_pass_with_nothing_to_list_is_not_called_wrong() -> None:
+    passing = Verdict(score=3, coverage=0.45, main=0.5, precision=1.0)
+    assert _feedback(passing) == "Partly right."
+    assert _feedback(Verdict(score=2, coverage=0.3, main=0.3, precision=1.0)) == \
+        "Not the reference answer."
