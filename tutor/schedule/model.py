@@ -142,6 +142,7 @@ class ReviewSummary(NamedTuple):
     response_ms: int
     answer: str
     topic: str
+    grader: str
 
     @property
     def correct(self) -> bool:
@@ -153,4 +154,4 @@ class ReviewSummary(NamedTuple):
         """The summary of a full review."""
         return cls(review.id, review.card_id, review.deck, review.time, review.kind,
                    review.score, review.box_before, review.box_after, review.response_ms,
-                   review.answer, review.topic)
+                   review.answer, review.topic, review.grader)
