@@ -40,3 +40,19 @@ async def test_empty_library_says_how_to_add_decks() -> None:
     app = create_app(Settings(deck_dirs=("/nonexistent",)), load_library([]))
     async with app.run_test(size=(80, 24)):
         assert "No decks found" in str(app.screen.query_one("#empty").render())
+
+
+async def test_at_80_columns_long_titles_keep_20_cells_and_every_column_shows(tmp_path: Path) -> None:
+    """The bundled titles all start "Deep Learning …": at 80x24 they must still differ, and the
+    mastery share and last-studied column must still be on screen."""
+    for name, title in (("a", "Deep Learning in Python (Brainscape)"), ("b", "Deep Learning and CNNs (Knowt)")):
+        (tmp_path / f"{name}.deck").write_text(DECK.replace("Capitals", title), encoding="utf-8")
+    app = create_app(Settings(), load_library(sorted(tmp_path.glob("*.deck"))), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#decks", DataTable)
+        titles = [str(table.get_row_at(row)[0]) for row in range(table.row_count)]
+        assert titles == ["Deep Learning in Py…", "Deep Learning and C…"]
+        assert "0%" in str(table.get_row_at(0)[5])
+        width = sum(column.get_render_width(table) for column in table.columns.values())
+        assert width <= 80 - 2, width  # nothing pushed off the right edge

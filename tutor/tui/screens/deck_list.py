@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
@@ -33,9 +34,12 @@ from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 from tutor.tui.widgets.mastery import last_studied_text, mastery_bar
 
-#: Room the columns other than the title take (cells, padding, scrollbar).
-OTHER_COLUMNS_WIDTH = 65
-MASTERY_WIDTH = 15
+#: Room the columns other than the title take (cells, padding, scrollbar) with the narrow
+#: mastery bar; a wide screen gives the bar `WIDE_BAR - NARROW_BAR` more cells.
+OTHER_COLUMNS_WIDTH = 60
+#: Mastery bar cells below / from `WIDE_SCREEN` columns: at 80 columns the deck titles need
+#: the room more (the bundled ones all start "Deep Learning …").
+NARROW_BAR, WIDE_BAR, WIDE_SCREEN = 5, 10, 100
 
 
 class DeckTable(DataTable[object]):
@@ -131,7 +135,7 @@ class DeckListScreen(Screen[None]):
         table.add_column("New", key="new")
         table.add_column("Total", key="total")
         table.add_column("New today", key="today")
-        table.add_column("Mastery", key="mastery", width=MASTERY_WIDTH)
+        table.add_column("Mastery", key="mastery", width=NARROW_BAR + 5)
         table.add_column("Last studied", key="last", width=12)
         self.query_one("#filter", Input).display = False
         self.refill()
@@ -162,7 +166,10 @@ class DeckListScreen(Screen[None]):
         table.clear()
         now = self.clock.now()
         limits = new_card_limits(self.store, self.study, self.scheduler.day_start(now))
-        title_width = max(16, self.size.width - OTHER_COLUMNS_WIDTH)
+        bar = WIDE_BAR if self.size.width >= WIDE_SCREEN else NARROW_BAR
+        title_width = max(16, self.size.width - OTHER_COLUMNS_WIDTH - (bar - NARROW_BAR))
+        table.columns[ColumnKey("mastery")].width = bar + 5  # '█████░░░░░  50%'
+
         due_total = new_total = 0
         for index, deck in enumerate(self.library.decks):
             summary = self.deck_summary(deck)
@@ -176,7 +183,7 @@ class DeckListScreen(Screen[None]):
                 str(summary.new),
                 str(summary.total),
                 limits.today_text(deck.key),
-                mastery_bar(summary.mastery),
+                mastery_bar(summary.mastery, bar),
                 last_studied_text(self.store.last_studied(deck.key), now),
                 key=str(index),
             )
