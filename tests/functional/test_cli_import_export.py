@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import ROOT, run_cli
 from tests.functional.conftest import assert_one_line_error
 from tutor.decks.native import load_deck
+from tutor.settings import BUNDLED_DECKS
 
 TSV = (
     "Term\tDefinition\tTopic\n"
@@ -212,5 +213,10 @@ def test_import_add_writes_into_the_user_deck_folder_and_never_over_a_deck(
     assert target.read_bytes() == before
     other = run_cli("import", str(tsv_file), "--add", "--title", "Cells two")
     assert other.returncode == 0 and (folder / "cells-two.deck").exists()
+    assert "takes the place" not in other.stdout
+    shadowing = run_cli("import", str(tsv_file), "--add", "--title", "Deep learning knowt")
+    assert shadowing.returncode == 0, shadowing.stderr
+    assert shadowing.stdout.splitlines()[-1] == ("it takes the place of the deck "
+                                                 f"{BUNDLED_DECKS / 'deep-learning-knowt.deck'} (same file name)")
     assert_one_line_error(run_cli("import", str(tsv_file), "--add", "-o", "x.deck"),
                           "not allowed with argument")

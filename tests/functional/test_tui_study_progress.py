@@ -117,6 +117,7 @@ async def test_space_on_an_empty_answer_shows_the_reference_and_records_a_self_r
         await pilot.pause()
         assert screen.phase == "graded"
         assert "4/5" in text_of(app, "#score") and "rated by you" in text_of(app, "#score")
+        assert "Your rating" in text_of(app, "#score") and "said so" not in text_of(app, "#score")
         assert [(r.grader, r.score, r.answer, r.box_after) for r in app.store.reviews()] == [
             ("self", 4, "", 2)]
         on = keys_on(screen)

@@ -54,6 +54,7 @@ async def test_the_welcome_shows_on_first_start_only(
         assert "verdict shows at once" in text and "local model" in text
         assert "o  overrides a wrong grade" in text and "teaches the card" in text
         assert "?  lists the keys" in text
+        assert "Space on an empty answer shows the reference: rate yourself" in text
         assert str(new_user.data_path / "decks") in text
         assert str(new_user.profile_path) in text
         box = screen.query_one("#welcome-box")
@@ -76,14 +77,17 @@ async def test_the_welcome_shows_on_first_start_only(
 async def test_the_welcome_keeps_a_named_session_waiting_under_it(
         new_user: Settings, tmp_path: Path) -> None:
     library = load_library([write_deck(tmp_path)])
-    app = create_app(new_user, library, clock=FixedClock(), study=library.decks)
+    clock = FixedClock()
+    app = create_app(new_user, library, clock=clock, study=library.decks)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: welcome_drawn(app), what="the welcome shown")
         await pilot.press(*"paris")  # typing is not lost into the screen below
         assert app.store.reviews() == []
+        clock.advance(minutes=2)  # reading the welcome is not time spent answering
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, WelcomeScreen),
                          what="the welcome closed")
         await pilot.press(*"paris", "enter")
         await wait_until(pilot, lambda: len(app.store.reviews()) == 1, what="the answer saved")
         assert app.store.reviews()[0].score == 5
+        assert app.store.reviews()[0].response_ms < 60_000

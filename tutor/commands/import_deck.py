@@ -82,6 +82,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         write_out(target, format_deck(deck))
         message = f"wrote {len(deck.cards)} cards to {target}"
         message += f"; study it with 'tutor study {target.stem}'\n" if args.add else "\n"
+        if args.add:
+            message += "".join(f"it takes the place of the deck {hidden} (same file name)\n"
+                               for folder in settings.deck_paths[1:]
+                               if (hidden := folder / target.name).is_file())
         if args.json:
             sys.stderr.write(message)
         else:

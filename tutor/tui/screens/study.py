@@ -179,6 +179,12 @@ class StudyScreen(Screen[None]):
 
     # -- drawing -------------------------------------------------------------------------
 
+    def on_screen_resume(self) -> None:
+        """Back from a screen over this one (the first-start welcome, help, the palette): time
+        spent there with nothing typed is not time spent answering."""
+        if self.phase == "asking" and not self.query_one("#answer", AnswerInput).text.strip():
+            self.query_one("#timer", CardTimer).restart()
+
     def show_question(self, prefill: str = "") -> AwaitComplete | None:
         """Ask the session's current card (or end the session).
 

@@ -29,6 +29,7 @@ def welcome_text(deck_folders: list[Path], progress: Path, model: bool = True) -
         ("How grading works", "bold"), "\n", grading,
         ("o", "bold $accent"), "  overrides a wrong grade: \"I was right\" scores 5 and teaches the card"
         " your answer; \"I was wrong\" scores 1.\n",
+        ("Space", "bold $accent"), " on an empty answer shows the reference: rate yourself 0-5 or y/n.\n",
         ("?", "bold $accent"), "  lists the keys of the screen you are on (F1 during exams).\n\n",
         ("Your decks    ", "bold"), f"{user}\n",
         "              (tutor import FILE --add puts a deck there)\n",

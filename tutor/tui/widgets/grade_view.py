@@ -20,7 +20,10 @@ from tutor.tui.widgets.word_diff import is_near_miss, word_diff
 
 def verdict_word(result: GradeResult, decided_by_learner: bool = False) -> str:
     """A word or two for a score: a 4 is "with a slip" only when a spelling slip was found;
-    a verdict the learner gave (the override, "were you right?") says so."""
+    a verdict the learner gave (the override, "were you right?") says so, and a self-rating
+    is the learner's score, not a right/wrong."""
+    if result.grader == SELF_GRADER:
+        return "Your rating"
     if decided_by_learner:
         return "Right (you said so)" if result.correct else "Wrong (you said so)"
     if result.score == 4:
