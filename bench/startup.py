@@ -172,6 +172,9 @@ def run_once(extra: list[str], answers: int, with_model: bool) -> dict[str, floa
     try:
         deck = home / "bench.deck"
         deck.write_text(deck_text(), encoding="utf-8")
+        # A returning learner: the first-start welcome was seen on an earlier day.
+        (home / "data").mkdir()
+        (home / "data" / "welcome-shown").write_text("", encoding="utf-8")
         # Byte-code caching as on a learner's machine (some sandboxes turn it off).
         base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env = {**base, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS),
