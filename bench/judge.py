@@ -126,7 +126,8 @@ def main() -> None:
           f"answers of up to {args.max_tokens} tokens")
     print(f"load (file + prompt prefix)        {load_s:6.2f} s")
     print(f"load (file + saved prefix state)   {state_load_s:6.2f} s   ratio {state_load_s / load_s:.2f}")
-    print(f"resident memory now {resident_mb():.0f} MB, peak {peak_mb:.0f} MB")
+    print(f"resident memory now {resident_mb():.0f} MB, peak {peak_mb:.0f} MB (over both loads: the first\n"
+          "  model is freed before the second loads; tutor loads once: bench/startup.py)")
     print(line("after Enter (answer read as typed)", typed))
     print(line("after Enter (only the card read)", warm))
     print(line("cold (card not read: tutor grade)", cold))
