@@ -347,22 +347,8 @@ class StudySession:
             raise TutorError("the session is over: there is no card to answer")
         request = self.request_for(item.card, answer)
         provisional = self.grading.provisional(request)
-        state = self.state(item.card.id, item.deck)
-        outcome = self.scheduler.review(
-            state, provisional.score, self.clock.now(), mode=item.mode, answer=answer,
-            grader=provisional.grader, confidence=provisional.confidence,
-            response_ms=response_ms, topic=item.card.topic, feedback=provisional.feedback,
-        )
-        review = self.store.record_review(outcome.review, outcome.state)
-        self.queue.answer(provisional.correct)
-        self.on_screen = None
-        attempt = Attempt(
-            number=next(self._numbers), item=item, answer=answer,
-            response_ms=max(0, int(response_ms)), request=request, provisional=provisional,
-            result=provisional, review=review,
-        )
+        attempt = self._record(item, answer, request, provisional, response_ms)
         attempt.refining = bool(self.grading.wants_refinement(request, provisional))
-        self.attempts.append(attempt)
         return attempt
 
     def self_rate(self, score: int, response_ms: int = 0) -> Attempt:
@@ -378,20 +364,25 @@ class StudySession:
             raise TutorError(f"a rating is 0 to {MAX_SCORE}, not {score}")
         result = GradeResult(score=score, feedback=f"You rated yourself {score}/{MAX_SCORE}.",
                              grader=SELF_GRADER, confidence=1.0)
-        state = self.state(item.card.id, item.deck)
+        return self._record(item, "", self.request_for(item.card, ""), result, response_ms,
+                            self_rated=True)
+
+    def _record(self, item: QueueItem, answer: str, request: GradeRequest, result: GradeResult,
+                response_ms: int, *, self_rated: bool = False) -> Attempt:
+        """Schedule and store ``item``'s review graded ``result``, move the queue on, and
+        keep the attempt (``self_rated``: the learner's own rating, their decision)."""
         outcome = self.scheduler.review(
-            state, score, self.clock.now(), mode=item.mode, answer="", grader=SELF_GRADER,
-            confidence=1.0, response_ms=response_ms, topic=item.card.topic,
-            feedback=result.feedback,
+            self.state(item.card.id, item.deck), result.score, self.clock.now(), mode=item.mode,
+            answer=answer, grader=result.grader, confidence=result.confidence,
+            response_ms=response_ms, topic=item.card.topic, feedback=result.feedback,
         )
         review = self.store.record_review(outcome.review, outcome.state)
         self.queue.answer(result.correct)
         self.on_screen = None
         attempt = Attempt(
-            number=next(self._numbers), item=item, answer="",
-            response_ms=max(0, int(response_ms)), request=self.request_for(item.card, ""),
-            provisional=result, result=result, review=review, decided_by_learner=True,
-            self_rated=True,
+            number=next(self._numbers), item=item, answer=answer,
+            response_ms=max(0, int(response_ms)), request=request, provisional=result,
+            result=result, review=review, decided_by_learner=self_rated, self_rated=self_rated,
         )
         self.attempts.append(attempt)
         return attempt
