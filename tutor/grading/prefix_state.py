@@ -80,12 +80,28 @@ def load_prefix(llm: Any, path: Path, key: str, tokens: Sequence[int]) -> bool:
 def save_prefix(llm: Any, path: Path, key: str) -> None:
     """Save ``llm``'s cache (the prefix just evaluated) to ``path``. Failures are logged."""
     try:
-        data = llm.save_state().llama_state
+        data = _state_bytes(llm)
         header = {"key": key, "tokens": llm.n_tokens, "size": len(data),
                   "sha256": hashlib.sha256(data).hexdigest()}
         atomic_write_bytes(path, MAGIC + json.dumps(header).encode() + b"\n" + data)
     except (OSError, ValueError, RuntimeError) as exc:
         log.warning("the prompt state was not saved to %s: %s", path, exc)
+
+
+def _state_bytes(llm: Any) -> bytes:
+    """llama.cpp's state of ``llm``'s context (its KV cache), read straight from the context:
+    ``Llama.save_state`` also copies the logits buffer (n_batch x vocabulary floats, 311 MB
+    for Qwen2.5), which would raise the first run's peak memory past the 1.6 GB target."""
+    import ctypes
+
+    import llama_cpp
+
+    size = llama_cpp.llama_state_get_size(llm.ctx)
+    buffer = (ctypes.c_uint8 * size)()
+    written = llama_cpp.llama_state_get_data(llm.ctx, buffer, size)
+    if written > size:
+        raise RuntimeError("llama.cpp wrote more state than it announced")
+    return ctypes.string_at(buffer, written)
 
 
 def read_state(path: Path, key: str, tokens: int) -> bytes | None:
