@@ -12,6 +12,7 @@ from tutor.formatting import plural
 from tutor.schedule.forecast import study_days, study_streak
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.schedule.limits import NewCardLimits
+from tutor.schedule.summary import summarize
 from tutor.settings import StudySettings
 from tutor.store.study_store import StudyStore
 
@@ -60,7 +61,7 @@ def nothing_to_study(decks: Sequence[Deck], store: StudyStore, scheduler: Leitne
         text += (f" Today's review limit ({study.review_cap}) is reached;"
                  f" {plural(due_left, 'due card')} left.")
     limits = new_card_limits(store, study, scheduler.day_start(now))
-    unseen = sum(1 for card_id in ids if card_id not in states or states[card_id].is_new)
+    unseen = summarize(ids, states, now).new
     if unseen and limits.total_room == 0:
         text += (f" Today's new-card limit for all decks is reached ({limits.studied_total}"
                  f" of {limits.total_limit}); {plural(unseen, 'new card')} left.")

@@ -23,6 +23,7 @@ from tutor.decks.model import Deck
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.schedule.limits import MORE_NEW_CARDS, NewCardLimits
 from tutor.schedule.model import CardState
+from tutor.schedule.summary import summarize
 
 #: The "review ahead" spans offered, in days.
 AHEAD_DAYS = (1, 3, 7)
@@ -73,8 +74,7 @@ def ahead_until(scheduler: LeitnerScheduler, now: datetime, days: int) -> dateti
 def study_more_offer(deck: Deck, states: dict[str, CardState], limits: NewCardLimits,
                      scheduler: LeitnerScheduler, now: datetime) -> StudyMoreOffer:
     """The numbers of the "study more" dialog for ``deck`` (``states``: its cards')."""
-    new_left = sum(1 for card in deck.cards
-                   if card.id not in states or states[card.id].is_new)
+    new_left = summarize([card.id for card in deck.cards], states, now).new
     ahead = []
     for days in AHEAD_DAYS:
         until = ahead_until(scheduler, now, days)
