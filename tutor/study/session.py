@@ -31,6 +31,7 @@ from typing import Protocol
 from tutor.decks.model import Card, Deck
 from tutor.decks.native import save_deck
 from tutor.errors import DeckError, TutorError
+from tutor.formatting import plural
 from tutor.grading.base import MAX_SCORE, GradeRequest, GradeResult
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
@@ -272,7 +273,7 @@ class StudySession:
         ids = [card.id for deck in decks for card in deck.cards]
         queue = build_ahead_queue(decks, store.states(ids), now,
                                   ahead_until(scheduler, now, days))
-        label = title or (f"Review ahead ({days} day{'s' if days != 1 else ''}): "
+        label = title or (f"Review ahead ({plural(days, 'day')}): "
                           + ", ".join(deck.title for deck in decks))
         return cls(decks, store, scheduler, grading, clock, queue, title=label, mode="drill")
 

@@ -20,6 +20,7 @@ from textual.signal import Signal
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
 from tutor.errors import TutorError
+from tutor.formatting import plural
 from tutor.grading.service import RULES_LABEL, GraderStatus, GradingService
 from tutor.schedule.clock import Clock
 from tutor.schedule.leitner import LeitnerScheduler
@@ -148,8 +149,7 @@ class TutorApp(App[int]):
         pending = self.answers_being_checked()
         if pending and not self._quit_when_graded:
             self._quit_when_graded = True
-            self.notify(f"The model is still checking {pending} answer"
-                        f"{'s' if pending > 1 else ''}: tutor quits once "
+            self.notify(f"The model is still checking {plural(pending, 'answer')}: tutor quits once "
                         f"{'they are' if pending > 1 else 'it is'} saved. Press Ctrl+Q again"
                         " to quit now (the rules verdicts then stand).",
                         title="Saving the last grades", timeout=30)
@@ -306,7 +306,7 @@ class TutorApp(App[int]):
                                          self.clock, choice.days)
             if not self.start_session(session):
                 self.notify(f"No cards of {deck.title} fall due in the next"
-                            f" {choice.days} days.", title="Nothing to review ahead")
+                            f" {plural(choice.days, 'day')}.", title="Nothing to review ahead")
             return
         day = self.scheduler.day_start(self.clock.now())
         try:
