@@ -5,6 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` on one line (runs of whitespace as one space), cut to ``width`` characters
+    with '…' when longer."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: max(0, width - 1)] + "…"
+
+
 def plural(count: int, noun: str) -> str:
     """'1 deck', '3 decks', '0 answers' (nouns that take an 's')."""
     return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -1,4 +1,4 @@
-"""The shared wording helpers: durations as a clock shows them, and plurals."""
+"""The shared wording helpers: durations as a clock shows them, plurals, and clipped lines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tutor.formatting import format_duration, plural
+from tutor.formatting import clip, format_duration, plural
 
 
 @pytest.mark.parametrize(("ms", "shown"), [
@@ -19,3 +19,10 @@ def test_durations_in_milliseconds_and_as_timedelta_read_the_same(ms: int, shown
 
 def test_plural() -> None:
     assert [plural(n, "answer") for n in (0, 1, 2)] == ["0 answers", "1 answer", "2 answers"]
+
+
+def test_clip_puts_text_on_one_line_and_cuts_it_with_an_ellipsis() -> None:
+    assert clip("Deep Learning in Python (Brainscape)", 20) == "Deep Learning in Py…"
+    assert clip("two\n  lines\tand tabs", 40) == "two lines and tabs"
+    assert clip("exactly ten", 11) == "exactly ten" and clip("exactly ten", 10) == "exactly t…"
+    assert len(clip("x" * 500, 28)) == 28

@@ -8,6 +8,7 @@ from typing import Any
 from tutor.exam.model import ExamError
 from tutor.exam.result import ExamResult
 from tutor.exam.stored import UNFINISHED, is_exam_record
+from tutor.formatting import clip
 
 STATUS_WORDS = {"in_progress": "in progress", "ended": "ended, not final", "final": "final"}
 DECKS_WIDTH = 32
@@ -35,7 +36,7 @@ def history_lines(records: Sequence[dict[str, Any]]) -> list[str]:
             lines.append(f"{exam_id:>4}  {exc.message}")
             continue
         when = result.started.strftime("%Y-%m-%d %H:%M") if result.started else "?"
-        decks = _fit(result.deck_names or "?", DECKS_WIDTH)
+        decks = clip(result.deck_names or "?", DECKS_WIDTH)
         if result.status == "in_progress":
             score = "-"
         else:
@@ -50,5 +51,3 @@ def history_lines(records: Sequence[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

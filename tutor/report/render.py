@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from tutor.formatting import clip
 from tutor.report.drill import DRILL_TOPICS, drill_candidates, shortfall_text
 from tutor.report.model import Stats, StudyReport, TopicReport
 
@@ -152,7 +153,7 @@ def _sections(report: StudyReport) -> list[tuple[str, list[str], list[list[str]]
         sections.append((
             f"Leeches (failed {report.rules.leech_fails} or more times)",
             ["Question", "Topic", "Fails", "Box", "Card"],
-            [[_clip(c.front or "(deck not loaded)", 50),
+            [[clip(c.front or "(deck not loaded)", 50),
               f"{c.topic} ({c.deck})" if report.multi_deck else c.topic, str(c.fails),
               str(c.box or "new"), c.card_id] for c in report.leeches], {2, 3}))
     weeks = [p for p in report.weekly if p.accuracy.answers]
@@ -223,9 +224,6 @@ def _num(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _text_table(headers: Sequence[str], rows: Sequence[Sequence[str]],

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Markdown
 
 from tutor.decks.model import Card, Deck
+from tutor.formatting import clip
 from tutor.schedule.model import CardState
 from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.widgets.key_footer import KeyFooter
@@ -76,10 +77,6 @@ _COLUMNS = (("question", "Question", 0), ("box", "Box", 4), ("due", "Due", 8),
 _FIXED_WIDTH = sum(width for _key, _label, width in _COLUMNS) + 2 * len(_COLUMNS) + 2
 
 
-def clip(text: str, width: int) -> str:
-    """The first line of ``text``, cut to ``width`` characters with '…'."""
-    first = " ".join(text.split("\n", 1)[0].split())
-    return first if len(first) <= width else first[: max(0, width - 1)] + "…"
 
 
 class CardBrowserScreen(Screen[None]):
@@ -153,9 +150,9 @@ class CardBrowserScreen(Screen[None]):
     def _cells(self, card: Card, width: int) -> list[str]:
         state = _reviewed(self.states.get(card.id))
         if state is None:
-            return [clip(card.front, width), "new", "-", "-", "-"]
+            return [clip(card.front.split("\n", 1)[0], width), "new", "-", "-", "-"]
         last = "-" if state.last_score is None else f"{state.last_score}/5"
-        return [clip(card.front, width), str(state.box), due_text(state.due, self.now), last,
+        return [clip(card.front.split("\n", 1)[0], width), str(state.box), due_text(state.due, self.now), last,
                 str(state.lapses)]
 
     def selected_card(self) -> Card | None:

@@ -14,7 +14,7 @@ from textual.widgets.data_table import ColumnKey
 
 from tutor.decks.library import DeckLibrary
 from tutor.decks.model import Deck
-from tutor.formatting import plural
+from tutor.formatting import clip, plural
 from tutor.schedule.clock import Clock
 from tutor.schedule.forecast import due_forecast
 from tutor.schedule.leitner import LeitnerScheduler
@@ -46,11 +46,6 @@ class DeckTable(DataTable[object]):
     """The decks table; Enter (or a click on the selected row) studies the deck."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Study")]
-
-
-def shorten(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells with an ellipsis."""
-    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 
 def deck_matches(deck: Deck, text: str) -> bool:
@@ -178,7 +173,7 @@ class DeckListScreen(Screen[None]):
             if not deck_matches(deck, text):
                 continue
             table.add_row(
-                shorten(deck.title, title_width),
+                clip(deck.title, title_width),
                 str(summary.due),
                 str(summary.new),
                 str(summary.total),

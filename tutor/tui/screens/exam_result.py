@@ -21,7 +21,7 @@ from tutor.errors import TutorError
 from tutor.exam.export import write_export
 from tutor.exam.result import ExamResult, QuestionResult
 from tutor.exam.session import ExamSession
-from tutor.formatting import format_duration, plural
+from tutor.formatting import clip, format_duration, plural
 from tutor.grading.base import MAX_SCORE
 from tutor.schedule.leitner import LeitnerScheduler
 from tutor.tui.keys import KeyBinding, help_rows
@@ -31,6 +31,9 @@ from tutor.tui.widgets.key_footer import KeyFooter
 
 ENDINGS = {"time": "time ran out", "learner": "handed in"}
 
+
+#: Characters of an answer shown in the result table (the rest is in the detail pane).
+ANSWER_WIDTH = 28
 
 def score_cell(item: QuestionResult) -> Text:
     """'4/5', '…' while grading, '4/5*' when disputed; red below a pass."""
@@ -67,10 +70,6 @@ def marks(item: QuestionResult) -> str:
     return ", ".join(found)
 
 
-def short(text: str, width: int = 28) -> str:
-    """The first ``width`` characters of ``text`` on one line."""
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def detail_text(item: QuestionResult) -> Text:
@@ -164,9 +163,9 @@ class ExamResultScreen(Screen[ExamResult | None]):
         row = table.cursor_row
         table.clear()
         for item in result.questions:
-            table.add_row(number_cell(item), short(item.question.topic or "general", 18),
+            table.add_row(number_cell(item), clip(item.question.topic or "general", 18),
                           score_cell(item), format_duration(item.time_ms),
-                          short(item.answer) if item.answered else Text("(none)", style="dim"),
+                          clip(item.answer, ANSWER_WIDTH) if item.answered else Text("(none)", style="dim"),
                           marks(item), key=str(item.number - 1))
         if result.questions:
             table.move_cursor(row=max(0, min(row, len(result.questions) - 1)))
