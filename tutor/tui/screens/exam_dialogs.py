@@ -25,6 +25,7 @@ from tutor.exam.export import export_format
 from tutor.exam.model import ExamError, ExamOptions
 from tutor.exam.result import QuestionResult
 from tutor.exam.session import ExamSession
+from tutor.formatting import clip
 from tutor.grading.base import MAX_SCORE
 
 
@@ -73,8 +74,7 @@ def question_label(session: ExamSession, index: int) -> Text:
     text.append(f"{question.number:>3}. ", style="bold" if index == session.current else "")
     text.append("● " if sheet.answered else "○ ", style="green" if sheet.answered else "dim")
     text.append("⚑ " if sheet.flagged else "  ", style="yellow")
-    first = " ".join(question.question.split())
-    text.append(first if len(first) <= 70 else first[:69] + "…")
+    text.append(clip(question.question, 70))
     if sheet.locked:
         text.append("  (time up)", style="dim")
     return text

@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
+from tutor.formatting import clip
 from tutor.report import CardReport, DrillRequest, StudyReport, TopicReport
 from tutor.report.drill import DRILL_TOPICS, drill_topics, weakest_drill
 from tutor.report.render import (
@@ -343,10 +344,8 @@ def card_history_content(card: CardReport, report: StudyReport) -> Content:
         style = "$success" if review.correct else "$error"
         kind = {"relearn": " (again)", "practice": " (drill)", "new": " (first)"}.get(
             review.kind, "")
-        answer = " ".join(review.answer.split()) or (
+        answer = clip(review.answer, 60) or (
             "(rated yourself)" if review.grader == SELF_GRADER else "(no answer)")
-        if len(answer) > 60:
-            answer = answer[:59] + "…"
         parts += [(f"{review.time.astimezone(zone):%Y-%m-%d %H:%M}", "$text-muted"), "  ",
                   (f"{review.score}/5", f"bold {style}"), f"  box {review.box_before}→"
                   f"{review.box_after}{kind}  ", answer, "\n"]
@@ -405,9 +404,7 @@ class TopicCardsScreen(Screen[DrillRequest | None]):
 
     @staticmethod
     def _card_cells(card: CardReport) -> list[Content]:
-        question = " ".join((card.front or card.card_id).split())
-        if len(question) > 48:
-            question = question[:47] + "…"
+        question = clip(card.front or card.card_id, 48)
         last = "-" if card.last_score is None else f"{card.last_score}/5"
         return [Content(question), Content("new" if card.box is None else str(card.box)),
                 Content(str(card.answers)), Content(str(card.fails)), Content(last),
