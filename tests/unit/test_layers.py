@@ -12,7 +12,7 @@ from pathlib import Path
 import tutor
 
 PACKAGE = Path(tutor.__file__).resolve().parent
-CORE = {"tutor", "tutor.errors", "tutor.logs", "tutor.fileread", "tutor.atomic",
+CORE = {"tutor", "tutor.errors", "tutor.logs", "tutor.fileread", "tutor.atomic", "tutor.gcpause",
         "tutor.settings", "tutor.formatting"}
 #: Layer -> the layers it may import (besides itself), as drawn in ARCHITECTURE.md.
 ALLOWED = {

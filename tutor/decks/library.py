@@ -9,6 +9,7 @@ from pathlib import Path
 from tutor.decks.model import Deck
 from tutor.decks.native import SUFFIX, DeckFile, ParseResult, give_ids, read_deck
 from tutor.errors import DeckError
+from tutor.gcpause import paused_gc
 
 
 @dataclass
@@ -65,13 +66,14 @@ def load_library(paths: list[Path], strict: bool = False) -> DeckLibrary:
         else:
             files.append(path)
     results: list[ParseResult] = []
-    for path in files:
-        try:
-            results.append(read_deck(path))
-        except DeckError as exc:
-            if strict:
-                raise
-            library.errors.append(str(exc))
+    with paused_gc():  # thousands of cards: no collector runs over them while they are built
+        for path in files:
+            try:
+                results.append(read_deck(path))
+            except DeckError as exc:
+                if strict:
+                    raise
+                library.errors.append(str(exc))
     decks = [result.deck for result in results]
     library.errors.extend(claim_ids(decks))
     taken = {card.id for deck in decks for card in deck.cards if card.id}

@@ -149,6 +149,8 @@ def _trim_block(lines: list[str]) -> str:
         lines.pop(0)
     while lines and not lines[-1].strip():
         lines.pop()
+    if len(lines) == 1:  # most cards: what dedent would give, without its regexes
+        return lines[0].strip()
     # Indentation every line shares, and any before the first word, is layout, not content
     # (`A:  x` reads as `x`): without this, "A:" followed by an indented line would change
     # on every write, and no other format keeps it.

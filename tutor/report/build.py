@@ -26,6 +26,7 @@ from operator import attrgetter
 from typing import Any, Protocol
 
 from tutor.decks.model import DEFAULT_TOPIC, Deck
+from tutor.gcpause import paused_gc
 from tutor.grading.base import PASS_SCORE
 from tutor.report.exams import exam_results
 from tutor.report.model import (
@@ -80,6 +81,15 @@ def build_report(reviews: Iterable[ReviewRecord], states: Mapping[str, CardState
     exam records (`StudyStore.exams`); ``boxes`` is the number of Leitner boxes;
     ``deck`` limits everything to one deck key; ``since`` drops older answers.
     """
+    with paused_gc():  # 10,000s of small objects: no collector runs over them meanwhile
+        return _build_report(reviews, states, now, decks=decks, exams=exams, boxes=boxes,
+                             since=since, deck=deck, rules=rules)
+
+
+def _build_report(reviews: Iterable[ReviewRecord], states: Mapping[str, CardState],
+                  now: datetime | Clock, *, decks: Sequence[Deck], exams: Iterable[Mapping[str, Any]],
+                  boxes: int, since: datetime | None, deck: str | None,
+                  rules: ReportRules | None) -> StudyReport:
     rules = rules or ReportRules()
     moment = now if isinstance(now, datetime) else now.now()
     if not isinstance(moment, datetime) or moment.tzinfo is None:
