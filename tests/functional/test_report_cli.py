@@ -154,3 +154,31 @@ def test_damaged_store_is_one_line_or_a_note(profile: Path) -> None:
     (profile / "study.json").write_text('{"_meta": {"1": {"schema": 99}}}', encoding="utf-8")
     proc = run_cli("report")
     assert_one_line_error(proc, "newer tutor")
+
+
+def test_a_long_history_is_read_once_then_from_the_summary_cache(profile: Path) -> None:
+    scheduler = LeitnerScheduler()
+    start = datetime.now().astimezone() - timedelta(days=300)
+    outcomes, states = [], {}
+    for n in range(1200):  # more than study.json keeps: most reviews are in the history only
+        card_id = (VERBS + NOUNS)[n % len(VERBS + NOUNS)]
+        state = states.get(card_id) or scheduler.new_state(card_id, "spanish")
+        outcome = scheduler.review(state, n % 6, start + timedelta(hours=5 * n), answer=f"a{n}",
+                                   topic="verbs" if card_id in VERBS else "nouns")
+        states[card_id] = outcome.state
+        outcomes.append(outcome)
+    with StudyStore(profile) as store:
+        store.record_reviews(outcomes)
+    cache = load_settings().data_path / "cache" / "default.summaries"
+    first = run_cli("report", "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["totals"]["answers"] == 1200
+    assert cache.is_file()
+    second = run_cli("report", "--json")
+    assert second.returncode == 0 and second.stderr == ""
+    for key in ("totals", "topics", "decks", "leeches"):
+        assert json.loads(second.stdout)[key] == json.loads(first.stdout)[key]
+    with StudyStore(profile) as store:  # a session after the cache was written
+        record(store, NOUNS, [0, 0, 5], datetime.now().astimezone() - timedelta(hours=30), "nouns")
+    third = run_cli("report", "--json")
+    assert json.loads(third.stdout)["totals"]["answers"] == 1203

@@ -27,8 +27,11 @@ COPY_ATTEMPTS = 5
 
 
 @contextmanager
-def open_read_only(folder: Path, profile: str) -> Iterator[StudyStore]:
+def open_read_only(folder: Path, profile: str, *,
+                   summary_cache: Path | None = None) -> Iterator[StudyStore]:
     """A store opened on a copy of the profile in ``folder``; the copy is deleted after.
+    ``summary_cache``: the profile's summary cache (`StudyStore.summary_cache`), which is
+    read and refreshed (it is not in the profile folder).
 
     A profile with no study data yet reads as empty (and nothing is created in
     ``folder``). Writes to the store change only the copy. Raises `StoreError` (one
@@ -38,7 +41,7 @@ def open_read_only(folder: Path, profile: str) -> Iterator[StudyStore]:
         copy = Path(scratch) / "profile"
         copy_profile(folder, copy, profile)
         try:
-            store = StudyStore(copy, profile=profile)
+            store = StudyStore(copy, profile=profile, summary_cache=summary_cache)
         except OSError as exc:
             raise StoreError(f"cannot read the study data of profile '{profile}':"
                              f" {exc.strerror or exc}") from None

@@ -59,12 +59,14 @@ from typing import Any
 from tinydb import TinyDB
 
 from tutor.atomic import atomic_write_bytes, fsync_folder, replace_with_link
+from tutor.gcpause import paused_gc
 from tutor.grading.base import MAX_SCORE
 from tutor.schedule.model import CardState, Review, ReviewOutcome, ReviewSummary
 from tutor.schedule.queue import DailyCounts
 from tutor.store.codec import (
     CARD,
     DECK,
+    ID,
     KIND,
     TIME,
     review_from_row,
@@ -91,6 +93,7 @@ from tutor.store.recovery import Recovery
 from tutor.store.schema import SCHEMA_VERSION
 from tutor.store.snapshot import Snapshot, write_snapshot
 from tutor.store.storage import AtomicJSONStorage
+from tutor.store.summary_cache import history_summaries
 from tutor.store.today import read_extra_new, write_extra_new
 
 #: Reviews kept in ``study.json`` so that today's counts and undo need no history read.
@@ -107,9 +110,13 @@ class StudyStore:
     """
 
     def __init__(self, folder: Path | str, *, profile: str | None = None,
-                 fold_limit: int = FOLD_LIMIT, recent_rows: int = RECENT_ROWS) -> None:
+                 fold_limit: int = FOLD_LIMIT, recent_rows: int = RECENT_ROWS,
+                 summary_cache: Path | None = None) -> None:
         self.folder = Path(folder)
         self.profile = profile or self.folder.name
+        self.summary_cache = summary_cache
+        """Where `review_summaries` keeps the history's summaries between runs
+        (`tutor.store.summary_cache`); None: the history is parsed each time."""
         self.fold_limit = max(1, fold_limit)
         self.recent_rows = max(1, recent_rows)
         self.recovery: Recovery | None = None
@@ -191,7 +198,8 @@ class StudyStore:
             if contents.complete:
                 return
             limit, start = contents.history_bytes, contents.tail_start
-        loaded = load_history(self.folder / HISTORY_NAME, limit)
+        with paused_gc():
+            loaded = load_history(self.folder / HISTORY_NAME, limit)
         with self._mutex:
             if not contents.complete and (contents.history_bytes, contents.tail_start) == (
                     limit, start):
@@ -454,15 +462,42 @@ class StudyStore:
     def review_summaries(self) -> list[ReviewSummary]:
         """Every review, oldest first, as the `ReviewSummary` a report reads: the whole
         history like ``reviews()``, at a fraction of the cost (no full `Review` objects)."""
+        older = self._cached_summaries()
+        if older is not None:
+            return older
         self.load_full_history()
         with self._mutex:
             rows = list(self._contents.tail)
         try:
-            return [summary_from_row(row) for row in rows]
+            with paused_gc():
+                return [summary_from_row(row) for row in rows]
         except (ValueError, TypeError):
             for row in rows:
                 self._decode_row(row)  # raises the one-line StoreError for the damaged row
             raise
+
+    def _cached_summaries(self) -> list[ReviewSummary] | None:
+        """Every review's summary without parsing the whole history: the older reviews from
+        the summary cache (plus what the history gained since), then the ones in memory. None
+        when there is no cache, the history is read already, or anything does not fit."""
+        with self._mutex:
+            contents = self._contents
+            if self.summary_cache is None or contents.complete:
+                return None
+            limit, start, tail = contents.history_bytes, contents.tail_start, list(contents.tail)
+        older = history_summaries(self.folder / HISTORY_NAME, limit, self.summary_cache)
+        if older is None:
+            return None
+        before = older[:start]
+        while tail and before and before[-1].id >= tail[0][ID]:
+            before.pop()
+        if len(before) != start:
+            return None  # reviews are missing: the full read says so
+        try:
+            with paused_gc():
+                return before + [summary_from_row(row) for row in tail]
+        except (ValueError, TypeError):
+            return None
 
     def review_count(self) -> int:
         """How many reviews are stored."""
