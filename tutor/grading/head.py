@@ -3,8 +3,10 @@ signals into the verdict (whether the answer is correct, and its 0-5 score).
 
 Inputs (`head_features`): the model judge's log-odds that the answer is correct, and what
 the rules measured - the coverage score before and after their checks, key-point
-coverage, main-point coverage, precision, a spelling slip, and each check that fired
-(contradiction, number, swapped roles or order, padding, substitution, formula). The
+coverage, main-point coverage, precision, a spelling slip, each check that fired
+(contradiction, number, swapped roles or order, padding, substitution, formula), and for a
+reference that is a list, the mean coverage of its items and the log-odds times how far short
+of the list the answer's own points fall (the judge tends to say "yes" to half a list). The
 checks are inputs here, not verdicts: the head learned how much each is worth next to
 the model. Empty / "I don't know" answers, injection attempts and accepted alternatives
 never reach it (they stay vetoes in `GradingPolicy`).
@@ -52,14 +54,16 @@ CHECK_GROUPS: dict[str, frozenset[str]] = {
 FEATURES: tuple[str, ...] = (
     "log_odds", "rules_base", "rules_score", "coverage", "main", "precision", "typo",
     *(f"check_{name}" for name in CHECK_GROUPS),
+    "list_coverage", "log_odds_x_list_short",
 )
 
 
 def head_features(log_odds: float, verdict: Verdict) -> list[float]:
     """The head's inputs, in `FEATURES` order."""
     kinds = {finding.kind for finding in verdict.findings}
+    clipped = max(-LOG_ODDS_CLIP, min(LOG_ODDS_CLIP, log_odds))
     return [
-        max(-LOG_ODDS_CLIP, min(LOG_ODDS_CLIP, log_odds)),
+        clipped,
         verdict.base / MAX_SCORE,
         verdict.score / MAX_SCORE,
         verdict.coverage,
@@ -67,6 +71,8 @@ def head_features(log_odds: float, verdict: Verdict) -> list[float]:
         verdict.precision,
         1.0 if verdict.typo else 0.0,
         *(1.0 if kinds & group else 0.0 for group in CHECK_GROUPS.values()),
+        verdict.list_coverage,
+        clipped * verdict.list_short,
     ]
 
 
