@@ -2,8 +2,8 @@
 
 Reads the judge's cached log-odds (`judge_features.py`) and computes the rules' signals
 for the same items, leaves out what the policy decides by veto (empty / "I don't know",
-injection), then fits a logistic model (correct) and a ridge regression (score) on the
-train subjects for each L2 strength in a small grid, picks the one with the best
+injection), then fits logistic models of p(score >= k) for k = 1..5 (k = 3: correct) on
+the train subjects for each L2 strength in a small grid, picks the one with the best
 agreement on the validation subjects (ties: lower score MAE), refits nothing on dev, and
 writes ``models/grader-head.json`` with the figures. Deterministic: same cache, same head.
 
@@ -28,7 +28,7 @@ from judge_features import load_cache  # noqa: E402
 from metrics import summarise  # noqa: E402
 
 from tutor.grading.base import GradeRequest  # noqa: E402
-from tutor.grading.head import DEFAULT_HEAD_PATH, FEATURES, GradingHead, head_features  # noqa: E402
+from tutor.grading.head import DEFAULT_HEAD_PATH, FEATURES, LEVELS, GradingHead, head_features  # noqa: E402
 from tutor.grading.rules import RulesGrader  # noqa: E402
 
 VETOES = ("idk", "injection")
@@ -72,14 +72,6 @@ def fit_logistic(z: np.ndarray, y: np.ndarray, strength: float) -> np.ndarray:
     return w
 
 
-def fit_ridge(z: np.ndarray, s: np.ndarray, strength: float) -> np.ndarray:
-    """Ridge regression of the score; weights then intercept."""
-    a = np.hstack([z, np.ones((len(z), 1))])
-    penalty = np.eye(a.shape[1]) * strength * len(z) / 100
-    penalty[-1, -1] = 0.0
-    return np.linalg.solve(a.T @ a + penalty, a.T @ s)
-
-
 def evaluate(head: GradingHead, x: np.ndarray, kept: list[dict], vetoed: list) -> tuple:
     """Summary over the head's items plus the vetoed ones (scored as the policy would)."""
     scores = [head.predict(list(row)).score for row in x]
@@ -111,7 +103,8 @@ def main() -> None:
     best = None
     for strength in STRENGTHS:
         head = GradingHead(tuple(fit_logistic(z_train, y_train, strength)),
-                           tuple(fit_ridge(z_train, s_train, strength)),
+                           tuple(tuple(fit_logistic(z_train, (s_train >= k).astype(float), strength))
+                                 for k in LEVELS),
                            tuple(mean), tuple(scale), {})
         summary = evaluate(head, data["validation"][0], data["validation"][3], data["validation"][4])
         print(f"L2 {strength:5g}: validation acc {summary.accuracy:.3f}  MAE {summary.mae:.2f}")
@@ -132,7 +125,7 @@ def main() -> None:
               f"  | rules acc {baseline.accuracy:.3f} MAE {baseline.mae:.2f}")
     info = {"l2": strength, "model": model.name, "figures": figures,
             "weights": dict(zip(FEATURES, [round(w, 3) for w in head.classifier]))}
-    head = GradingHead(head.classifier, head.regressor, head.mean, head.scale, info)
+    head = GradingHead(head.classifier, head.levels, head.mean, head.scale, info)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(head.to_json(), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

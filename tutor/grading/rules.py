@@ -94,6 +94,11 @@ class Verdict:
     """The coverage score before any veto."""
     missing_words: tuple[str, ...] = ()
     """Words of partly covered key points that the answer lacks."""
+    list_coverage: float = 0.0
+    """Mean coverage of the reference's list items (0 when the reference is not a list)."""
+    list_short: float = 0.0
+    """How far short of the list the answer's own points fall: 1 - its points / the items
+    asked for (or listed), at least 0 (0 when the reference is not a list)."""
 
 
 class RulesGrader:
@@ -173,8 +178,10 @@ class RulesGrader:
             finding = Finding("formula", "the formula is not the reference's")
             return Verdict(formula, 0.0, 0.0, 0.0, [finding], (), points, margin=0.4, base=formula)
         if _same_words(answer_tokens, tokenize(reference)):
-            return Verdict(5, 1.0, 1.0, 1.0, [], points, (), margin=0.6, base=5)
+            return Verdict(5, 1.0, 1.0, 1.0, [], points, (), margin=0.6, base=5,
+                           list_coverage=1.0 if parse.is_list else 0.0)
         alignment = align(parse, answer_tokens)
+        list_coverage, list_short = _list_signals(parse, alignment, answer, question)
         coverage, main, listed = _coverage(parse, alignment)
         precision = _precision(alignment, question_keys)
         findings = (
@@ -221,7 +228,8 @@ class RulesGrader:
                     if token.key not in said and token.text not in missing_words:
                         missing_words.append(token.text)
         return Verdict(score, coverage, main, precision, findings, matched, missing,
-                       bool(typos), typos, margin, base, as_written(missing_words, reference)[:4])
+                       bool(typos), typos, margin, base, as_written(missing_words, reference)[:4],
+                       list_coverage, list_short)
 
     @staticmethod
     def _confidence(verdict: Verdict) -> float:
@@ -292,6 +300,22 @@ def _coverage(parse: ReferenceParse, alignment: Alignment) -> tuple[float, float
         return fraction, required[0].coverage, True
     total = sum(pc.coverage for pc in required) / len(required)
     return total, required[0].coverage, False
+
+
+def _list_signals(parse: ReferenceParse, alignment: Alignment, answer: str,
+                  question: str) -> tuple[float, float]:
+    """(mean coverage of the reference's list items, how far short of the list the answer's
+    own points fall); both 0 when the reference is not a list. The second counts the answer's
+    points however they are worded, so a half list that the matching misreads still shows."""
+    if not parse.is_list:
+        return 0.0, 0.0
+    items = [pc.coverage for pc in alignment.points if pc.point in parse.required and pc.point.item]
+    if not items:
+        return 0.0, 0.0
+    need = parse.required_items or len(items)
+    # Uncached: answers would push the references' parses out of the cache.
+    said = max(1, len(parse_reference.__wrapped__(answer, question).required))
+    return sum(items) / len(items), max(0.0, 1.0 - said / need)
 
 
 HEAD_MIN = 0.5

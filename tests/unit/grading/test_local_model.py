@@ -120,7 +120,7 @@ def test_answer_text_cannot_close_the_prompt(judge: LlamaJudge) -> None:
 
 def test_the_default_grader_grades_by_the_head_with_feedback_that_agrees(judge: LlamaJudge) -> None:
     n = len(FEATURES)
-    head = GradingHead(classifier=(1.0,) + (0.0,) * n, regressor=(2.0,) + (0.0,) * (n - 1) + (2.5,),
+    head = GradingHead(classifier=(1.0,) + (0.0,) * n, levels=((2.0,) + (0.0,) * n,) * 4,
                        mean=(0.0,) * n, scale=(1.0,) * n, info={})
     grader = LocalModelGrader(judge.model_path, label="qwen", head=head)
     grader._judge = judge  # the module's loaded model

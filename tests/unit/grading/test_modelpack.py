@@ -27,7 +27,7 @@ def log_odds_head():
     from tutor.grading.head import FEATURES, GradingHead
 
     n = len(FEATURES)
-    return GradingHead(classifier=(1.0,) + (0.0,) * n, regressor=(2.0,) + (0.0,) * (n - 1) + (2.5,),
+    return GradingHead(classifier=(1.0,) + (0.0,) * n, levels=((2.0,) + (0.0,) * n,) * 4,
                        mean=(0.0,) * n, scale=(1.0,) * n, info={})
 
 
