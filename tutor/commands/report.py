@@ -28,6 +28,7 @@ from tutor.decks.library import DeckLibrary, load_folders, resolve_decks
 from tutor.decks.model import Deck
 from tutor.errors import DeckError, TutorError
 from tutor.formatting import plural
+from tutor.gcpause import paused_gc
 from tutor.report import (
     build_report,
     render_csv,
@@ -100,10 +101,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if out is not None:
         check_out_target(out)
     fmt = args.format or (SUFFIX_FORMATS.get(out.suffix.lower(), "text") if out else "text")
-    data = read_profile(settings)
-    library, deck_key = _decks(args.deck, settings, data)
-    report = build_report(data.reviews, data.states, now, decks=library.decks, exams=data.exams,
-                          boxes=len(settings.study.intervals), since=since, deck=deck_key)
+    with paused_gc():  # the whole history in memory at once: no collector runs over it
+        data = read_profile(settings)
+        library, deck_key = _decks(args.deck, settings, data)
+        report = build_report(data.reviews, data.states, now, decks=library.decks,
+                              exams=data.exams, boxes=len(settings.study.intervals),
+                              since=since, deck=deck_key)
     for note in data.notes:
         print(f"tutor: note: {note}", file=sys.stderr)
     if fmt == "json":
