@@ -440,10 +440,13 @@ def _feedback(verdict: Verdict) -> str:
     if not parts:
         return ("Correct." if verdict.score >= 4 else "Partly right." if verdict.score >= 3
                 else "Not the reference answer.")
+    only_slips = len(parts) == 1 and bool(verdict.typos)
     if verdict.findings or verdict.score < 3:
         lead = "Not quite"
+    elif verdict.score == 5 or (verdict.score == 4 and only_slips):
+        lead = "Correct"  # never beside something missing: that is "Mostly right" (4)
     else:
-        lead = "Correct" if verdict.score >= 4 else "Partly right"
+        lead = "Mostly right" if verdict.score == 4 else "Partly right"
     return f"{lead}: " + "; ".join(parts)
 
 

@@ -69,3 +69,16 @@ def test_a_pass_with_nothing_to_list_is_not_called_wrong() -> None:
     assert _feedback(passing) == "Partly right."
     assert _feedback(Verdict(score=2, coverage=0.3, main=0.3, precision=1.0)) == \
         "Not the reference answer."
+
+
+def test_a_passing_answer_with_something_missing_is_not_called_correct() -> None:
+    result = grade("What does a lighthouse keeper log each night?",
+                   "The lamp lighting time, the weather, fog hours and passing ships.",
+                   "the lamp lighting time, the weather and fog hours")
+    assert result.score == 4, result
+    assert "missing" in result.feedback or "not mentioned" in result.feedback
+    assert not result.feedback.startswith("Correct"), result.feedback
+    assert result.feedback.startswith("Mostly right")
+    slipped = grade("How does water cross a cell membrane?", "By osmosis through the membrane.",
+                    "by osmossis through the membrane")
+    assert slipped.feedback.startswith("Correct: spelling")  # a slip alone is still correct
