@@ -137,7 +137,8 @@ class GradingHead:
         weights = (head.classifier, *head.levels)
         if (any(len(w) != n + 1 for w in weights) or len(head.mean) != n
                 or len(head.scale) != n or any(s <= 0 for s in head.scale)
-                or not all(math.isfinite(v) for v in (*head.mean, *(x for w in weights for x in w)))):
+                or not all(math.isfinite(v) for v in (*head.mean, *head.scale,
+                                                      *(x for w in weights for x in w)))):
             raise ModelError("the grading head file is damaged; run make train-grader")
         return head
 

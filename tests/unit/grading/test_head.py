@@ -78,3 +78,15 @@ def test_the_shipped_head_loads_and_a_damaged_one_is_one_line(tmp_path) -> None:
     broken.write_text("{not json", encoding="utf-8")
     with pytest.raises(ModelError, match="cannot read the grading head"):
         load_head(broken)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf])
+def test_a_scale_that_is_not_a_number_is_damage(tmp_path, value: float) -> None:
+    # json reads NaN and Infinity; a NaN scale made every logit NaN, which the clip turned
+    # into "surely correct": every answer 5/5.
+    data = load_head().to_json()
+    data["scale"][0] = value
+    broken = tmp_path / "head.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ModelError, match="^the grading head file is damaged; run make train-grader$"):
+        load_head(broken)
