@@ -47,3 +47,27 @@ async def test_i_was_wrong_reads_wrong(tmp_path: Path) -> None:
         assert "1/5" in score and "Wrong" in score and "Correct" not in score
         assert feedback == "You marked this answer wrong (the grader gave 5/5)."
         assert app.store.reviews()[-1].score == 1
+
+
+class RulesOnAnotherCard:
+    """The rules' verdict on a 4 with a spelling slip and a word not mentioned."""
+
+    name = "rules"
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        from tutor.grading.rules import RulesGrader
+
+        return RulesGrader().grade(GradeRequest("What does the mitochondrion do?",
+                                                "It produces ATP through cellular respiration.",
+                                                "it produces ATP through respiraton"))
+
+
+async def test_a_four_with_a_slip_and_a_word_missing_is_mostly_right(tmp_path: Path) -> None:
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock(),
+                     grader=RulesOnAnotherCard())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"Paris", "enter")
+        await settle(pilot)
+        score, feedback = text_of(app, "#score"), text_of(app, "#feedback")
+        assert feedback.startswith("Mostly right: not mentioned: cellular")
+        assert "4/5" in score and "Mostly right" in score and "Correct" not in score

@@ -56,8 +56,8 @@ class GradeResult:
     needs_learner: bool = False
     """The grader is unsure: the UI should ask the learner to judge."""
     slips: tuple[tuple[str, str], ...] = ()
-    """Spelling slips found, as (answer word, reference word): a 4 with slips is "correct,
-    with a slip"; a 4 without is mostly right."""
+    """Spelling slips, as (answer word, reference word), set only when they are all that is
+    wrong: a 4 with slips is "correct, with a slip"; a 4 without is mostly right."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "score", clamp_score(self.score))

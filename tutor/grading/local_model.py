@@ -90,7 +90,7 @@ class LocalModelGrader:
             head, rules, judge = self._parts()
         except ModelError as exc:
             raise GradingError(exc.message) from None
-        from tutor.grading.rules import bounded
+        from tutor.grading.rules import bounded, slip_only
 
         compared, _ = bounded(request)
         verdict = rules.assess(compared.question, compared.reference, compared.answer)
@@ -103,7 +103,8 @@ class LocalModelGrader:
             score=decided.score, feedback=feedback(decided.score, verdict), grader=self.name,
             confidence=confidence, matched=verdict.matched,
             missing=verdict.missing if decided.score < MAX_SCORE else (),
-            needs_learner=needs_learner, slips=verdict.typos,
+            needs_learner=needs_learner,
+            slips=verdict.typos if slip_only(verdict) else (),
         )
 
     def _parts(self) -> tuple[GradingHead, RulesGrader, LlamaJudge]:
@@ -133,20 +134,24 @@ def feedback(score: int, verdict: Verdict) -> str:
     The rules' own wording follows their score; here the head's score decides the lead,
     and when it and the rules' words disagree the learner is told which way and why.
     """
+    from tutor.grading.rules import slip_only
+
     missing = "; ".join(_short(point) for point in verdict.missing[:2])
     problem = verdict.findings[0].message if verdict.findings else ""
     rules_pass = verdict.score >= 3
     if score >= 3:
         if not rules_pass:
-            lead = ("Correct: the model accepts your wording although it differs from the reference"
-                    if score >= 4 else "Mostly right: the model accepts the main point in your wording")
-            return lead + "."
+            # The grade view's words for the score: "Correct" only for a 5.
+            return ({5: "Correct", 4: "Mostly right"}.get(score, "Partly right")
+                    + (": the model accepts your wording although it differs from the reference."
+                       if score >= 4 else ": the model accepts the main point in your wording."))
         if score == MAX_SCORE:
             return "Correct."
-        if verdict.typos:
+        if score == 4 and slip_only(verdict):
             wrong, right = verdict.typos[0]
             return f"Correct, with a slip: '{wrong}' -> '{right}'."
-        return f"Mostly right; the reference also has: {missing}." if missing else "Mostly right."
+        lead = "Mostly right" if score == 4 else "Partly right"  # the grade view's words
+        return f"{lead}; the reference also has: {missing}." if missing else f"{lead}."
     if rules_pass:
         reason = f" ({problem})" if problem else ""
         return ("Not quite: the model judges this answer wrong although it shares words with the "

@@ -159,7 +159,7 @@ class RulesGrader:
             score=best.score, feedback=_feedback(best), grader=self.name, confidence=confidence,
             matched=best.matched, missing=best.missing, veto=veto,
             checks=tuple(sorted({f.kind for f in best.findings})), needs_learner=needs_learner,
-            slips=best.typos,
+            slips=best.typos if slip_only(best) else (),
         )
 
     # ------------------------------------------------------------------ measuring
@@ -440,14 +440,20 @@ def _feedback(verdict: Verdict) -> str:
     if not parts:
         return ("Correct." if verdict.score >= 4 else "Partly right." if verdict.score >= 3
                 else "Not the reference answer.")
-    only_slips = len(parts) == 1 and bool(verdict.typos)
     if verdict.findings or verdict.score < 3:
         lead = "Not quite"
-    elif verdict.score == 5 or (verdict.score == 4 and only_slips):
+    elif verdict.score == 5 or (verdict.score == 4 and slip_only(verdict)):
         lead = "Correct"  # never beside something missing: that is "Mostly right" (4)
     else:
         lead = "Mostly right" if verdict.score == 4 else "Partly right"
     return f"{lead}: " + "; ".join(parts)
+
+
+def slip_only(verdict: Verdict) -> bool:
+    """A spelling slip is all the rules found wrong (nothing missing, not mentioned or
+    checked): a 4 that is "correct, with a slip" (`GradeResult.slips` is set only then)."""
+    return bool(verdict.typos) and not (verdict.findings or verdict.missing
+                                        or verdict.missing_words)
 
 
 def _short(text: str, limit: int = 60) -> str:

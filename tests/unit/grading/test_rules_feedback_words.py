@@ -82,3 +82,32 @@ def test_a_passing_answer_with_something_missing_is_not_called_correct() -> None
     slipped = grade("How does water cross a cell membrane?", "By osmosis through the membrane.",
                     "by osmossis through the membrane")
     assert slipped.feedback.startswith("Correct: spelling")  # a slip alone is still correct
+
+
+def test_a_slip_beside_something_missing_is_not_correct_with_a_slip() -> None:
+    # The grade view says "Correct, with a slip" for a 4 with `slips`: only when the slip
+    # is all that is wrong, as the feedback's lead says.
+    from tutor.grading.local_model import feedback
+
+    question = "What does the mitochondrion do?"
+    reference = "It produces ATP through cellular respiration."
+    unsaid = grade(question, reference, "it produces ATP through respiraton")
+    assert unsaid.score == 4 and unsaid.feedback.startswith("Mostly right: not mentioned: cellular")
+    assert unsaid.slips == ()
+    missing = grade("What does a lighthouse keeper log each night?",
+                    "The lamp lighting time, the weather, fog hours and passing ships.",
+                    "the lamp lighting time, the wether and fog hours")
+    assert missing.score == 4 and missing.feedback.startswith("Mostly right: missing")
+    assert missing.slips == ()
+    slip = grade(question, reference, "it produces ATP through cellular respiraton")
+    assert slip.score == 4 and slip.feedback.startswith("Correct: spelling")
+    assert slip.slips == (("respiraton", "respiration"),)
+    # The model's feedback (its head decides the score) follows the same words.
+    rules = RulesGrader()
+    verdict = rules.assess(question, reference, "it produces ATP through respiraton")
+    assert feedback(4, verdict) == "Mostly right."
+    slipped = rules.assess(question, reference, "it produces ATP through cellular respiraton")
+    assert feedback(4, slipped) == "Correct, with a slip: 'respiraton' -> 'respiration'."
+    assert feedback(3, slipped) == "Partly right."  # a 3 is never "correct"
+    assert feedback(4, rules.assess(question, reference, "mitochondria are organelles")
+                    ).startswith("Mostly right: the model accepts")
