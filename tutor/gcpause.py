@@ -9,18 +9,32 @@ counting still frees everything as usual while the collector is paused.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_lock = threading.Lock()
+_depth = 0
+"""How many `paused_gc` blocks are open, in all threads."""
+_resume = False
+"""Whether the collector was running when the first of them began."""
 
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pause the cyclic collector for the ``with`` block; it resumes after (only if it was
-    running before, so nested or concurrent uses never switch it on early for good)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """Pause the cyclic collector for the ``with`` block; it resumes when the last block
+    open in any thread ends, and only if it was running before the first began (so nested
+    or concurrent uses never switch it on early, nor leave it off for good)."""
+    global _depth, _resume
+    with _lock:
+        if _depth == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _depth += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _resume:
+                gc.enable()
