@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.atomic import atomic_write_bytes
+from tutor.fileread import UnreadableFile, read_limited
 from tutor.gcpause import paused_gc
 from tutor.schedule.model import KINDS, ReviewSummary
 from tutor.store.codec import ID, REVIEW_FIELDS, TIME, check_row, summary_from_row
@@ -126,12 +127,9 @@ def _read_cache(cache: Path, handle: Any,
                 limit: int) -> tuple[int, list[ReviewSummary], list[str]] | None:
     """(bytes covered, summaries, their stored times) from the cache when it fits this
     history, else None."""
-    try:
-        size = cache.stat().st_size
-        if size > min(MAX_CACHE_BYTES, 2 * limit + 65536):
-            return None
-        raw = cache.read_bytes()
-    except OSError:
+    try:  # a regular file only (a FIFO would block, a device never end), and bounded
+        raw = read_limited(cache, min(MAX_CACHE_BYTES, 2 * limit + 65536), "summary cache")
+    except UnreadableFile:
         return None
     header = len(MAGIC) + 9
     if not raw.startswith(MAGIC) or raw[header - 1:header] != b"\n":

@@ -169,3 +169,25 @@ def test_the_cache_never_changes_the_profile(tmp_path: Path) -> None:
         assert files() == before
     assert sorted(path.name for path in cache.parent.iterdir()) == ["p.summaries"]
     assert summary_cache_module.MAGIC == cache.read_bytes()[: len(summary_cache_module.MAGIC)]
+
+
+def test_a_pipe_where_the_cache_would_be_is_not_waited_on(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    folder, cache = tmp_path / "p", tmp_path / "p.summaries"
+    fill(folder, 40)
+    expected = full_read(folder)
+    os.mkfifo(cache)  # reading it would wait for a writer for ever (a device: read for ever)
+    got: list[list[ReviewSummary]] = []
+    reader = threading.Thread(target=lambda: got.append(cached_read(folder, cache)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    try:
+        assert not reader.is_alive(), "the report waited on the pipe"
+    finally:
+        if reader.is_alive():
+            with open(cache, "wb"):  # let the stuck reader go
+                pass
+            reader.join(timeout=10)
+    assert got == [expected]
