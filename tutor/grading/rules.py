@@ -438,8 +438,8 @@ def _feedback(verdict: Verdict) -> str:
         wrong, right = verdict.typos[0]
         parts.append(f"spelling: '{wrong}' -> '{right}'")
     if not parts:
-        return ("Correct." if verdict.score >= 4 else "Partly right." if verdict.score >= 3
-                else "Not the reference answer.")
+        return {5: "Correct.", 4: "Mostly right.", 3: "Partly right."}.get(
+            verdict.score, "Not the reference answer.")
     if verdict.findings or verdict.score < 3:
         lead = "Not quite"
     elif verdict.score == 5 or (verdict.score == 4 and slip_only(verdict)):

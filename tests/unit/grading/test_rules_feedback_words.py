@@ -67,6 +67,9 @@ def test_missing_points_come_from_the_reference_not_an_accepted_answer() -> None
 def test_a_pass_with_nothing_to_list_is_not_called_wrong() -> None:
     passing = Verdict(score=3, coverage=0.45, main=0.5, precision=1.0)
     assert _feedback(passing) == "Partly right."
+    # A 4 with nothing to list is mostly right, as the grade view says (never "Correct").
+    assert _feedback(Verdict(score=4, coverage=0.7, main=1.0, precision=1.0)) == "Mostly right."
+    assert _feedback(Verdict(score=5, coverage=1.0, main=1.0, precision=1.0)) == "Correct."
     assert _feedback(Verdict(score=2, coverage=0.3, main=0.3, precision=1.0)) == \
         "Not the reference answer."
 
