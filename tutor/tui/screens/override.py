@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tutor.study.session import OVERRIDE_RIGHT_SCORE, Attempt
+from tutor.tui.widgets.key_footer import KeyFooter
 
 
 class OverrideChoice(Enum):
@@ -53,6 +54,7 @@ class OverrideScreen(ModalScreen[OverrideChoice | None]):
                 yield Button("I was right (r)", id="right", variant="success")
                 yield Button("I was wrong (w)", id="wrong", variant="error")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield KeyFooter()
 
     def action_choose(self, choice: str) -> None:
         """Close with the choice."""

@@ -1,0 +1,85 @@
+"""A dialog's footer lists the dialog's own keys, not those of the screen under it.
+
+Driven with Pilot at 80x24 over a real deck file: the deck list's dialogs (study more,
+exam form), the study screen's (override, help, edit) and the exam's (hand-in confirmation).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets._footer import FooterKey
+
+from tests.functional.conftest import write_deck
+from tutor.decks import load_library
+from tutor.schedule import FixedClock
+from tutor.settings import Settings
+from tutor.tui import create_app
+from tutor.tui.screens.edit_card import EditCardScreen
+from tutor.tui.screens.exam_dialogs import ConfirmScreen, ExamOptionsScreen
+from tutor.tui.screens.help import HelpScreen
+from tutor.tui.screens.override import OverrideScreen
+from tutor.tui.screens.study_more import StudyMoreScreen
+from tutor.tui.widgets.key_footer import KeyFooter
+
+
+def footer_keys(app: App) -> list[str]:
+    """The key descriptions on the bottom line of the screen shown now."""
+    footer = app.screen.query_one(KeyFooter)
+    assert footer.region.y == 23  # the bottom line at 80x24
+    return [key.description for key in footer.query(FooterKey)]
+
+
+async def test_dialogs_show_their_own_keys_in_the_footer(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
+                     clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyMoreScreen)
+        keys = footer_keys(app)
+        assert "Cancel" in keys and "Browse" not in keys
+        await pilot.press("escape")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamOptionsScreen)
+        keys = footer_keys(app)
+        assert "Cancel" in keys and "Exam" not in keys
+        await pilot.press("escape")
+
+        await pilot.press("enter")
+        await pilot.press(*"Barcelona", "enter")
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OverrideScreen)
+        keys = footer_keys(app)
+        assert keys[:3] == ["I was right", "I was wrong", "Cancel"] and "Edit" not in keys
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "Close" in footer_keys(app) and "Undo" not in footer_keys(app)
+        await pilot.press("escape")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditCardScreen)
+        keys = footer_keys(app)
+        assert "Save" in keys and "Cancel" in keys and "Undo" not in keys
+
+
+async def test_the_exam_hand_in_question_shows_yes_and_no(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
+                     clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        keys = footer_keys(app)
+        assert keys[:2] == ["Yes", "No"] and "Hand in" not in keys
