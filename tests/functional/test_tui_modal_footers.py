@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
+from textual.widgets import Button, Static
 from textual.widgets._footer import FooterKey
 
 from tests.functional.conftest import write_deck
@@ -83,3 +84,26 @@ async def test_the_exam_hand_in_question_shows_yes_and_no(tmp_path: Path) -> Non
         assert isinstance(app.screen, ConfirmScreen)
         keys = footer_keys(app)
         assert keys[:2] == ["Yes", "No"] and "Hand in" not in keys
+
+
+async def test_the_override_dialog_does_not_offer_right_for_i_dont_know(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
+                     clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.press(*"I don't know", "enter")
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OverrideScreen)
+        assert app.screen.query_one("#right", Button).disabled
+        assert "cannot be marked right" in str(app.screen.query_one("#override-help", Static)
+                                                 .render())
+        assert footer_keys(app)[:2] == ["I was wrong", "Cancel"]
+        await pilot.press("r")  # not offered: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, OverrideScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.store.reviews()[-1].source == "override"
+        assert app.store.reviews()[-1].score == 0
