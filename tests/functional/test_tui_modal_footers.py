@@ -107,3 +107,21 @@ async def test_the_override_dialog_does_not_offer_right_for_i_dont_know(tmp_path
         await pilot.pause()
         assert app.store.reviews()[-1].source == "override"
         assert app.store.reviews()[-1].score == 0
+
+
+async def test_the_hand_in_question_says_it_for_one_unanswered_question(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
+                     clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(app.screen.session.count - 1):
+            await pilot.press("x", "enter")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        message = str(app.screen.query_one("#confirm-message", Static).render())
+        assert message.startswith("1 question unanswered (it scores 0).")

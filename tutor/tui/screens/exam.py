@@ -311,7 +311,8 @@ class ExamScreen(Screen[ExamResult | None]):
         missing, flagged = len(session.unanswered), len(session.flagged)
         parts = []
         if missing:
-            parts.append(f"{plural(missing, 'question')} unanswered (they score 0)")
+            scores = "it scores" if missing == 1 else "they score"
+            parts.append(f"{plural(missing, 'question')} unanswered ({scores} 0)")
         if flagged:
             parts.append(f"{flagged} flagged for review")
         detail = "; ".join(parts) if parts else "every question has an answer"
