@@ -125,3 +125,27 @@ async def test_the_hand_in_question_says_it_for_one_unanswered_question(tmp_path
         assert isinstance(app.screen, ConfirmScreen)
         message = str(app.screen.query_one("#confirm-message", Static).render())
         assert message.startswith("1 question unanswered (it scores 0).")
+
+
+def assert_footer_fits(app: App) -> None:
+    """Every key of the screen's footer is whole at 80 columns: none under the palette's."""
+    keys = list(app.screen.query_one(KeyFooter).query(FooterKey))
+    palette = [key for key in keys if key.key == app.COMMAND_PALETTE_BINDING]
+    start = palette[0].region.x if palette else 80
+    for key in keys:
+        if key not in palette:
+            assert key.region.right <= start, f"{key.description!r} is cut at 80 columns"
+
+
+async def test_the_deck_list_and_exam_footers_fit_80_columns(tmp_path: Path) -> None:
+    path = write_deck(tmp_path)
+    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
+                     clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert_footer_fits(app)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert_footer_fits(app)

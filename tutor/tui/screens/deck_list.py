@@ -66,7 +66,7 @@ class DeckListScreen(Screen[None]):
                    help="study the selected deck (due cards, then new ones)",
                    palette="Study selected deck",
                    palette_help="Due and new cards of the deck under the cursor"),
-        KeyBinding("a", "study_all", "All due",
+        KeyBinding("a", "study_all", "All",
                    help="study every deck's due cards, then new ones within the daily limit",
                    palette="Study all due cards", palette_help="Every deck's due cards"),
         KeyBinding("m", "study_more", "More",
