@@ -1,7 +1,9 @@
-"""A dialog's footer lists the dialog's own keys, not those of the screen under it.
+"""Dialogs and 80x24: a dialog's footer lists the dialog's own keys (not those of the
+screen under it) and offers only what can be chosen; footers and the deck list fit 80
+columns, also after the terminal shrinks.
 
-Driven with Pilot at 80x24 over a real deck file: the deck list's dialogs (study more,
-exam form), the study screen's (override, help, edit) and the exam's (hand-in confirmation).
+Driven with Pilot over a real deck file: the deck list's dialogs (study more, exam form),
+the study screen's (override, help, edit) and the exam's (hand-in confirmation).
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
-from textual.widgets import Button, Static
+from textual.widgets import Button, DataTable, Static
 from textual.widgets._footer import FooterKey
+from textual.widgets.data_table import ColumnKey
 
 from tests.functional.conftest import write_deck
 from tutor.decks import load_library
@@ -149,3 +152,18 @@ async def test_the_deck_list_and_exam_footers_fit_80_columns(tmp_path: Path) -> 
         await pilot.press("enter")
         await pilot.pause()
         assert_footer_fits(app)
+
+
+async def test_the_deck_list_fits_after_the_terminal_shrinks(tmp_path: Path) -> None:
+    path = tmp_path / "long.deck"
+    path.write_text("title: A deck title long enough to be cut at eighty columns wide\n"
+                    "---\nid: long000001\nQ: One?\nA: one\n", encoding="utf-8")
+    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
+                     clock=FixedClock())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        table = app.screen.query_one("#decks", DataTable)
+        assert table.virtual_size.width <= table.size.width  # every column in view
+        assert table.columns[ColumnKey("last")].get_render_width(table) > 0
