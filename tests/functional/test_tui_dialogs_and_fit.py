@@ -167,3 +167,27 @@ async def test_the_deck_list_fits_after_the_terminal_shrinks(tmp_path: Path) -> 
         table = app.screen.query_one("#decks", DataTable)
         assert table.virtual_size.width <= table.size.width  # every column in view
         assert table.columns[ColumnKey("last")].get_render_width(table) > 0
+
+
+async def test_a_topics_cards_fit_80_columns_with_long_questions() -> None:
+    from datetime import timedelta
+
+    from tests.functional.test_report_screen import ReportTestApp
+    from tests.unit.report.report_history import NOW, History, deck
+    from tutor.report import build_report
+    from tutor.tui.screens.report import TopicCardsScreen
+
+    verbs = deck("spanish", {"verbs": 12})
+    for card in verbs.cards:
+        card.front = f"Which Spanish verb do you use for the following English one: {card.id}?"
+    history = History()
+    history.answers([c.id for c in verbs.cards], [1, 0] * 12, NOW - timedelta(days=9),
+                    timedelta(hours=9), topic="verbs")
+    app = ReportTestApp(build_report(history.reviews, history.states, NOW, decks=[verbs]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TopicCardsScreen)
+        table = app.screen.query_one("#cards", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # "Leech" whole
