@@ -191,3 +191,19 @@ async def test_a_topics_cards_fit_80_columns_with_long_questions() -> None:
         assert isinstance(app.screen, TopicCardsScreen)
         table = app.screen.query_one("#cards", DataTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width  # "Leech" whole
+
+
+async def test_a_deck_files_problems_are_shown_when_tutor_opens(tmp_path: Path) -> None:
+    from tests.functional.conftest import record_notifications
+
+    path = tmp_path / "typo.deck"
+    path.write_text("title: Typo\n---\nid: typo000001\nQ: One?\nA: one\n"
+                    "---\nid: typo000002\nQ: Two?\nAnswer: two\n", encoding="utf-8")
+    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
+                     clock=FixedClock())
+    seen = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        problems = [n for n in seen if n.title == "Deck problem"]
+        assert len(problems) == 1 and "card has no 'A:' line; skipped" in problems[0].message
+        assert "typo.deck: line 7" in problems[0].message
