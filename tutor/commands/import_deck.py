@@ -49,7 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where.add_argument("-o", "--output", metavar="OUT",
                        help="write a native deck file (a folder: write <title>.deck in it)")
     parser.add_argument("--title", metavar="T", help="deck title (default: from the source)")
-    parser.add_argument("--force", action="store_true", help="replace an existing OUT file")
+    parser.add_argument("--force", action="store_true",
+                        help="replace a deck of that name in your decks (--add) or an"
+                        " existing OUT file")
     add_common_options(parser)
     parser.set_defaults(func=run)
 

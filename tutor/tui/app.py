@@ -112,6 +112,10 @@ class TutorApp(App[int]):
             self.show_deck_list()
         for error in self.library.errors:
             self.notify(error, title="Deck problem", severity="error", timeout=10)
+        if warnings := self.library.warnings:  # a card without 'A:', stray text: with lines
+            more = f"\n(+{len(warnings) - 3} more)" if len(warnings) > 3 else ""
+            self.notify("\n".join(warnings[:3]) + more, title="Deck problem",
+                        severity="warning", timeout=10, markup=False)
         if self.settings.theme and self.settings.theme not in self.available_themes:
             self.notify(f"unknown theme '{self.settings.theme}'", title="Settings",
                         severity="warning")

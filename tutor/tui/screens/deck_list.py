@@ -4,6 +4,7 @@ next 7 days; Enter studies, m studies more."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -66,7 +67,7 @@ class DeckListScreen(Screen[None]):
                    help="study the selected deck (due cards, then new ones)",
                    palette="Study selected deck",
                    palette_help="Due and new cards of the deck under the cursor"),
-        KeyBinding("a", "study_all", "All due",
+        KeyBinding("a", "study_all", "All",
                    help="study every deck's due cards, then new ones within the daily limit",
                    palette="Study all due cards", palette_help="Every deck's due cards"),
         KeyBinding("m", "study_more", "More",
@@ -164,6 +165,11 @@ class DeckListScreen(Screen[None]):
         bar = WIDE_BAR if self.size.width >= WIDE_SCREEN else NARROW_BAR
         title_width = max(16, self.size.width - OTHER_COLUMNS_WIDTH - (bar - NARROW_BAR))
         table.columns[ColumnKey("mastery")].width = bar + 5  # '█████░░░░░  50%'
+        titles = [clip(deck.title, title_width) for deck in self.library.decks
+                  if deck_matches(deck, text)]
+        # clear() keeps the widest title ever shown: after a shrink it pushed columns out
+        deck_column = table.columns[ColumnKey("deck")]
+        deck_column.content_width = max([deck_column.label.cell_len, *map(cell_len, titles)])
 
         due_total = new_total = 0
         for index, deck in enumerate(self.library.decks):

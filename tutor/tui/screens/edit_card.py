@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
 from tutor.decks.model import Card
+from tutor.tui.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class EditCardScreen(ModalScreen[CardEdit | None]):
             with Horizontal(id="edit-buttons"):
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start in the question field."""

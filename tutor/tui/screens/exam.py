@@ -92,7 +92,7 @@ class ExamScreen(Screen[ExamResult | None]):
         KeyBinding("ctrl+g", "jump", "Go to", priority=True, help="go to a question (list)"),
         KeyBinding("ctrl+f", "flag", "Flag", priority=True, help="flag for review"),
         KeyBinding("ctrl+t", "hand_in", "Hand in", priority=True, help="hand the exam in"),
-        KeyBinding("escape", "leave", "Leave (saved)", help="leave; resume later"),
+        KeyBinding("escape", "leave", "Leave", help="leave; resume later"),
         KeyBinding("f1", "help", "Keys", help="this list of keys"),
     ]
     #: Keys of the answer box, for the help screen.
@@ -311,7 +311,8 @@ class ExamScreen(Screen[ExamResult | None]):
         missing, flagged = len(session.unanswered), len(session.flagged)
         parts = []
         if missing:
-            parts.append(f"{plural(missing, 'question')} unanswered (they score 0)")
+            scores = "it scores" if missing == 1 else "they score"
+            parts.append(f"{plural(missing, 'question')} unanswered ({scores} 0)")
         if flagged:
             parts.append(f"{flagged} flagged for review")
         detail = "; ".join(parts) if parts else "every question has an answer"

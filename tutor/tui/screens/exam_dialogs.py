@@ -27,6 +27,7 @@ from tutor.exam.result import QuestionResult
 from tutor.exam.session import ExamSession
 from tutor.formatting import clip
 from tutor.grading.base import MAX_SCORE
+from tutor.tui.widgets.key_footer import KeyFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -53,6 +54,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes_label} (y)", id="yes", variant="primary")
                 yield Button(f"{self.no_label} (n)", id="no")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start on "No": a stray Enter must not end an exam."""
@@ -96,6 +98,7 @@ class JumpScreen(ModalScreen[int | None]):
                          classes="dialog-title", markup=False)
             yield OptionList(*[Option(question_label(self.session, i), id=str(i))
                                for i in range(self.session.count)], id="jump-list")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Highlight the question on screen."""
@@ -147,6 +150,7 @@ class DisputeScreen(ModalScreen[DisputeChoice | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (Enter)", id="save", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start in the score box with its digit selected."""
@@ -189,6 +193,7 @@ class ExportScreen(ModalScreen[Path | None]):
             yield Label("File (.md for Markdown, .json for the full record):")
             yield Input(str(self.default), id="export-path")
             yield Static("", id="export-error", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Focus the file name."""
@@ -252,6 +257,7 @@ class ExamOptionsScreen(ModalScreen[ExamOptions | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start (Enter)", id="start", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Focus the first field."""

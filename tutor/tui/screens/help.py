@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from tutor.tui.widgets.key_footer import KeyFooter
+
 
 class HelpScreen(ModalScreen[None]):
     """Lists key bindings; any of Escape, q or ? closes it."""
@@ -30,3 +32,4 @@ class HelpScreen(ModalScreen[None]):
         text = f"## {self.help_title}\n\n| key | action |\n|---|---|\n{rows}\n\n{self.extra}"
         with VerticalScroll(id="help-box"):
             yield Markdown(text)
+        yield KeyFooter()

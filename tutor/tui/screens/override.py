@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tutor.study.session import OVERRIDE_RIGHT_SCORE, Attempt
+from tutor.tui.widgets.key_footer import KeyFooter
 
 
 class OverrideChoice(Enum):
@@ -39,20 +40,32 @@ class OverrideScreen(ModalScreen[OverrideChoice | None]):
     def __init__(self, attempt: Attempt) -> None:
         super().__init__()
         self.attempt = attempt
+        from tutor.grading.rules import is_idk  # loaded by the grading that came first
+
+        self.can_be_right = not is_idk(attempt.answer)
+        """False for an empty or "I don't know" answer: only "I was wrong" is offered."""
 
     def compose(self) -> ComposeResult:
         result = self.attempt.result
+        right = (f"I was right: scored {OVERRIDE_RIGHT_SCORE}/5, and your answer is accepted"
+                 " for this card from now on." if self.can_be_right else
+                 "An empty or \"I don't know\" answer cannot be marked right.")
         with Vertical(id="override-box"):
             yield Static(f"Override the grade ({result.score}/5)", id="override-title")
-            yield Static(
-                f"I was right: scored {OVERRIDE_RIGHT_SCORE}/5, and your answer is accepted"
-                " for this card from now on.\nI was wrong: the card fails and comes back soon.",
-                id="override-help",
-            )
+            yield Static(f"{right}\nI was wrong: the card fails and comes back soon.",
+                         id="override-help", markup=False)
             with Horizontal(id="override-buttons"):
-                yield Button("I was right (r)", id="right", variant="success")
+                yield Button("I was right (r)", id="right", variant="success",
+                             disabled=not self.can_be_right)
                 yield Button("I was wrong (w)", id="wrong", variant="error")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield KeyFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """"I was right" is not offered where it cannot be chosen."""
+        if action == "choose" and parameters == ("right",):
+            return self.can_be_right
+        return True
 
     def action_choose(self, choice: str) -> None:
         """Close with the choice."""

@@ -404,7 +404,8 @@ class TopicCardsScreen(Screen[DrillRequest | None]):
 
     @staticmethod
     def _card_cells(card: CardReport) -> list[Content]:
-        question = clip(card.front or card.card_id, 48)
+        # 42: the six columns, their padding and a scrollbar fit 80 (48 cut 'Leech' off)
+        question = clip(card.front or card.card_id, 42)
         last = "-" if card.last_score is None else f"{card.last_score}/5"
         return [Content(question), Content("new" if card.box is None else str(card.box)),
                 Content(str(card.answers)), Content(str(card.fails)), Content(last),

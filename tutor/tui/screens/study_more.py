@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from tutor.formatting import plural
 from tutor.study.more import StudyMoreChoice, StudyMoreOffer
+from tutor.tui.widgets.key_footer import KeyFooter
 
 
 def choice_of(option_id: str, offer: StudyMoreOffer) -> StudyMoreChoice:
@@ -67,6 +68,7 @@ class StudyMoreScreen(ModalScreen[StudyMoreChoice | None]):
             yield OptionList(*options_of(offer), id="more-list", markup=False)
             yield Static("↑/↓ choose · Enter start · n more new cards · Escape cancel",
                          id="more-keys")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start on the first line that can be chosen."""

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tutor.settings import BUNDLED_DECKS
+from tutor.tui.widgets.key_footer import KeyFooter
 
 
 def welcome_text(deck_folders: list[Path], progress: Path, model: bool = True) -> Content:
@@ -61,3 +62,4 @@ class WelcomeScreen(ModalScreen[None]):
         with Vertical(id="welcome-box"):
             yield Static("Welcome to tutor", id="welcome-title")
             yield Static(welcome_text(self.deck_folders, self.progress, self.model), id="welcome-text")
+        yield KeyFooter()
