@@ -256,6 +256,8 @@ def role_swaps(alignment: Alignment) -> list[Finding]:
     said = {m.reference.key for m in alignment.matched_answer.values() if m.strength >= SOLID}
     crossed: list[tuple[str, str, int, int]] = []
     for entries in by_clause.values():
+        if len({owner for _, owner, _ in entries}) >= ENUMERATION_POINTS:
+            continue  # names several points in one breath: a list of them, not crossed roles
         first_owner = entries[0][1]
         span = subjects.get(first_owner, [])
         if not span or entries[0][2] != span[0]:
@@ -279,6 +281,9 @@ def role_swaps(alignment: Alignment) -> list[Finding]:
 
 SWAP_STRONG = 2
 SUBJECT_SPAN = 1
+#: A clause holding words of this many key points or more is an enumeration ('DNN CNN RNN'):
+#: crossed roles pair two points' words ('L1 is the sum of squares').
+ENUMERATION_POINTS = 3
 
 
 # Directed relations only: 'times' (like 'and') reads the same either way round.

@@ -160,3 +160,22 @@ def test_a_denied_absolute_or_a_request_is_not_padding(card, fair, wrong) -> Non
     assert result.score >= 4 and "padding" not in result.checks, result.feedback
     result = grade(card, wrong)
     assert result.score <= 1 and "padding" in result.checks, result.feedback
+
+
+# ---------------------------------------------------------------- enumerations are not swaps
+
+MEMORY = ("Name the kinds of computer memory.",
+          "Random Access Memory (RAM)\nRead Only Memory (ROM)\nStatic Random Access Memory (SRAM)\n"
+          "Dynamic Random Access Memory (DRAM)")
+DRIVES = ("Which storage devices does a PC use?",
+          "Hard Disk Drive (HDD)\nSolid State Drive (SSD)\nOptical Disc Drive (ODD)\nUSB Flash Drive (UFD)")
+
+
+@pytest.mark.parametrize("card, listed", [
+    (MEMORY, "RAM ROM SRAM DRAM"),
+    (MEMORY, "ram rom sram and dram"),
+    (DRIVES, "HDD SSD ODD UFD"),
+])
+def test_naming_the_items_of_a_list_in_one_breath_is_not_a_swap(card, listed) -> None:
+    result = grade(card, listed)
+    assert "swap" not in result.checks and result.correct, result.feedback
