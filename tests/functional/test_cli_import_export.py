@@ -167,6 +167,12 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path, deck_file: Path) -> None
     assert_one_line_error(run_cli("import", str(one_line), "--format", "apkg"),
                           "not an Anki package")
     assert_one_line_error(run_cli("export", "nosuchdeck", "--format", "csv"), "no deck named")
+    no_cards = tmp_path / "draft.deck"
+    no_cards.write_text("title: Draft\n\n---\nQ: a question still without its answer\n",
+                        encoding="utf-8")
+    assert_one_line_error(run_cli("export", str(no_cards), "--format", "csv"),
+                          "no cards to export", "no 'A:' line")
+    assert not list(tmp_path.glob("*.csv"))
     assert_one_line_error(run_cli("export", str(deck_file), "--format", "pdf"), "invalid choice")
 
 

@@ -55,6 +55,10 @@ def _one_deck(name: str, settings: Settings) -> Deck:
     if len(library.decks) > 1:
         keys = ", ".join(deck.key for deck in library.decks)
         raise DeckError(f"'{name}' holds {len(library.decks)} decks ({keys}); name one of them")
-    for line in library.errors + library.warnings:  # e.g. an id replaced, a card left out
+    problems = library.errors + library.warnings  # e.g. an id replaced, a card left out
+    if not library.decks[0].cards:
+        why = f" ({problems[0]}{'; …' if len(problems) > 1 else ''})" if problems else ""
+        raise DeckError(f"deck '{library.decks[0].title}' has no cards to export{why}")
+    for line in problems:
         print(f"tutor: {line}", file=sys.stderr)
     return library.decks[0]

@@ -112,7 +112,8 @@ class RulesGrader:
         request, cuts = bounded(request)
         if is_idk(request.answer):
             return GradeResult(
-                score=0, feedback="No answer given.", grader=self.name, confidence=0.99,
+                score=0, grader=self.name, confidence=0.99,
+                feedback="No answer given." if not request.answer.strip() else "You said you don't know.",
                 missing=tuple(p.text for p in parse_reference(request.reference, request.question).required),
                 veto="idk",
             )

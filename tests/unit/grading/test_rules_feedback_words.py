@@ -114,3 +114,11 @@ def test_a_slip_beside_something_missing_is_not_correct_with_a_slip() -> None:
     assert feedback(3, slipped) == "Partly right."  # a 3 is never "correct"
     assert feedback(4, rules.assess(question, reference, "mitochondria are organelles")
                     ).startswith("Mostly right: the model accepts")
+
+
+def test_i_dont_know_is_not_called_no_answer() -> None:
+    card = ("What gas do divers breathe in a rebreather's bailout?", "Open-circuit air or nitrox.")
+    said = grade(*card, "no idea, sorry")
+    assert said.score == 0 and said.veto == "idk"
+    assert said.feedback == "You said you don't know."
+    assert grade(*card, "   ").feedback == "No answer given."
