@@ -8,8 +8,9 @@ from pathlib import Path
 from tests.functional.conftest import settle, text_of, write_deck
 from tutor.decks import load_library
 from tutor.grading.base import GradeRequest, GradeResult
-from tutor.schedule import FixedClock
+from tutor.schedule import FixedClock, LeitnerScheduler
 from tutor.settings import Settings
+from tutor.store import StudyStore
 from tutor.tui import create_app
 from tutor.tui.screens.override import OverrideScreen
 
@@ -71,3 +72,21 @@ async def test_a_four_with_a_slip_and_a_word_missing_is_mostly_right(tmp_path: P
         score, feedback = text_of(app, "#score"), text_of(app, "#feedback")
         assert feedback.startswith("Mostly right: not mentioned: cellular")
         assert "4/5" in score and "Mostly right" in score and "Correct" not in score
+
+
+async def test_a_practice_answer_says_its_box_stays(tmp_path: Path) -> None:
+    library = load_library([write_deck(tmp_path)])
+    deck = library.decks[0]
+    peru = next(card for card in deck.cards if "Peru" in card.front)
+    clock = FixedClock()
+    scheduler = LeitnerScheduler()
+    with StudyStore(Settings().profile_path) as store:  # learned earlier: box 2, not yet due
+        outcome = scheduler.review(scheduler.new_state(peru.id, deck.key), 5, clock.now())
+        store.record_review(outcome.review, outcome.state)
+    drill = create_app(Settings(), library, clock=clock, topics=["America"])
+    async with drill.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Lima", "enter")
+        await settle(pilot)
+        score = text_of(drill, "#score")
+        assert drill.store.reviews()[-1].kind == "practice"
+        assert "5/5" in score and "box 2 (practice)" in score and "→" not in score, score

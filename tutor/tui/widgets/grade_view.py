@@ -54,6 +54,8 @@ def score_content(attempt: Attempt) -> Content:
     style = score_style(result.score)
     dots = "●" * result.score + "○" * (MAX_SCORE - result.score)
     box = f"box {attempt.box_before} → {attempt.box_after}"
+    if attempt.review.kind == "practice" and attempt.box_before == attempt.box_after:
+        box = f"box {attempt.box_after} (practice)"  # asked early: a right answer keeps its box
     by = "rated by you" if result.grader == SELF_GRADER else f"graded by {short_name(result.grader)}"
     return Content.assemble(
         (f"{result.score}/{MAX_SCORE} ", f"bold {style}"), (dots, style), "  ",
