@@ -90,3 +90,23 @@ async def test_a_practice_answer_says_its_box_stays(tmp_path: Path) -> None:
         score = text_of(drill, "#score")
         assert drill.store.reviews()[-1].kind == "practice"
         assert "5/5" in score and "box 2 (practice)" in score and "→" not in score, score
+
+
+class NamedLikeAModelFile:
+    """A refiner named as the default model's file is (what `tutor` shows after Enter)."""
+
+    name = "llm:qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        return GradeResult(score=3, feedback="Partly right.", grader=self.name, confidence=0.7)
+
+
+async def test_the_verdict_line_names_the_model_in_one_line_at_80_columns(tmp_path: Path) -> None:
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock(),
+                     grader=NamedLikeAModelFile())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"the city of Paris", "enter")
+        await settle(pilot)
+        score = text_of(app, "#score")
+        assert score.endswith("graded by qwen2.5-coder-1.5b"), score
+        assert app.screen.query_one("#score").region.height == 1

@@ -32,6 +32,18 @@ def verdict_word(result: GradeResult, decided_by_learner: bool = False) -> str:
         result.score, "Not right" if result.score else "Wrong")
 
 
+#: What a model file's name adds after the model itself: '-instruct', the quantisation.
+_FILE_SUFFIXES = re.compile(r"(?:[-_.](?:instruct|chat|it|gguf|q\d\w*|iq\d\w*|f16|f32|bf16))+$",
+                            re.IGNORECASE)
+
+
+def model_label(grader: str) -> str:
+    """The grader as the verdict line names it, short enough for one line at 80 columns:
+    'llm:qwen2.5-coder-1.5b-instruct-q4_k_m' -> 'qwen2.5-coder-1.5b' ('rules' stays)."""
+    name = short_name(grader)
+    return _FILE_SUFFIXES.sub("", name) or name
+
+
 def score_style(score: int) -> str:
     """Theme colour of a score: 4-5 success, 3 (a pass with gaps) warning, 0-2 error."""
     return "$success" if score >= 4 else "$warning" if score >= PASS_SCORE else "$error"
@@ -56,7 +68,7 @@ def score_content(attempt: Attempt) -> Content:
     box = f"box {attempt.box_before} → {attempt.box_after}"
     if attempt.review.kind == "practice" and attempt.box_before == attempt.box_after:
         box = f"box {attempt.box_after} (practice)"  # asked early: a right answer keeps its box
-    by = "rated by you" if result.grader == SELF_GRADER else f"graded by {short_name(result.grader)}"
+    by = "rated by you" if result.grader == SELF_GRADER else f"graded by {model_label(result.grader)}"
     return Content.assemble(
         (f"{result.score}/{MAX_SCORE} ", f"bold {style}"), (dots, style), "  ",
         (verdict_word(result, attempt.decided_by_learner), f"bold {style}"),
