@@ -330,12 +330,17 @@ class LlamaJudge:
         return yes - no
 
 
+_STUDENTS = re.compile(r"\b(The|the) student(?:'s|’s) (?=answer|response|reply)")
+
+
 def clean_explanation(text: str, limit: int = 600) -> str:
     """The model's explanation as one plain line for the learner: control characters (which a
     terminal could act on) dropped, whitespace folded, cut to ``limit`` characters at a
     sentence or word end. (Show it as text, never as markup.)"""
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
+    # The model writes about "the student's answer"; the learner reads it about their own.
+    text = _STUDENTS.sub(lambda m: "Your " if m.group(1)[0] == "T" else "your ", text)
     if len(text) > limit:
         cut = text[:limit]
         end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
