@@ -332,3 +332,33 @@ async def test_the_result_table_marks_flagged_questions_at_80x24(tmp_path: Path)
             assert "You flagged this question for review" in text_of(app, "#detail")
             await pilot.press("down")
             assert "flagged" not in text_of(app, "#detail")
+
+
+class NamedLikeTheModelFile:
+    """The default model's grader name, as an exam with the model records it."""
+
+    name = "llm:qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        return GradeResult(score=2, feedback="Partly right.", grader=self.name, confidence=0.9)
+
+
+async def test_the_dispute_dialog_and_the_detail_name_the_model_shortly_at_80x24(
+        tmp_path: Path) -> None:
+    deck, clock = capitals(tmp_path), FixedClock()
+    grading = ExamGrading(GradingPolicy(RulesGrader(), [NamedLikeTheModelFile()]))
+    with StudyStore(tmp_path / "p") as store:
+        session = new_exam(deck, clock, store)
+        app = host(session, grading)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await type_answer(pilot, "Barcelona")
+            await pilot.press("ctrl+t", "y")
+            await wait_until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
+            await wait_until(pilot, lambda: session.grading_complete)
+            await pilot.pause()
+            assert "by qwen2.5-coder-1.5b ·" in " ".join(text_of(app, "#detail").split())
+            await pilot.press("d")
+            assert isinstance(app.screen, DisputeScreen)
+            title = app.screen.query_one(".dialog-title")
+            assert "(graded 2/5 by qwen2.5-coder-1.5b)" in text_of(app, ".dialog-title")
+            assert title.region.height == 1

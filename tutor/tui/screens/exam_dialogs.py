@@ -27,6 +27,7 @@ from tutor.exam.result import QuestionResult
 from tutor.exam.session import ExamSession
 from tutor.formatting import clip
 from tutor.grading.base import MAX_SCORE
+from tutor.tui.widgets.grade_view import model_label
 from tutor.tui.widgets.key_footer import KeyFooter
 
 
@@ -135,7 +136,7 @@ class DisputeScreen(ModalScreen[DisputeChoice | None]):
     def compose(self) -> ComposeResult:
         item = self.item
         grade = item.grade
-        graded = f"{grade.score}/{MAX_SCORE} by {grade.grader}" if grade else "not graded"
+        graded = f"{grade.score}/{MAX_SCORE} by {model_label(grade.grader)}" if grade else "not graded"
         now = f"; now {item.score}/{MAX_SCORE} (disputed)" if item.disputed else ""
         with Vertical(classes="dialog", id="dispute-box"):
             yield Static(f"Dispute question {item.number} (graded {graded}{now})",

@@ -27,6 +27,7 @@ from tutor.schedule.leitner import LeitnerScheduler
 from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.screens.exam_dialogs import DisputeChoice, DisputeScreen, ExportScreen
 from tutor.tui.screens.help import HelpScreen
+from tutor.tui.widgets.grade_view import model_label
 from tutor.tui.widgets.key_footer import KeyFooter
 
 ENDINGS = {"time": "time ran out", "learner": "handed in"}
@@ -89,7 +90,7 @@ def detail_text(item: QuestionResult) -> Text:
         return text
     text.append("Score ", style="bold")
     text.append(f"{item.score}/{MAX_SCORE}", style="green" if item.correct else "red")
-    text.append(f" by {item.grader} · time {format_duration(item.time_ms)}\n")
+    text.append(f" by {model_label(item.grader)} · time {format_duration(item.time_ms)}\n")
     if item.disputed:
         reason = f": {item.dispute_reason}" if item.dispute_reason else ""
         text.append(f"You disputed the grader's {item.original_score}{reason}\n")
