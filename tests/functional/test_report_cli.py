@@ -182,3 +182,15 @@ def test_a_long_history_is_read_once_then_from_the_summary_cache(profile: Path) 
         record(store, NOUNS, [0, 0, 5], datetime.now().astimezone() - timedelta(hours=30), "nouns")
     third = run_cli("report", "--json")
     assert json.loads(third.stdout)["totals"]["answers"] == 1203
+
+
+def test_an_empty_report_of_another_profile_says_how_to_study_that_profile(
+        profile: Path) -> None:
+    proc = run_cli("report", "--profile", "alice")
+    assert proc.returncode == 0, proc.stderr
+    assert "study a deck first ('tutor study --profile alice')" in proc.stdout
+    markdown = run_cli("report", "--markdown", "--profile", "alice").stdout
+    assert "('tutor study --profile alice')" in markdown
+    data = json.loads(run_cli("report", "--json", "--profile", "alice").stdout)
+    assert "('tutor study --profile alice')" in data["message"]
+    assert "('tutor study')" in run_cli("report").stdout  # the default profile needs no flag

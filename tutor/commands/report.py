@@ -117,7 +117,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     elif fmt == "csv":
         text = render_csv(report)
         if report.empty:
-            print(f"tutor: {report.empty_message}", file=sys.stderr)
+            print(f"tutor: {report.empty_message_for(settings.profile)}", file=sys.stderr)
     else:
         text = render_text(report, profile=settings.profile)
     if out is None:

@@ -284,11 +284,18 @@ class StudyReport:
     @property
     def empty_message(self) -> str:
         """The friendly line shown instead of an empty report."""
+        return self.empty_message_for()
+
+    def empty_message_for(self, profile: str = "") -> str:
+        """The empty report's line for ``profile``: its study command names a profile other
+        than 'default' ('tutor study --profile alice'), which plain 'tutor study' would miss."""
         where = f" in deck '{self.deck}'" if self.deck else ""
         if self.since is not None:
             return (f"No reviews{where} since {self.since.date().isoformat()}: nothing to"
                     " report for that period.")
-        return (f"No reviews yet{where}: study a deck first ('tutor study'), then come back"
+        study = f"tutor study --profile {profile}" if profile not in ("", "default") else (
+            "tutor study")
+        return (f"No reviews yet{where}: study a deck first ('{study}'), then come back"
                 " for the report.")
 
     def topic(self, deck: str, topic: str) -> TopicReport | None:

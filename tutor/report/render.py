@@ -174,7 +174,7 @@ def render_text(report: StudyReport, *, profile: str = "") -> str:
     """The report as plain-text tables for a terminal."""
     lines = [headline(report, profile)]
     if report.empty:
-        return "\n".join([*lines, report.empty_message]) + "\n"
+        return "\n".join([*lines, report.empty_message_for(profile)]) + "\n"
     lines += [summary_line(report), drill_line(report)]
     for title, headers, rows, right in _sections(report):
         lines.extend(["", title, *_text_table(headers, rows, right)])
@@ -185,7 +185,7 @@ def render_markdown(report: StudyReport, *, profile: str = "") -> str:
     """The report as a Markdown document (for sharing)."""
     lines = [f"# {headline(report, profile)}", ""]
     if report.empty:
-        return "\n".join([*lines, report.empty_message]) + "\n"
+        return "\n".join([*lines, report.empty_message_for(profile)]) + "\n"
     lines += [summary_line(report), "", drill_line(report)]
     for title, headers, rows, right in _sections(report):
         lines.extend(["", f"## {title}", "", *_markdown_table(headers, rows, right)])

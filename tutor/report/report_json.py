@@ -90,7 +90,7 @@ def report_to_json(report: StudyReport, *, profile: str = "") -> dict[str, Any]:
             "mastery_boxes": rules.mastery_boxes, "confidence": 0.95, "boxes": report.boxes,
         },
         "empty": report.empty,
-        "message": report.empty_message if report.empty else "",
+        "message": report.empty_message_for(profile) if report.empty else "",
         "totals": stats_json(report.totals, rules.recent_days),
         "decks": [{"deck": d.deck, "title": d.title, **stats_json(d.stats, rules.recent_days)}
                   for d in report.decks],
