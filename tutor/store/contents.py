@@ -9,13 +9,27 @@ asks for older ones; then the whole history file is read once (`load_history`).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tutor.schedule.model import CardState
 from tutor.store.codec import CARD, DECK, ID, TIME, check_row, state_from_doc
 from tutor.store.history import HISTORY_NAME, LoadedHistory, apply_event, load_history
 from tutor.store.snapshot import Snapshot, in_time_order
+
+Entry = TypeVar("Entry", bound=Sequence[Any])
+
+
+def older_than_tail(history: Sequence[Entry], start: int, tail: Sequence[list[Any]]) -> list[Entry]:
+    """The first ``start`` entries replayed from the history file that come before ``tail``
+    (rows, or their `ReviewSummary`: both hold the review id at ``ID``). Fewer than ``start``
+    when reviews are missing."""
+    before = list(history[:start])
+    if tail:
+        while before and before[-1][ID] >= tail[0][ID]:
+            before.pop()
+    return before
 
 
 class StoreContents:
@@ -194,10 +208,7 @@ class StoreContents:
 
     def merge_history(self, loaded: LoadedHistory) -> int:
         """Put the history's older rows before ``tail``; return how many could not be read."""
-        before = loaded.rows[: self.tail_start]
-        if self.tail:
-            while before and before[-1][ID] >= self.tail[0][ID]:
-                before.pop()
+        before = older_than_tail(loaded.rows, self.tail_start, self.tail)
         missing = self.tail_start - len(before)
         if missing:
             self.history_problem = f"{HISTORY_NAME}: {missing} older reviews could not be read"

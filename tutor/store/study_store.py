@@ -66,7 +66,6 @@ from tutor.schedule.queue import DailyCounts
 from tutor.store.codec import (
     CARD,
     DECK,
-    ID,
     KIND,
     TIME,
     review_from_row,
@@ -75,7 +74,7 @@ from tutor.store.codec import (
     summary_from_row,
     time_text,
 )
-from tutor.store.contents import StoreContents
+from tutor.store.contents import StoreContents, older_than_tail
 from tutor.store.errors import StoreError
 from tutor.store.history import HISTORY_NAME, append_fold, cut_to, load_history
 from tutor.store.journal import JOURNAL_FORMAT, JournalWriter, encode_line
@@ -488,9 +487,7 @@ class StudyStore:
         older = history_summaries(self.folder / HISTORY_NAME, limit, self.summary_cache)
         if older is None:
             return None
-        before = older[:start]
-        while tail and before and before[-1].id >= tail[0][ID]:
-            before.pop()
+        before = older_than_tail(older, start, tail)
         if len(before) != start:
             return None  # reviews are missing: the full read says so
         try:
