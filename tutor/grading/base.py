@@ -8,6 +8,9 @@ from typing import Literal, Protocol, runtime_checkable
 #: A score at or above this is a correct answer.
 PASS_SCORE = 3
 MAX_SCORE = 5
+#: The words for a passing score: the verdict line's, and the lead of every grader's feedback
+#: ("Correct" only for a 5, or a 4 whose only fault is a spelling slip).
+PASS_WORDS = {5: "Correct", 4: "Mostly right", 3: "Partly right"}
 
 Veto = Literal["idk", "injection", "alternative"]
 """Why a verdict is final, whatever a model says: an empty or "I don't know" answer, an

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tutor.errors import ModelError
-from tutor.grading.base import MAX_SCORE, GradeRequest, GradeResult, GradingError
+from tutor.grading.base import MAX_SCORE, PASS_WORDS, GradeRequest, GradeResult, GradingError
 from tutor.grading.head import GradingHead, head_features, load_head
 
 if TYPE_CHECKING:  # the rules and the judge are imported on first use, not at start-up
@@ -141,8 +141,7 @@ def feedback(score: int, verdict: Verdict) -> str:
     rules_pass = verdict.score >= 3
     if score >= 3:
         if not rules_pass:
-            # The grade view's words for the score: "Correct" only for a 5.
-            return ({5: "Correct", 4: "Mostly right"}.get(score, "Partly right")
+            return (PASS_WORDS[score]
                     + (": the model accepts your wording although it differs from the reference."
                        if score >= 4 else ": the model accepts the main point in your wording."))
         if score == MAX_SCORE:
@@ -150,7 +149,7 @@ def feedback(score: int, verdict: Verdict) -> str:
         if score == 4 and slip_only(verdict):
             wrong, right = verdict.typos[0]
             return f"Correct, with a slip: '{wrong}' -> '{right}'."
-        lead = "Mostly right" if score == 4 else "Partly right"  # the grade view's words
+        lead = PASS_WORDS[score]
         return f"{lead}; the reference also has: {missing}." if missing else f"{lead}."
     if rules_pass:
         reason = f" ({problem})" if problem else ""

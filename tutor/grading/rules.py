@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from tutor.grading.base import GradeRequest, GradeResult, Veto
+from tutor.grading.base import PASS_WORDS, GradeRequest, GradeResult, Veto
 from tutor.grading.checks import (
     Finding,
     antonym_conflicts,
@@ -439,14 +439,14 @@ def _feedback(verdict: Verdict) -> str:
         wrong, right = verdict.typos[0]
         parts.append(f"spelling: '{wrong}' -> '{right}'")
     if not parts:
-        return {5: "Correct.", 4: "Mostly right.", 3: "Partly right."}.get(
-            verdict.score, "Not the reference answer.")
+        return f"{PASS_WORDS[verdict.score]}." if verdict.score in PASS_WORDS else (
+            "Not the reference answer.")
     if verdict.findings or verdict.score < 3:
         lead = "Not quite"
     elif verdict.score == 5 or (verdict.score == 4 and slip_only(verdict)):
         lead = "Correct"  # never beside something missing: that is "Mostly right" (4)
     else:
-        lead = "Mostly right" if verdict.score == 4 else "Partly right"
+        lead = PASS_WORDS[verdict.score]
     return f"{lead}: " + "; ".join(parts)
 
 

@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.decks.model import Card
-from tutor.grading.base import MAX_SCORE, PASS_SCORE, GradeResult
+from tutor.grading.base import MAX_SCORE, PASS_SCORE, PASS_WORDS, GradeResult
 from tutor.grading.service import short_name
 from tutor.study.session import SELF_GRADER, SELF_RIGHT_SCORE, SELF_WRONG_SCORE, Attempt
 from tutor.tui.widgets.word_diff import is_near_miss, word_diff
@@ -26,10 +26,9 @@ def verdict_word(result: GradeResult, decided_by_learner: bool = False) -> str:
         return "Your rating"
     if decided_by_learner:
         return "Right (you said so)" if result.correct else "Wrong (you said so)"
-    if result.score == 4:
-        return "Correct, with a slip" if result.slips else "Mostly right"
-    return {5: "Correct", 3: "Partly right"}.get(
-        result.score, "Not right" if result.score else "Wrong")
+    if result.score == 4 and result.slips:
+        return "Correct, with a slip"
+    return PASS_WORDS.get(result.score, "Not right" if result.score else "Wrong")
 
 
 #: What a model file's name adds after the model itself: '-instruct', the quantisation.
