@@ -28,6 +28,12 @@ from tutor.tui.screens.study_more import StudyMoreScreen
 from tutor.tui.widgets.key_footer import KeyFooter
 
 
+def deck_app(folder: Path, deck_file: Path) -> App:
+    """The app over one deck file, with ``folder`` as the deck folder and a fixed clock."""
+    return create_app(Settings(deck_dirs=(str(folder),)), load_library([deck_file]),
+                      clock=FixedClock())
+
+
 def footer_keys(app: App) -> list[str]:
     """The key descriptions on the bottom line of the screen shown now."""
     footer = app.screen.query_one(KeyFooter)
@@ -36,9 +42,7 @@ def footer_keys(app: App) -> list[str]:
 
 
 async def test_dialogs_show_their_own_keys_in_the_footer(tmp_path: Path) -> None:
-    path = write_deck(tmp_path)
-    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
-                     clock=FixedClock())
+    app = deck_app(tmp_path, write_deck(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("m")
         await pilot.pause()
@@ -74,9 +78,7 @@ async def test_dialogs_show_their_own_keys_in_the_footer(tmp_path: Path) -> None
 
 
 async def test_the_exam_hand_in_question_shows_yes_and_no(tmp_path: Path) -> None:
-    path = write_deck(tmp_path)
-    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
-                     clock=FixedClock())
+    app = deck_app(tmp_path, write_deck(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("x")
         await pilot.pause()
@@ -90,9 +92,7 @@ async def test_the_exam_hand_in_question_shows_yes_and_no(tmp_path: Path) -> Non
 
 
 async def test_the_override_dialog_does_not_offer_right_for_i_dont_know(tmp_path: Path) -> None:
-    path = write_deck(tmp_path)
-    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
-                     clock=FixedClock())
+    app = deck_app(tmp_path, write_deck(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await pilot.press(*"I don't know", "enter")
@@ -113,9 +113,7 @@ async def test_the_override_dialog_does_not_offer_right_for_i_dont_know(tmp_path
 
 
 async def test_the_hand_in_question_says_it_for_one_unanswered_question(tmp_path: Path) -> None:
-    path = write_deck(tmp_path)
-    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
-                     clock=FixedClock())
+    app = deck_app(tmp_path, write_deck(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("x")
         await pilot.pause()
@@ -141,9 +139,7 @@ def assert_footer_fits(app: App) -> None:
 
 
 async def test_the_deck_list_and_exam_footers_fit_80_columns(tmp_path: Path) -> None:
-    path = write_deck(tmp_path)
-    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
-                     clock=FixedClock())
+    app = deck_app(tmp_path, write_deck(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert_footer_fits(app)
@@ -158,8 +154,7 @@ async def test_the_deck_list_fits_after_the_terminal_shrinks(tmp_path: Path) -> 
     path = tmp_path / "long.deck"
     path.write_text("title: A deck title long enough to be cut at eighty columns wide\n"
                     "---\nid: long000001\nQ: One?\nA: one\n", encoding="utf-8")
-    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
-                     clock=FixedClock())
+    app = deck_app(tmp_path, path)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         await pilot.resize_terminal(80, 24)
@@ -199,8 +194,7 @@ async def test_a_deck_files_problems_are_shown_when_tutor_opens(tmp_path: Path) 
     path = tmp_path / "typo.deck"
     path.write_text("title: Typo\n---\nid: typo000001\nQ: One?\nA: one\n"
                     "---\nid: typo000002\nQ: Two?\nAnswer: two\n", encoding="utf-8")
-    app = create_app(Settings(deck_dirs=(str(tmp_path),)), load_library([path]),
-                     clock=FixedClock())
+    app = deck_app(tmp_path, path)
     seen = record_notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
