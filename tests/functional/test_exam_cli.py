@@ -69,6 +69,10 @@ def test_no_deck_unknown_deck_and_conflicting_modes(tmp_path: Path) -> None:
 def test_resume_without_an_unfinished_exam(tmp_path: Path) -> None:
     assert one_line_error("--resume", "--rules") == \
         "tutor: there is no unfinished exam to resume (see 'tutor exam --history')"
+    assert one_line_error("--resume", "7", "--rules") == \
+        "tutor: there is no exam 7 (see 'tutor exam --history')"
+    assert one_line_error("--resume", "capitals", "--rules") == \
+        "tutor: --resume takes an exam ID from 'tutor exam --history', not 'capitals'"
 
 
 def test_history_lists_past_exams(tmp_path: Path) -> None:
@@ -91,7 +95,7 @@ def test_history_lists_past_exams(tmp_path: Path) -> None:
     assert len(lines) == 3
     assert lines[1].split()[:5] == ["1", "2024-01-01", "09:00", "Capitals", "4"]
     assert "final" in lines[1]
-    assert lines[2].endswith("in progress (tutor exam --resume)")
+    assert lines[2].endswith(f"in progress (tutor exam --resume {lines[2].split()[0]})")
 
 
 def test_history_works_while_the_app_has_the_profile_open(tmp_path: Path) -> None:
@@ -103,5 +107,5 @@ def test_history_works_while_the_app_has_the_profile_open(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 2 and lines[1].endswith("in progress (tutor exam --resume)")
+    assert len(lines) == 2 and lines[1].endswith(f"in progress (tutor exam --resume {lines[1].split()[0]})")
     assert after == before  # it read a copy: nothing in the profile changed

@@ -50,6 +50,24 @@ async def test_x_opens_the_exam_form_and_starts_a_stored_exam(tmp_path: Path) ->
         assert app.store.reviews() == []  # an exam does not touch the schedule
 
 
+async def test_a_new_exam_over_an_unfinished_one_says_how_to_go_back(tmp_path: Path) -> None:
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
+    seen = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(2):
+            await pilot.press("x")
+            await wait_until(pilot, lambda: isinstance(app.screen, ExamOptionsScreen))
+            app.screen.query_one("#exam-count", Input).value = "2"
+            await pilot.click("#start")
+            await wait_until(pilot, lambda: isinstance(app.screen, ExamScreen))
+            await pilot.press("escape", "y")  # leave: saved, the clock stops
+            await wait_until(pilot, lambda: isinstance(app.screen, DeckListScreen))
+        first, second = (exam["id"] for exam in app.store.exams())
+        assert [n.message for n in seen if "not finished" in n.message] == [
+            f"exam {first} is not finished; it is kept: 'tutor exam --resume {first}' continues it"]
+        assert second != first
+
+
 async def test_bad_exam_options_stay_on_the_form(tmp_path: Path) -> None:
     app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock())
     async with app.run_test(size=(100, 30)) as pilot:

@@ -26,10 +26,10 @@ from tutor.decks.library import DeckLibrary, resolve_decks
 from tutor.errors import TutorError
 from tutor.exam.export import export_format, write_export
 from tutor.exam.grading import ExamGrading
-from tutor.exam.history import history_lines
+from tutor.exam.history import history_lines, resume_command
 from tutor.exam.model import DEFAULT_COUNT, DEFAULT_MINUTES, ExamError, ExamOptions
 from tutor.exam.session import ExamSession
-from tutor.exam.setup import check_decks, resume_exam, start_exam
+from tutor.exam.setup import check_decks, resume_exam, start_exam, unfinished_note
 from tutor.grading.service import GradingService
 from tutor.schedule.clock import SystemClock
 from tutor.settings import Settings
@@ -69,8 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", metavar="FILE",
                         help="also write the result to FILE (.md Markdown or .json)")
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--resume", action="store_true",
-                      help="continue the unfinished exam (the clock stopped while away)")
+    mode.add_argument("--resume", nargs="?", const="", metavar="ID",
+                      help="continue the newest unfinished exam, or exam ID of --history "
+                           "(the clock stopped while away)")
     mode.add_argument("--history", action="store_true", help="list past exams")
     add_common_options(parser)
     add_model_options(parser)
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if out is not None:
         export_format(out)
         check_out_target(out)
-    if args.resume:
+    if args.resume is not None:
         if args.decks:
             raise ExamError("--resume takes no DECK: it continues the unfinished exam")
         options, library = None, DeckLibrary()
@@ -125,9 +126,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     try:
         if options is None:
-            session = resume_exam(store, clock)
+            session = resume_exam(store, clock, args.resume)
             out = _resumed_out(session, out)
         else:
+            note = unfinished_note(store)
+            if note:
+                print(f"tutor: note: {note}", file=sys.stderr)
             session = start_exam(options, library.decks, clock, store=store, grader=grading.label,
                                  boxes=len(settings.study.intervals))
             for warning in session.warnings:
@@ -176,10 +180,11 @@ def _report(session: ExamSession, out: Path | None) -> int:
     """Say how the exam stands; write ``--out`` once the exam is over."""
     if session.running:
         print(f"Exam {session.exam_id} saved with {session.answered} of {session.count} answered;"
-              " continue it with 'tutor exam --resume'.")
+              f" continue it with '{resume_command(session.exam_id)}'.")
         return 0
     result = session.result()
-    state = "final" if result.final else "not final yet: 'tutor exam --resume' to finish it"
+    state = ("final" if result.final
+             else f"not final yet: '{resume_command(session.exam_id)}' to finish it")
     print(f"Exam {session.exam_id}: {result.score}/{result.max_score} ({result.percent:.0f}%),"
           f" {result.correct} of {len(result.questions)} correct ({state}).")
     if result.schedule_updated:

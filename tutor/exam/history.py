@@ -14,6 +14,11 @@ STATUS_WORDS = {"in_progress": "in progress", "ended": "ended, not final", "fina
 DECKS_WIDTH = 32
 
 
+def resume_command(exam_id: object) -> str:
+    """The command that continues exam ``exam_id`` ('tutor exam --resume 14')."""
+    return f"tutor exam --resume {exam_id or ''}".rstrip()
+
+
 def unfinished(records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """The newest exam record not yet final (what ``--resume`` continues), or None."""
     for record in reversed(records):
@@ -43,7 +48,7 @@ def history_lines(records: Sequence[dict[str, Any]]) -> list[str]:
             score = f"{result.score}/{result.max_score} {result.percent:.0f}%"
         status = STATUS_WORDS.get(result.status, result.status)
         if result.status != "final":
-            status += " (tutor exam --resume)"
+            status += f" ({resume_command(exam_id)})"
         elif result.schedule_updated:
             status += ", schedule updated"
         lines.append(f"{exam_id:>4}  {when:<16}  {decks:<{DECKS_WIDTH}}  {len(result.questions):>3}"

@@ -362,19 +362,20 @@ class TutorApp(App[int]):
     def _start_exam(self, decks: Sequence[Deck], options: ExamOptions | None) -> None:
         """Start the exam the form asked for; it closes back to where the form was opened."""
         from tutor.exam.grading import ExamGrading
-        from tutor.exam.setup import start_exam
+        from tutor.exam.setup import start_exam, unfinished_note
         from tutor.tui.screens.exam import ExamScreen
 
         if options is None:
             return
         grading = ExamGrading(self.grading)  # the exam shares the loaded model
         try:
+            note = unfinished_note(self.store)
             session = start_exam(options, decks, self.clock, store=self.store,
                                  grader=grading.label, boxes=self.scheduler.boxes)
         except TutorError as exc:
             self.notify(exc.message, title="Exam", severity="error")
             return
-        for warning in session.warnings:
+        for warning in ([note] if note else []) + session.warnings:
             self.notify(warning, title="Exam", timeout=8)
         self.push_screen(ExamScreen(session, grading, scheduler=self.scheduler))
 

@@ -30,6 +30,7 @@ from textual.widgets import Header, Static, TextArea
 
 from tutor.errors import TutorError
 from tutor.exam.grading import ExamGrading
+from tutor.exam.history import resume_command
 from tutor.exam.model import GradeJob, QuestionGrade
 from tutor.exam.result import ExamResult
 from tutor.exam.session import QUESTION_TIME_UP, TIME_UP, ExamSession
@@ -336,7 +337,8 @@ class ExamScreen(Screen[ExamResult | None]):
         self.app.push_screen(ConfirmScreen(
             "Leave the exam?",
             "Your answers are saved and the clock stops. Continue later with"
-            " 'tutor exam --resume'.", yes="Leave", no="Stay"), self._leave_confirmed)
+            f" '{resume_command(self.session.exam_id)}'.",
+            yes="Leave", no="Stay"), self._leave_confirmed)
 
     def _leave_confirmed(self, yes: bool | None) -> None:
         if yes and self.session.running:
