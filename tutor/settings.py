@@ -271,7 +271,7 @@ def _whole(low: int, high: int) -> Callable[[str, Any], None]:
 def _seconds(where: str, value: float) -> None:
     if not (math.isfinite(value) and 0 < value <= 3600):
         raise ValueError(f"{where} must be a number of seconds above 0 and at most 3600,"
-                         f" not {value}")
+                         f" not {value:g}")
 
 
 def _intervals(where: str, value: tuple[int, ...]) -> None:

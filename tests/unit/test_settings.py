@@ -46,6 +46,8 @@ def test_malformed_toml_names_file_and_line(tmp_path: Path) -> None:
         ('[model]\n\ngpu_layers = "many"\n', 3, "model.gpu_layers must be a whole number"),
         ('[study]\nintervals = "daily"\n', 2, "study.intervals must be a list"),
         ('model = 3\n', 1, "'model' must be a table"),
+        ('[model]\ntimeout = -1\n', 2, "at most 3600, not -1 in"),  # as written, not -1.0
+        ('[model]\ntimeout = 7200.5\n', 2, "at most 3600, not 7200.5 in"),
     ],
 )
 def test_bad_values_name_the_line(tmp_path: Path, text: str, line: int, words: str) -> None:
