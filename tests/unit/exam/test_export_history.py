@@ -85,6 +85,6 @@ def test_history_lists_exams_and_what_to_resume(tmp_path: Path) -> None:
     assert lines[0].split() == ["ID", "DATE", "DECKS", "Q", "SCORE", "STATUS"]
     assert lines[1].split()[:7] == ["1", "2024-01-01", "09:00", "Capitals", "4", "7/20", "35%"]
     assert lines[1].endswith("final")
-    assert "in progress (tutor exam --resume)" in lines[2]
+    assert f"in progress (tutor exam --resume {running.exam_id})" in lines[2]
     assert lines[2].split()[0] == running.exam_id
     assert "has no questions" in lines[3]
