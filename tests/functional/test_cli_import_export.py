@@ -226,3 +226,21 @@ def test_import_add_writes_into_the_user_deck_folder_and_never_over_a_deck(
                                                  f"{BUNDLED_DECKS / 'deep-learning-knowt.deck'} (same file name)")
     assert_one_line_error(run_cli("import", str(tsv_file), "--add", "-o", "x.deck"),
                           "not allowed with argument")
+
+
+def test_importing_a_native_deck_file_keeps_every_card(deck_file: Path, tmp_path: Path) -> None:
+    """A .deck file someone shares is read as a deck, not guessed as a page (which put
+    its 'id:'/'topic:' lines into the answers and its comment into the title)."""
+    proc = run_cli("import", str(deck_file), "--json")
+    assert proc.returncode == 0, proc.stderr
+    original = load_deck(deck_file).deck
+    assert json.loads(proc.stdout) == {"cards": [
+        {"front": c.front, "back": c.back, "topic": c.topic} for c in original.cards],
+        "warnings": []}
+    summary = run_cli("import", str(deck_file)).stdout
+    assert "format:   deck (detected" in summary and "title:    Cell biology" in summary
+    copy = tmp_path / "copy.deck"
+    assert run_cli("import", str(deck_file), "-o", str(copy)).returncode == 0
+    assert [(c.front, c.back, c.topic, c.tags, c.alternatives)
+            for c in load_deck(copy).deck.cards] == [
+        (c.front, c.back, c.topic, c.tags, c.alternatives) for c in original.cards]
