@@ -20,6 +20,10 @@ from tutor.decks.native import parse_deck
 _SEPARATOR = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
 _QUESTION = re.compile(r"^Q:", re.MULTILINE)
 _ANSWER = re.compile(r"^A:", re.MULTILINE)
+#: What may come before a native deck's first card: blank lines, comments and deck fields;
+#: not a Markdown deck's ``## topic`` or ``### question`` headings.
+_HEADER_LINE = re.compile(r"\s*$|\s*#(?!#{1,5}(?:\s|$))|\s*(?:title|source|description|topics)\s*:",
+                          re.IGNORECASE)
 _LINE_WARNING = re.compile(r"line (\d+): (.*)", re.DOTALL)
 
 
@@ -30,7 +34,13 @@ class NativeDeckImporter:
     description = "tutor deck file: '---' starts a card, then 'Q:' and 'A:' lines"
 
     def sniff(self, text: str) -> float:
-        """Near-certain when most '---' blocks hold a 'Q:' and an 'A:' line."""
+        """Near-certain when only comments and deck fields come before the first '---'
+        and most '---' blocks hold a 'Q:' and an 'A:' line (a Markdown deck may have
+        such lines in an answer, after its '##'/'###' headings)."""
+        first = _SEPARATOR.search(text)
+        if first is None or not all(_HEADER_LINE.match(line)
+                                    for line in text[:first.start()].split("\n")):
+            return 0.0
         blocks = len(_SEPARATOR.findall(text))
         questions = len(_QUESTION.findall(text))
         answers = len(_ANSWER.findall(text))
