@@ -244,3 +244,18 @@ def test_importing_a_native_deck_file_keeps_every_card(deck_file: Path, tmp_path
     assert [(c.front, c.back, c.topic, c.tags, c.alternatives)
             for c in load_deck(copy).deck.cards] == [
         (c.front, c.back, c.topic, c.tags, c.alternatives) for c in original.cards]
+
+
+def test_add_or_output_with_no_cards_writes_nothing(tsv_file: Path, tmp_path: Path,
+                                                    isolated_home: Path) -> None:
+    """An empty file, or a file read with the wrong --format, gave an empty deck file
+    ('wrote 0 cards ...; study it with ...') instead of saying nothing was found."""
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert_one_line_error(run_cli("import", str(empty), "--add"),
+                          "no cards in empty.csv", "is empty", "nothing written")
+    assert not (isolated_home / "data" / "decks" / "empty.deck").exists()
+    out = tmp_path / "cells.deck"
+    assert_one_line_error(run_cli("import", str(tsv_file), "--format", "markdown", "-o", str(out)),
+                          "no cards in cells.tsv", "### question", "nothing written")
+    assert not out.exists()

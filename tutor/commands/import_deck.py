@@ -63,6 +63,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     result = imported.result
     if args.title:
         result.title = " ".join(args.title.split())
+    if (args.add or args.output) and not result.cards:
+        raise DeckError(_no_cards(source, imported))
     deck, target = None, None
     title = args.title or result.title or _title_from(source)
     deck_folder = settings.deck_paths[0]
@@ -107,6 +109,15 @@ def deck_from(result: ImportResult, title: str, source: Path) -> Deck:
     deck.ensure_ids(warnings=replaced)
     result.warnings += [ImportWarning(message) for message in replaced]
     return deck
+
+
+def _no_cards(source: Path, imported: ImportedFile) -> str:
+    """The one-line error for --add or -o when the file gave no cards: the last warning
+    says why (an empty file, nothing in the named --format)."""
+    result = imported.result
+    how = "" if imported.detected or result.format == "empty" else f" read as {result.format}"
+    why = f" ({result.warnings[-1]})" if result.warnings else ""
+    return f"no cards in {clean_text(source.name)}{how}{why}; nothing written"
 
 
 def summary(source: Path, imported: ImportedFile) -> str:
