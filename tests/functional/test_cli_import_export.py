@@ -259,3 +259,16 @@ def test_add_or_output_with_no_cards_writes_nothing(tsv_file: Path, tmp_path: Pa
     assert_one_line_error(run_cli("import", str(tsv_file), "--format", "markdown", "-o", str(out)),
                           "no cards in cells.tsv", "### question", "nothing written")
     assert not out.exists()
+
+
+def test_the_summary_lists_at_most_a_dozen_topics(tmp_path: Path) -> None:
+    """An Anki export whose first tags are all different gave a topics line of one
+    entry per card (80,000 characters for 5,000 topics)."""
+    many = tmp_path / "vocab.csv"
+    many.write_text("front,back,topic\n" + "".join(
+        f"word {n},meaning {n},lesson {n:02d}\n" for n in range(40)), encoding="utf-8")
+    proc = run_cli("import", str(many))
+    assert proc.returncode == 0, proc.stderr
+    topics = next(line for line in proc.stdout.splitlines() if line.startswith("topics:"))
+    assert topics.startswith("topics:   lesson 00 (1), lesson 01 (1),")
+    assert topics.endswith("lesson 11 (1) and 28 more")

@@ -21,6 +21,9 @@ from tutor.decks.sanitize import clean_text
 from tutor.errors import DeckError
 from tutor.settings import Settings
 
+#: The summary's topics line names this many (the largest first), then says how many more.
+MAX_TOPICS_SHOWN = 12
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `import` subcommand."""
@@ -140,7 +143,9 @@ def summary(source: Path, imported: ImportedFile) -> str:
     counts = Counter(card.topic for card in result.cards)
     if counts:
         ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        lines.append("topics:   " + ", ".join(f"{topic} ({n})" for topic, n in ordered))
+        shown = ", ".join(f"{topic} ({n})" for topic, n in ordered[:MAX_TOPICS_SHOWN])
+        more = len(ordered) - MAX_TOPICS_SHOWN
+        lines.append(f"topics:   {shown}" + (f" and {more} more" if more > 0 else ""))
     if result.warnings:
         lines.append(f"warnings ({len(result.warnings)}):")
         lines += [f"  {warning}" for warning in result.warnings]
