@@ -272,3 +272,17 @@ def test_the_summary_lists_at_most_a_dozen_topics(tmp_path: Path) -> None:
     topics = next(line for line in proc.stdout.splitlines() if line.startswith("topics:"))
     assert topics.startswith("topics:   lesson 00 (1), lesson 01 (1),")
     assert topics.endswith("lesson 11 (1) and 28 more")
+
+
+def test_cards_repeated_in_the_source_are_kept_with_a_warning(tmp_path: Path) -> None:
+    """A list pasted twice gave twice the cards and no word about it."""
+    verbs = tmp_path / "verbs.csv"
+    verbs.write_text("front,back\nhablar (yo),hablo\ncomer (yo),como\nhablar (yo),hablo\n"
+                     "hablar (yo),hablamos\ncomer (yo),como\n", encoding="utf-8")
+    proc = run_cli("import", str(verbs), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert len(data["cards"]) == 5
+    assert data["warnings"] == ["2 cards repeat an earlier card's question and answer: card 3"
+                                " = card 1 ('hablar (yo)'), card 5 = card 2 ('comer (yo)');"
+                                " all kept (delete the copies from the deck file)"]
