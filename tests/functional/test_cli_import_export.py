@@ -286,3 +286,21 @@ def test_cards_repeated_in_the_source_are_kept_with_a_warning(tmp_path: Path) ->
     assert data["warnings"] == ["2 cards repeat an earlier card's question and answer: card 3"
                                 " = card 1 ('hablar (yo)'), card 5 = card 2 ('comer (yo)');"
                                 " all kept (delete the copies from the deck file)"]
+
+
+def test_output_dash_is_stdout_never_a_file_named_dash(deck_file: Path, tsv_file: Path,
+                                                      tmp_path: Path) -> None:
+    """'-o -' wrote a file called '-' into the current folder (and '-.deck' on import)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def tutor(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True,
+                              text=True, cwd=tmp_path, env=env, timeout=120)
+
+    proc = tutor("export", str(deck_file), "--format", "csv", "-o", "-")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("front,back,topic,tags,alternatives\n")
+    assert_one_line_error(tutor("export", str(deck_file), "--format", "apkg", "-o", "-"),
+                          "apkg", "name a file")
+    assert_one_line_error(tutor("import", str(tsv_file), "-o", "-"), "--json", "name a file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cells.tsv", "home"]

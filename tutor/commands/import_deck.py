@@ -66,6 +66,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     result = imported.result
     if args.title:
         result.title = " ".join(args.title.split())
+    if args.output == "-":
+        raise DeckError("-o writes a .deck file: name a file (--json prints the cards to stdout)")
     if (args.add or args.output) and not result.cards:
         raise DeckError(_no_cards(source, imported))
     deck, target = None, None
