@@ -304,3 +304,17 @@ def test_output_dash_is_stdout_never_a_file_named_dash(deck_file: Path, tsv_file
                           "apkg", "name a file")
     assert_one_line_error(tutor("import", str(tsv_file), "-o", "-"), "--json", "name a file")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cells.tsv", "home"]
+
+
+def test_add_names_the_deck_file_after_a_title_in_any_language(tsv_file: Path,
+                                                               isolated_home: Path) -> None:
+    """Accents were cut out of the file name ('verbos-espa-oles') and titles in other
+    scripts all became 'deck.deck', so the second such deck was refused."""
+    folder = isolated_home / "data" / "decks"
+    for title, stem in [("Verbos españoles", "verbos-espanoles"),
+                        ("Química orgánica", "quimica-organica"),
+                        ("Русские глаголы", "русские-глаголы"), ("日本語の単語", "日本語の単語")]:
+        proc = run_cli("import", str(tsv_file), "--add", "--title", title)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.splitlines()[-1] == (f"wrote 3 cards to {folder / stem}.deck;"
+                                                f" study it with 'tutor study {stem}'")
