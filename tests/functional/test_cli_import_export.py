@@ -318,3 +318,18 @@ def test_add_names_the_deck_file_after_a_title_in_any_language(tsv_file: Path,
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.splitlines()[-1] == (f"wrote 3 cards to {folder / stem}.deck;"
                                                 f" study it with 'tutor study {stem}'")
+
+
+def test_force_keeps_the_deck_it_replaces_as_a_backup(tsv_file: Path, isolated_home: Path) -> None:
+    """--force replaced a deck the learner had edited by hand and kept no copy of it
+    (every other write of a deck keeps the version it replaced as <name>.deck.bak)."""
+    assert run_cli("import", str(tsv_file), "--add").returncode == 0
+    target = isolated_home / "data" / "decks" / "cells.deck"
+    edited = target.read_text(encoding="utf-8") + "\n---\nQ: my own card\nA: my own answer\n"
+    target.write_text(edited, encoding="utf-8")
+    proc = run_cli("import", str(tsv_file), "--add", "--force")
+    assert proc.returncode == 0, proc.stderr
+    backup = target.with_name("cells.deck.bak")
+    assert backup.read_text(encoding="utf-8") == edited
+    assert f"the deck it replaced is kept as {backup}" in proc.stdout
+    assert "my own card" not in target.read_text(encoding="utf-8")
