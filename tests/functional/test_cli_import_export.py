@@ -226,3 +226,110 @@ def test_import_add_writes_into_the_user_deck_folder_and_never_over_a_deck(
                                                  f"{BUNDLED_DECKS / 'deep-learning-knowt.deck'} (same file name)")
     assert_one_line_error(run_cli("import", str(tsv_file), "--add", "-o", "x.deck"),
                           "not allowed with argument")
+
+
+def test_importing_a_native_deck_file_keeps_every_card(deck_file: Path, tmp_path: Path) -> None:
+    """A .deck file someone shares is read as a deck, not guessed as a page (which put
+    its 'id:'/'topic:' lines into the answers and its comment into the title)."""
+    proc = run_cli("import", str(deck_file), "--json")
+    assert proc.returncode == 0, proc.stderr
+    original = load_deck(deck_file).deck
+    assert json.loads(proc.stdout) == {"cards": [
+        {"front": c.front, "back": c.back, "topic": c.topic} for c in original.cards],
+        "warnings": []}
+    summary = run_cli("import", str(deck_file)).stdout
+    assert "format:   deck (detected" in summary and "title:    Cell biology" in summary
+    copy = tmp_path / "copy.deck"
+    assert run_cli("import", str(deck_file), "-o", str(copy)).returncode == 0
+    assert [(c.front, c.back, c.topic, c.tags, c.alternatives)
+            for c in load_deck(copy).deck.cards] == [
+        (c.front, c.back, c.topic, c.tags, c.alternatives) for c in original.cards]
+
+
+def test_add_or_output_with_no_cards_writes_nothing(tsv_file: Path, tmp_path: Path,
+                                                    isolated_home: Path) -> None:
+    """An empty file, or a file read with the wrong --format, gave an empty deck file
+    ('wrote 0 cards ...; study it with ...') instead of saying nothing was found."""
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert_one_line_error(run_cli("import", str(empty), "--add"),
+                          "no cards in empty.csv", "is empty", "nothing written")
+    assert not (isolated_home / "data" / "decks" / "empty.deck").exists()
+    out = tmp_path / "cells.deck"
+    assert_one_line_error(run_cli("import", str(tsv_file), "--format", "markdown", "-o", str(out)),
+                          "no cards in cells.tsv", "### question", "nothing written")
+    assert not out.exists()
+
+
+def test_the_summary_lists_at_most_a_dozen_topics(tmp_path: Path) -> None:
+    """An Anki export whose first tags are all different gave a topics line of one
+    entry per card (80,000 characters for 5,000 topics)."""
+    many = tmp_path / "vocab.csv"
+    many.write_text("front,back,topic\n" + "".join(
+        f"word {n},meaning {n},lesson {n:02d}\n" for n in range(40)), encoding="utf-8")
+    proc = run_cli("import", str(many))
+    assert proc.returncode == 0, proc.stderr
+    topics = next(line for line in proc.stdout.splitlines() if line.startswith("topics:"))
+    assert topics.startswith("topics:   lesson 00 (1), lesson 01 (1),")
+    assert topics.endswith("lesson 11 (1) and 28 more")
+
+
+def test_cards_repeated_in_the_source_are_kept_with_a_warning(tmp_path: Path) -> None:
+    """A list pasted twice gave twice the cards and no word about it."""
+    verbs = tmp_path / "verbs.csv"
+    verbs.write_text("front,back\nhablar (yo),hablo\ncomer (yo),como\nhablar (yo),hablo\n"
+                     "hablar (yo),hablamos\ncomer (yo),como\n", encoding="utf-8")
+    proc = run_cli("import", str(verbs), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert len(data["cards"]) == 5
+    assert data["warnings"] == ["2 cards repeat an earlier card's question and answer: card 3"
+                                " = card 1 ('hablar (yo)'), card 5 = card 2 ('comer (yo)');"
+                                " all kept (delete the copies from the deck file)"]
+
+
+def test_output_dash_is_stdout_never_a_file_named_dash(deck_file: Path, tsv_file: Path,
+                                                      tmp_path: Path) -> None:
+    """'-o -' wrote a file called '-' into the current folder (and '-.deck' on import)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def tutor(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True,
+                              text=True, cwd=tmp_path, env=env, timeout=120)
+
+    proc = tutor("export", str(deck_file), "--format", "csv", "-o", "-")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("front,back,topic,tags,alternatives\n")
+    assert_one_line_error(tutor("export", str(deck_file), "--format", "apkg", "-o", "-"),
+                          "apkg", "name a file")
+    assert_one_line_error(tutor("import", str(tsv_file), "-o", "-"), "--json", "name a file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cells.tsv", "home"]
+
+
+def test_add_names_the_deck_file_after_a_title_in_any_language(tsv_file: Path,
+                                                               isolated_home: Path) -> None:
+    """Accents were cut out of the file name ('verbos-espa-oles') and titles in other
+    scripts all became 'deck.deck', so the second such deck was refused."""
+    folder = isolated_home / "data" / "decks"
+    for title, stem in [("Verbos españoles", "verbos-espanoles"),
+                        ("Química orgánica", "quimica-organica"),
+                        ("Русские глаголы", "русские-глаголы"), ("日本語の単語", "日本語の単語")]:
+        proc = run_cli("import", str(tsv_file), "--add", "--title", title)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.splitlines()[-1] == (f"wrote 3 cards to {folder / stem}.deck;"
+                                                f" study it with 'tutor study {stem}'")
+
+
+def test_force_keeps_the_deck_it_replaces_as_a_backup(tsv_file: Path, isolated_home: Path) -> None:
+    """--force replaced a deck the learner had edited by hand and kept no copy of it
+    (every other write of a deck keeps the version it replaced as <name>.deck.bak)."""
+    assert run_cli("import", str(tsv_file), "--add").returncode == 0
+    target = isolated_home / "data" / "decks" / "cells.deck"
+    edited = target.read_text(encoding="utf-8") + "\n---\nQ: my own card\nA: my own answer\n"
+    target.write_text(edited, encoding="utf-8")
+    proc = run_cli("import", str(tsv_file), "--add", "--force")
+    assert proc.returncode == 0, proc.stderr
+    backup = target.with_name("cells.deck.bak")
+    assert backup.read_text(encoding="utf-8") == edited
+    assert f"the deck it replaced is kept as {backup}" in proc.stdout
+    assert "my own card" not in target.read_text(encoding="utf-8")

@@ -13,6 +13,9 @@ from tutor.decks.model import Deck
 from tutor.errors import DeckError
 from tutor.settings import Settings
 
+#: ``-o -``: write to stdout (a text format), as Unix tools read it.
+STDOUT = "-"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `export` subcommand."""
@@ -30,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("deck", metavar="DECK", help="a .deck file or a deck name")
     parser.add_argument("--format", required=True, choices=EXPORT_FORMATS, metavar="FORMAT",
                         help=f"one of {', '.join(EXPORT_FORMATS)}")
-    parser.add_argument("-o", "--output", metavar="OUT", help="file to write")
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help="file to write ('-': stdout, for a text format)")
     parser.add_argument("--force", action="store_true", help="replace an existing OUT file")
     add_common_options(parser)
     parser.set_defaults(func=run)
@@ -39,7 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Load the deck and write it in the chosen format."""
     deck = _one_deck(args.deck, settings)
-    if args.output is None and args.format != "apkg":
+    if args.output == STDOUT and args.format == "apkg":
+        raise DeckError("an .apkg is a binary package, not text for stdout; name a file with -o")
+    if args.output in (None, STDOUT) and args.format != "apkg":
         emit(export_text(deck, args.format))
         return 0
     target = Path(args.output).expanduser() if args.output else Path(deck.key + SUFFIXES["apkg"])

@@ -6,20 +6,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 from collections import Counter
 from pathlib import Path
 
-from tutor.atomic import check_out_target, write_out
+from tutor.atomic import atomic_write_bytes, check_out_target, write_out
 from tutor.commands.output import emit
 from tutor.decks.importers.base import ImportResult, ImportWarning
 from tutor.decks.importers.files import ImportedFile, format_names, read_import
 from tutor.decks.model import Deck, slugify
-from tutor.decks.native import SUFFIX, format_deck
+from tutor.decks.native import BACKUP_SUFFIX, SUFFIX, format_deck
 from tutor.decks.sanitize import clean_text
 from tutor.errors import DeckError
 from tutor.settings import Settings
+
+#: The summary's topics line names this many (the largest first), then says how many more.
+MAX_TOPICS_SHOWN = 12
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -63,6 +67,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     result = imported.result
     if args.title:
         result.title = " ".join(args.title.split())
+    if args.output == "-":
+        raise DeckError("-o writes a .deck file: name a file (--json prints the cards to stdout)")
+    if (args.add or args.output) and not result.cards:
+        raise DeckError(_no_cards(source, imported))
     deck, target = None, None
     title = args.title or result.title or _title_from(source)
     deck_folder = settings.deck_paths[0]
@@ -81,9 +89,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             emit(f"to add it to your decks: tutor import {shlex.quote(args.file)} --add"
                  f" (writes {name}; -o FILE writes it elsewhere)\n")
     if deck is not None and target is not None:
+        backup = _back_up(target)
         write_out(target, format_deck(deck))
         message = f"wrote {len(deck.cards)} cards to {target}"
         message += f"; study it with 'tutor study {target.stem}'\n" if args.add else "\n"
+        if backup is not None:
+            message += f"the deck it replaced is kept as {backup}\n"
         if args.add:
             message += "".join(f"it takes the place of the deck {hidden} (same file name)\n"
                                for folder in settings.deck_paths[1:]
@@ -109,6 +120,15 @@ def deck_from(result: ImportResult, title: str, source: Path) -> Deck:
     return deck
 
 
+def _no_cards(source: Path, imported: ImportedFile) -> str:
+    """The one-line error for --add or -o when the file gave no cards: the last warning
+    says why (an empty file, nothing in the named --format)."""
+    result = imported.result
+    how = "" if imported.detected or result.format == "empty" else f" read as {result.format}"
+    why = f" ({result.warnings[-1]})" if result.warnings else ""
+    return f"no cards in {clean_text(source.name)}{how}{why}; nothing written"
+
+
 def summary(source: Path, imported: ImportedFile) -> str:
     """The human-readable report printed without --json."""
     result = imported.result
@@ -129,7 +149,9 @@ def summary(source: Path, imported: ImportedFile) -> str:
     counts = Counter(card.topic for card in result.cards)
     if counts:
         ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        lines.append("topics:   " + ", ".join(f"{topic} ({n})" for topic, n in ordered))
+        shown = ", ".join(f"{topic} ({n})" for topic, n in ordered[:MAX_TOPICS_SHOWN])
+        more = len(ordered) - MAX_TOPICS_SHOWN
+        lines.append(f"topics:   {shown}" + (f" and {more} more" if more > 0 else ""))
     if result.warnings:
         lines.append(f"warnings ({len(result.warnings)}):")
         lines += [f"  {warning}" for warning in result.warnings]
@@ -160,6 +182,21 @@ def _added_path(folder: Path, deck: Deck, force: bool) -> Path:
         raise DeckError(f"cannot make the deck folder {folder}: {exc.strerror or exc}") from None
     check_out_target(out)
     return out
+
+
+def _back_up(target: Path) -> Path | None:
+    """Keep the file ``--force`` is about to replace as ``<name>.bak`` (as every other
+    write of a deck does); None when there is nothing to keep."""
+    real = Path(os.path.realpath(target))
+    if not real.is_file():
+        return None
+    backup = target.with_name(target.name + BACKUP_SUFFIX)
+    try:
+        atomic_write_bytes(real.with_name(real.name + BACKUP_SUFFIX), real.read_bytes())
+    except OSError as exc:
+        raise DeckError(f"cannot keep a copy of {target} before replacing it:"
+                        f" {exc.strerror or exc}; nothing written") from None
+    return backup
 
 
 def _output_path(out: Path, deck: Deck, force: bool) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +141,9 @@ def make_card_id(front: str, salt: str, taken: set[str] | None = None) -> str:
 
 
 def slugify(text: str) -> str:
-    """A lowercase file-name-safe form of ``text``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60] or "deck"
+    """A lowercase file-name-safe form of ``text``: accents dropped ('españoles' ->
+    'espanoles'), letters of other scripts kept ('русские'), anything else a '-'."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text.lower())
+                    if not unicodedata.combining(ch))
+    slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", plain)).strip("-")
+    return slug[:60].strip("-") or "deck"

@@ -111,3 +111,10 @@ def test_sniff() -> None:
     assert IMPORTER.sniff(sample) > 0.9
     assert IMPORTER.sniff("What is a cell?\nThe unit of life.\n") == 0.0
     assert IMPORTER.sniff("") == 0.0
+
+
+def test_a_superscript_digit_line_is_not_a_card_number() -> None:
+    """'²' is a digit to str.isdigit() but not to int(): it raised ValueError."""
+    result = IMPORTER.parse("Units\n1\nQ\nArea of a square of side 1 m?\nA\n1 m\n²\nQ\nnext?\nA\nyes\n")
+    assert pairs(result)[0][0] == "Area of a square of side 1 m?"
+    assert len(result.cards) == 2

@@ -96,6 +96,43 @@ def test_round_trip_through_files_with_format_detection(fmt: str, tmp_path: Path
     assert _triples(result.cards) == _triples(deck.cards)
 
 
+#: A card whose answer holds lines that read as native deck markers once unescaped.
+MARKER_LINES = """\
+title: Deck notes
+
+---
+topic: format
+Q: How does a tutor deck card look?
+A:
+\\---
+\\Q: the question
+\\A: the answer
+---
+topic: format
+Q: What starts a card?
+A: A line of three dashes.
+---
+topic: format
+Q: What comes before the question?
+A: The card's fields: id, topic, tags, alt.
+---
+topic: format
+Q: How is a line like 'Q:' kept inside an answer?
+A: With a leading backslash.
+"""
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_an_answer_with_deck_markers_is_detected_as_the_exported_format(
+        fmt: str, tmp_path: Path) -> None:
+    deck = parse_deck(MARKER_LINES).deck
+    assert deck.cards[0].back == "---\nQ: the question\nA: the answer"
+    path = export_deck(deck, fmt, tmp_path / f"notes{SUFFIXES[fmt]}")
+    result = import_file(path)
+    assert result.format == fmt
+    assert _triples(result.cards) == _triples(deck.cards)
+
+
 def test_csv_and_tsv_layout() -> None:
     deck = Deck("D", [Card("a, b", 'say "hi"\nthen go', "neural nets", ["extra tag"],
                            ["hello", "bye"])])

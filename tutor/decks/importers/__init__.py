@@ -14,6 +14,7 @@ from tutor.decks.importers.delimited import CsvImporter, TsvImporter
 from tutor.decks.importers.knowt import KnowtImporter
 from tutor.decks.importers.linebased import LineBasedImporter
 from tutor.decks.importers.markdown import MarkdownImporter
+from tutor.decks.importers.native_deck import NativeDeckImporter
 from tutor.decks.importers.quizwiz import QuizwizImporter
 from tutor.errors import DeckError
 
@@ -27,6 +28,7 @@ IMPORTERS: dict[str, TextImporter] = {
         CsvImporter(),
         TsvImporter(),
         MarkdownImporter(),
+        NativeDeckImporter(),
     )
 }
 """Format name -> importer, in the order formats are tried and listed."""

@@ -7,6 +7,7 @@ from typing import Callable, Protocol
 
 from tutor.decks.model import DEFAULT_TOPIC, Card
 from tutor.decks.sanitize import clean_text
+from tutor.formatting import plural
 
 
 @dataclass
@@ -48,7 +49,8 @@ def sanitize_result(result: ImportResult) -> ImportResult:
     """``result`` with escape sequences and control characters removed from every text
     it will show (title, card fields, warnings): imported text is printed to terminals,
     where ``\\x1b[2J`` would clear the screen. Changes ``result`` in place; a card left
-    without a front is dropped with a warning, one left without a topic gets the default.
+    without a front is dropped with a warning, one left without a topic gets the default;
+    cards that repeat an earlier card exactly are kept, with one warning.
     """
     result.title = clean_text(result.title)
     for warning in result.warnings:
@@ -66,7 +68,29 @@ def sanitize_result(result: ImportResult) -> ImportResult:
             result.warnings.append(ImportWarning("a card's front held only control characters; "
                                                  "skipped"))
     result.cards = kept
+    _warn_repeats(result)
     return result
+
+
+#: How many repeated cards the repeats warning names (it counts them all).
+REPEATS_NAMED = 3
+
+
+def _warn_repeats(result: ImportResult) -> None:
+    """One warning for the cards whose question and answer an earlier card has exactly
+    (a list pasted twice); they are kept: which copy to delete is the learner's call."""
+    first: dict[tuple[str, str], int] = {}
+    repeats: list[str] = []
+    for number, card in enumerate(result.cards, start=1):
+        earlier = first.setdefault((card.front, card.back), number)
+        if earlier != number:
+            repeats.append(f"card {number} = card {earlier} ({card.front.splitlines()[0][:40]!r})")
+    if repeats:
+        named = ", ".join(repeats[:REPEATS_NAMED]) + (", …" if len(repeats) > REPEATS_NAMED else "")
+        result.warnings.append(ImportWarning(
+            f"{plural(len(repeats), 'card')} {'repeats' if len(repeats) == 1 else 'repeat'}"
+            " an earlier card's question and answer:"
+            f" {named}; all kept (delete the copies from the deck file)"))
 
 
 class TextImporter(Protocol):

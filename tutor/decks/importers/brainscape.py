@@ -230,7 +230,7 @@ class BrainscapeImporter:
         while index < len(lines):
             number, text = lines[index]
             stripped = text.strip()
-            is_number = stripped.isdigit()
+            is_number = stripped.isdecimal()  # not isdigit: int("²") fails
             following = _next_filled(lines, index + 1) if is_number else None
             starts_card = is_q(stripped) or (
                 is_number and following is not None and is_q(lines[following][1])

@@ -51,8 +51,10 @@ class EditCardScreen(ModalScreen[CardEdit | None]):
             yield TextArea("\n".join(self.card.alternatives), id="alternatives",
                            soft_wrap=True, tab_behavior="focus")
             with Horizontal(id="edit-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+                # Compact (one row each): with full-height buttons the form took 25 rows
+                # and its buttons were scrolled out of sight at 80x24.
+                yield Button("Save (Ctrl+S)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (Esc)", id="cancel", compact=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
