@@ -224,6 +224,21 @@ async def test_model_that_cannot_load_shows_the_fallback(tmp_path: Path) -> None
         assert not app.screen.session.last_attempt.refining
 
 
+async def test_a_missing_model_file_in_the_settings_is_said_once_at_start(tmp_path: Path) -> None:
+    # `[model] path` naming no file: the status bar alone said so, cut at 80 columns.
+    missing = tmp_path / "models" / "gone.gguf"
+    settings = Settings().with_model(path=str(missing))
+    app = create_app(settings, load_library([write_deck(tmp_path)]), clock=FixedClock())
+    notified = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.grader_status.is_fallback
+        said = [n for n in notified if n.title == "Model not loaded"]
+        assert len(said) == 1
+        assert f"model file not found: {missing}" in said[0].message
+        assert said[0].severity == "warning"
+
+
 async def test_a_model_file_llama_cpp_cannot_load_is_one_line_and_logged(
         tmp_path: Path, log_file: Path) -> None:
     corrupt = tmp_path / "corrupt.gguf"

@@ -110,6 +110,9 @@ class TutorApp(App[int]):
             self.push_screen(self.first_screen, lambda _result: self.exit(0))
         elif not self._start_named_session():
             self.show_deck_list()
+        if self.grader_status.is_fallback:  # a model was asked for, but no file to load
+            self.notify(self.grader_status.note, title="Model not loaded", severity="warning",
+                        timeout=10, markup=False)
         for error in self.library.errors:
             self.notify(error, title="Deck problem", severity="error", timeout=10)
         if warnings := self.library.warnings:  # a card without 'A:', stray text: with lines
