@@ -4,7 +4,6 @@ from textual.app import App, ComposeResult
 from textual.reactive import reactive
 
 from tutor.grading.service import GraderStatus
-
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
