@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,6 +85,45 @@ class UnloadableGrader:
 
     def grade(self, request: GradeRequest) -> GradeResult:
         raise AssertionError("never called: loading failed")
+
+
+class SlowLoadingGrader:
+    """A model stand-in whose load takes a while after it is told to stop, as llama.cpp's
+    weights do: while they load, llama.cpp points stdout and stderr at /dev/null."""
+
+    name = "llm:slow"
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.closed = threading.Event()
+        self.ended = threading.Event()
+
+    def load(self) -> None:
+        self.started.set()
+        self.closed.wait(timeout=10)
+        time.sleep(0.3)  # the part of a load that cannot stop
+        self.ended.set()
+
+    def close(self) -> None:
+        self.closed.set()
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        raise AssertionError("never called: the test quits while the model loads")
+
+
+async def test_quitting_while_the_model_loads_waits_for_the_load_to_end(tmp_path: Path) -> None:
+    # Quitting mid-load used to restore the terminal while llama.cpp had the output
+    # pointed at /dev/null: the shell was left in the alternate screen, mouse mode on.
+    grader = SlowLoadingGrader()
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock(),
+                     grader=grader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, grader.started.is_set, what="the model load started")
+        await pilot.press("ctrl+q")
+        # Told to stop, and over before the app leaves (the terminal is restored after).
+        assert grader.closed.is_set()
+        assert grader.ended.is_set()
+        assert app.return_code == 0  # exit() went through
 
 
 async def test_answer_override_undo_quit_and_reopen(tmp_path: Path) -> None:
