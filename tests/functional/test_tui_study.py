@@ -227,6 +227,25 @@ async def test_model_disagreement_asks_the_learner_with_one_key(tmp_path: Path) 
         assert review.score == 5 and review.source == "override"
 
 
+async def test_a_model_verdict_after_an_override_says_the_learners_grade_stands(
+        tmp_path: Path) -> None:
+    # The note used to read "you already decided this grade", with nothing saying what
+    # had come (the model's verdict) or what happened to it.
+    grader = GatedGrader(score=1)
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock(),
+                     grader=grader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"Paris", "enter")
+        await pilot.pause()
+        await pilot.press("o", "r")
+        await pilot.pause()
+        grader.release.set()
+        await settle(pilot)
+        assert "the model's verdict came after you decided: your grade stands" in text_of(
+            app, "#notes")
+        assert app.store.reviews()[0].source == "override"
+
+
 async def test_crashing_model_falls_back_to_rules_visibly(tmp_path: Path, log_file: Path) -> None:
     path = write_deck(tmp_path)
     app = create_app(Settings(), load_library([path]), clock=FixedClock(), grader=BrokenGrader())
