@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,6 +85,45 @@ class UnloadableGrader:
 
     def grade(self, request: GradeRequest) -> GradeResult:
         raise AssertionError("never called: loading failed")
+
+
+class SlowLoadingGrader:
+    """A model stand-in whose load takes a while after it is told to stop, as llama.cpp's
+    weights do: while they load, llama.cpp points stdout and stderr at /dev/null."""
+
+    name = "llm:slow"
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.closed = threading.Event()
+        self.ended = threading.Event()
+
+    def load(self) -> None:
+        self.started.set()
+        self.closed.wait(timeout=10)
+        time.sleep(0.3)  # the part of a load that cannot stop
+        self.ended.set()
+
+    def close(self) -> None:
+        self.closed.set()
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        raise AssertionError("never called: the test quits while the model loads")
+
+
+async def test_quitting_while_the_model_loads_waits_for_the_load_to_end(tmp_path: Path) -> None:
+    # Quitting mid-load used to restore the terminal while llama.cpp had the output
+    # pointed at /dev/null: the shell was left in the alternate screen, mouse mode on.
+    grader = SlowLoadingGrader()
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock(),
+                     grader=grader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, grader.started.is_set, what="the model load started")
+        await pilot.press("ctrl+q")
+        # Told to stop, and over before the app leaves (the terminal is restored after).
+        assert grader.closed.is_set()
+        assert grader.ended.is_set()
+        assert app.return_code == 0  # exit() went through
 
 
 async def test_answer_override_undo_quit_and_reopen(tmp_path: Path) -> None:
@@ -187,6 +227,25 @@ async def test_model_disagreement_asks_the_learner_with_one_key(tmp_path: Path) 
         assert review.score == 5 and review.source == "override"
 
 
+async def test_a_model_verdict_after_an_override_says_the_learners_grade_stands(
+        tmp_path: Path) -> None:
+    # The note used to read "you already decided this grade", with nothing saying what
+    # had come (the model's verdict) or what happened to it.
+    grader = GatedGrader(score=1)
+    app = create_app(Settings(), load_library([write_deck(tmp_path)]), clock=FixedClock(),
+                     grader=grader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"Paris", "enter")
+        await pilot.pause()
+        await pilot.press("o", "r")
+        await pilot.pause()
+        grader.release.set()
+        await settle(pilot)
+        assert "the model's verdict came after you decided: your grade stands" in text_of(
+            app, "#notes")
+        assert app.store.reviews()[0].source == "override"
+
+
 async def test_crashing_model_falls_back_to_rules_visibly(tmp_path: Path, log_file: Path) -> None:
     path = write_deck(tmp_path)
     app = create_app(Settings(), load_library([path]), clock=FixedClock(), grader=BrokenGrader())
@@ -222,6 +281,21 @@ async def test_model_that_cannot_load_shows_the_fallback(tmp_path: Path) -> None
         assert "model failed to load" in str(app.screen.query_one(GraderStatusBar).render())
         await pilot.press("enter", *"Lima", "enter")
         assert not app.screen.session.last_attempt.refining
+
+
+async def test_a_missing_model_file_in_the_settings_is_said_once_at_start(tmp_path: Path) -> None:
+    # `[model] path` naming no file: the status bar alone said so, cut at 80 columns.
+    missing = tmp_path / "models" / "gone.gguf"
+    settings = Settings().with_model(path=str(missing))
+    app = create_app(settings, load_library([write_deck(tmp_path)]), clock=FixedClock())
+    notified = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.grader_status.is_fallback
+        said = [n for n in notified if n.title == "Model not loaded"]
+        assert len(said) == 1
+        assert f"model file not found: {missing}" in said[0].message
+        assert said[0].severity == "warning"
 
 
 async def test_a_model_file_llama_cpp_cannot_load_is_one_line_and_logged(

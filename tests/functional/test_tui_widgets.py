@@ -1,8 +1,11 @@
 """Widgets that the study screen is built from."""
 
 from textual.app import App, ComposeResult
+from textual.reactive import reactive
 
+from tutor.grading.service import GraderStatus
 from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 from tutor.tui.widgets.word_diff import is_near_miss, word_diff
 
@@ -79,3 +82,26 @@ async def test_key_footer_folds_many_changes_into_one_rebuild_with_the_latest_ke
         assert len(rebuilds) == 1
         keys = {key.key: key for key in footer.query("FooterKey")}  # Textual's own key widgets
         assert not keys["t"].disabled  # the rebuild read the keys in force at the time
+
+
+class StatusApp(App[None]):
+    """The status bar alone, following the app's grader status as in tutor."""
+
+    grader_status: reactive[GraderStatus] = reactive(GraderStatus("rules", "rules"))
+
+    def compose(self) -> ComposeResult:
+        yield GraderStatusBar()
+
+
+async def test_a_long_fallback_note_is_cut_with_an_ellipsis_not_at_a_word() -> None:
+    # A bad model path: the bar used to wrap inside its one line and show
+    # "…model file not found: /tmp/nope/model.gguf; grading", as if that were all.
+    app = StatusApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.grader_status = GraderStatus(
+            "rules", "fallback",
+            "model file not found: /tmp/some/folder/models/model.gguf; grading with rules")
+        await pilot.pause()
+        line = app.query_one(GraderStatusBar).render_line(0).text.rstrip()
+        assert line.startswith("grader: rules ⚠ fell back: model file not found: /tmp/some/")
+        assert line.endswith("…")

@@ -150,14 +150,19 @@ def feedback(score: int, verdict: Verdict) -> str:
             wrong, right = verdict.typos[0]
             return f"Correct, with a slip: '{wrong}' -> '{right}'."
         lead = PASS_WORDS[score]
-        return f"{lead}; the reference also has: {missing}." if missing else f"{lead}."
+        return _sentence(f"{lead}; the reference also has: {missing}" if missing else lead)
     if rules_pass:
         reason = f" ({problem})" if problem else ""
         return ("Not quite: the model judges this answer wrong although it shares words with the "
                 f"reference{reason}.")
     if problem:
         return f"Not quite: {problem}."
-    return f"Not quite: missing {missing}." if missing else "Not the reference answer."
+    return _sentence(f"Not quite: missing {missing}") if missing else "Not the reference answer."
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a closing full stop, unless it ends cut short ('…')."""
+    return text if text.endswith("…") else f"{text}."
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -400,7 +400,7 @@ class StudySession:
             attempt.refinement_note = "the answer was undone"
             return False
         if attempt.decided_by_learner:
-            attempt.refinement_note = "you already decided this grade"
+            attempt.refinement_note = "the model's verdict came after you decided: your grade stands"
             return False
         try:
             self._regrade(attempt, result, source="grader")

@@ -7,6 +7,7 @@ is shown (it is the one module that imports the screens it shows)."""
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
@@ -47,6 +48,8 @@ from tutor.tui.palette import TutorCommands
 from tutor.tui.screens.study import StudyScreen
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from tutor.exam.model import ExamOptions
     from tutor.report.drill import DrillRequest
     from tutor.report.model import StudyReport
@@ -57,6 +60,9 @@ GRADE_GROUP = "grade"
 WARM_UP_GROUP = "warm-up"
 PREPARE_GROUP = "prepare"
 EXPLAIN_GROUP = "explain"
+LOAD_WAIT_ON_QUIT_S = 60.0
+"""How long quitting waits for a model load under way to stop (its weights cannot stop
+midway: a few seconds on 2 cores)."""
 
 
 class TutorApp(App[int]):
@@ -92,6 +98,8 @@ class TutorApp(App[int]):
         """Answers sent to the model whose verdict has not arrived yet."""
         self._background_started = False
         self._quit_when_graded = False
+        self._model_load_ended = threading.Event()
+        self._model_load_ended.set()  # no load under way until one starts
         self.attempt_changed: Signal[AttemptChanged] = Signal(self, "attempt-changed")
         """Published when the grade in force for an answer changes (a late verdict):
         the screens showing its session subscribe."""
@@ -110,6 +118,9 @@ class TutorApp(App[int]):
             self.push_screen(self.first_screen, lambda _result: self.exit(0))
         elif not self._start_named_session():
             self.show_deck_list()
+        if self.grader_status.is_fallback:  # a model was asked for, but no file to load
+            self.notify(self.grader_status.note, title="Model not loaded", severity="warning",
+                        timeout=10, markup=False)
         for error in self.library.errors:
             self.notify(error, title="Deck problem", severity="error", timeout=10)
         if warnings := self.library.warnings:  # a card without 'A:', stray text: with lines
@@ -159,6 +170,18 @@ class TutorApp(App[int]):
                         title="Saving the last grades", timeout=30)
             return
         self.exit()
+
+    def exit(self, result: int | None = None, return_code: int = 0,
+             message: RenderableType | None = None) -> None:
+        """Exit; a model load under way is first told to stop and waited for.
+
+        While llama.cpp reads the weights (a few seconds, not stoppable midway) it points
+        stdout and stderr at /dev/null: the terminal restored then was lost, and the shell
+        was left in the app's screen with mouse reporting on.
+        """
+        self.grading.close()
+        self._model_load_ended.wait(LOAD_WAIT_ON_QUIT_S)
+        super().exit(result, return_code, message)
 
     def answers_being_checked(self) -> int:
         """Answers whose model verdict is still to come."""
@@ -413,7 +436,13 @@ class TutorApp(App[int]):
           description="load the grading model")
     def load_model(self) -> None:
         """Load the model behind the UI (llama_cpp is imported inside, in this thread)."""
-        reason = self.grading.load()
+        # Cleared here, in the thread, not when the worker is asked for: a quit before the
+        # thread starts must not wait for a load that never comes.
+        self._model_load_ended.clear()
+        try:
+            reason = self.grading.load()
+        finally:
+            self._model_load_ended.set()
         self.post_message(ModelFailed(reason) if reason else ModelLoaded(self.grading.label))
 
     def prepare_card(self, question: str, reference: str, answer: str | None = None) -> None:

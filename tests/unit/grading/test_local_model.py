@@ -158,3 +158,16 @@ def test_feedback_never_says_correct_beside_a_failing_score() -> None:
             text = feedback(score, verdict)
             assert text.startswith(("Correct", "Mostly", "Partly")) == (score >= 3), (score, text)
             assert not (text.startswith("Correct") and "missing" in text)
+
+
+def test_feedback_ends_a_cut_missing_point_with_one_ellipsis_not_an_ellipsis_and_a_stop() -> None:
+    # A long missing point is cut with '…': the feedback used to read "…for short….".
+    reference = ("Rectified Linear Unit\nThe rectified linear activation function or ReLU for short"
+                 " is a piecewise linear function that will output the input directly if it is"
+                 " positive, otherwise, it will output zero.")
+    verdict = RulesGrader().assess("What does ReLu stand for? And what does it mean?", reference,
+                                   "rectified linear unit, max of zero and x")
+    for score in range(6):
+        text = feedback(score, verdict)
+        assert "…." not in text, (score, text)
+    assert feedback(4, verdict).endswith("ReLU for short…")

@@ -16,6 +16,8 @@ class GraderStatusBar(Widget):
     GraderStatusBar {
         height: 1;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         background: $panel;
         color: $text-muted;
     }
