@@ -58,6 +58,17 @@ _IDK_SET = frozenset(re.sub(r"[\s.!?,;:()\-–—'\"…]+", " ", fold(p)).strip(
 _IDK_BY_LENGTH = tuple(sorted((p for p in _IDK_SET if len(p) >= 3), key=len, reverse=True))
 
 
+def why_never_right(answer: str) -> str | None:
+    """Why the learner cannot mark ``answer`` right ("I was right" would make it an accepted
+    answer of the card), or None: an empty or "I don't know" answer, or one that talks to
+    the grader."""
+    if is_idk(answer):
+        return "an empty or \"I don't know\" answer cannot be marked right"
+    if find_injection(answer):
+        return "an answer that gives the grader instructions cannot be marked right"
+    return None
+
+
 def is_idk(answer: str) -> bool:
     """True for empty answers and answers that only say "I don't know" in some form."""
     text = re.sub(r"[\s.!?,;:()\-–—'\"…]+", " ", fold(answer)).strip()

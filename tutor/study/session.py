@@ -427,10 +427,11 @@ class StudySession:
             raise TutorError("there is no graded answer to override")
         if attempt.self_rated:
             raise TutorError("you rated this card yourself: undo (u) and rate it again")
-        from tutor.grading.rules import is_idk  # the rules stack loads after start-up
+        from tutor.grading.rules import why_never_right  # the rules stack loads after start-up
 
-        if correct and is_idk(attempt.answer):
-            raise TutorError("an empty or \"I don't know\" answer cannot be marked right")
+        refused = why_never_right(attempt.answer) if correct else None
+        if refused:
+            raise TutorError(refused)
         before = attempt.result
         score = OVERRIDE_RIGHT_SCORE if correct else min(before.score, OVERRIDE_WRONG_SCORE)
         verdict = "You marked this answer right" if correct else "You marked this answer wrong"

@@ -40,16 +40,18 @@ class OverrideScreen(ModalScreen[OverrideChoice | None]):
     def __init__(self, attempt: Attempt) -> None:
         super().__init__()
         self.attempt = attempt
-        from tutor.grading.rules import is_idk  # loaded by the grading that came first
+        from tutor.grading.rules import why_never_right  # loaded by the grading that came first
 
-        self.can_be_right = not is_idk(attempt.answer)
-        """False for an empty or "I don't know" answer: only "I was wrong" is offered."""
+        self.refused = why_never_right(attempt.answer)
+        """Why "I was right" is not offered (an empty or "I don't know" answer, or one that
+        gives the grader instructions), or None."""
+        self.can_be_right = self.refused is None
 
     def compose(self) -> ComposeResult:
         result = self.attempt.result
         right = (f"I was right: scored {OVERRIDE_RIGHT_SCORE}/5, and your answer is accepted"
-                 " for this card from now on." if self.can_be_right else
-                 "An empty or \"I don't know\" answer cannot be marked right.")
+                 " for this card from now on." if self.refused is None else
+                 f"{self.refused[0].upper()}{self.refused[1:]}.")
         with Vertical(id="override-box"):
             yield Static(f"Override the grade ({result.score}/5)", id="override-title")
             yield Static(f"{right}\nI was wrong: the card fails and comes back soon.",
