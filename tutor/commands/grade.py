@@ -15,8 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
+from types import FrameType, TracebackType
 from typing import Any, TextIO
 
 from tutor.errors import ConfigError
@@ -56,11 +59,51 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for note in grading.notes:
         print(f"tutor: {note}", file=sys.stderr, flush=True)
     try:
-        grade_stream(grading, sys.stdin.buffer, sys.stdout, sys.stderr)
+        with InterruptibleGrading(grading) as guarded:
+            grade_stream(guarded, sys.stdin.buffer, sys.stdout, sys.stderr)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return 0
+
+
+class InterruptibleGrading:
+    """Ctrl+C stops `tutor grade` even while the model loads.
+
+    llama.cpp calls back into Python while it loads (its log), and a KeyboardInterrupt
+    raised in such a callback is swallowed by ctypes: the load, the grade and the stream
+    went on. Here Ctrl+C is remembered, a load under way is told to stop (at its next
+    chunk), and the interrupt is raised again once the grade under way returns.
+    """
+
+    def __init__(self, grading: Any) -> None:
+        self._grading = grading
+        self.interrupted = False
+        self._previous: Any = None
+
+    def __enter__(self) -> InterruptibleGrading:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_interrupt)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _on_interrupt(self, signum: int, frame: FrameType | None) -> None:
+        self.interrupted = True
+        self._grading.close()
+        if frame is not None and "llama_cpp" in frame.f_code.co_filename:
+            return  # inside llama.cpp's callback: raised after the grade returns instead
+        raise KeyboardInterrupt
+
+    def grade(self, request: GradeRequest) -> Any:
+        """The grading service's verdict; KeyboardInterrupt if Ctrl+C came meanwhile."""
+        result = self._grading.grade(request)
+        if self.interrupted:
+            raise KeyboardInterrupt
+        return result
 
 
 #: The longest input line that is parsed; a longer one gets an error line and is skipped.
