@@ -49,7 +49,7 @@ def test_key_labels() -> None:
 def test_the_study_help_reads_as_before_plus_why_and_self_rating() -> None:
     assert help_rows(StudyScreen.BINDINGS, StudyScreen.ANSWER_KEYS, after="next") == [
         ("Enter", "submit the answer / next card"),
-        ("Ctrl+J, Shift+Enter", "new line in the answer"),
+        ("Ctrl+J, Shift+Enter, Alt+Enter", "new line in the answer"),
         ("Escape", "leave the answer box (then the letter keys work)"),
         ("i", "back into the answer box"),
         ("Space", "with nothing typed: show the reference and rate yourself"),
@@ -108,4 +108,4 @@ async def test_the_palette_offers_the_keys_that_apply_now(tmp_path: Path) -> Non
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert ("?, F1", "this help") in app.screen.bindings_help
-        assert ("Ctrl+J, Shift+Enter", "new line in the answer") in app.screen.bindings_help
+        assert ("Ctrl+J, Shift+Enter, Alt+Enter", "new line in the answer") in app.screen.bindings_help

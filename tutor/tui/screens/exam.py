@@ -52,7 +52,7 @@ LOW_TIME_MS = 60_000
 
 HELP_TEXT = (
     "Type your answer; it is saved as you type. **Enter** hands the answer in and moves on;"
-    " **Ctrl+J** (or Shift+Enter) starts a new line. You can come back and change any answer"
+    " **Ctrl+J** (or Shift+Enter, Alt+Enter) starts a new line. You can come back and change any answer"
     " until the time is up.\n\nGrades and reference answers appear on the result screen."
     " **Escape** leaves the exam: your answers are kept and the clock stops until"
     " `tutor exam --resume`."
@@ -98,7 +98,7 @@ class ExamScreen(Screen[ExamResult | None]):
     ]
     #: Keys of the answer box, for the help screen.
     ANSWER_KEYS = [("Enter", "hand in this answer, next question"),
-                   ("Ctrl+J / Shift+Enter", "new line in the answer")]
+                   ("Ctrl+J / Shift+Enter / Alt+Enter", "new line in the answer")]
     #: How often the clock is checked and typed answers saved, in seconds.
     TICK_SECONDS = 1.0
 

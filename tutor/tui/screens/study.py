@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from tutor.tui.screens.override import OverrideChoice
 
 HELP_TEXT = (
-    "While you type, **Enter** submits and **Ctrl+J** (or Shift+Enter) starts a new line;"
+    "While you type, **Enter** submits and **Ctrl+J** (or Shift+Enter, Alt+Enter) starts a new line;"
     " **Escape** leaves the answer box so the one-letter keys work.\n\n"
     "A card not worth typing (a long list): **Space** in the empty answer box shows the"
     " reference, then rate yourself **0**-**5**, or **y** / **n**. No grader sees it; **u**"
@@ -130,7 +130,7 @@ class StudyScreen(Screen[None]):
                    palette="End session", palette_help="Show the summary (progress is saved)"),
     ]
     #: Keys of the answer box, for the help screen.
-    ANSWER_KEYS = [("Ctrl+J, Shift+Enter", "new line in the answer")]
+    ANSWER_KEYS = [("Ctrl+J, Shift+Enter, Alt+Enter", "new line in the answer")]
     ANSWER_PLACEHOLDER = "Type your answer; Enter submits (Space first: show it, rate yourself)"
 
     phase: reactive[StudyPhase] = reactive("asking")
