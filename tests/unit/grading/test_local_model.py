@@ -171,3 +171,24 @@ def test_feedback_ends_a_cut_missing_point_with_one_ellipsis_not_an_ellipsis_and
         text = feedback(score, verdict)
         assert "…." not in text, (score, text)
     assert feedback(4, verdict).endswith("ReLU for short…")
+
+
+@pytest.mark.parametrize(("question", "reference", "answer", "correct"), [
+    (QUESTION, REFERENCE, "it digests starch into simple sugars", True),
+    ("What does a thermostat do?", "It keeps a room at a set temperature by switching the heating "
+     "on and off.", "it holds the temperature where you set it by turning the heater on or off",
+     True),
+    (QUESTION, REFERENCE, "it builds proteins out of amino acids", False),
+    ("What does a thermostat do?", "It keeps a room at a set temperature by switching the heating "
+     "on and off.", "it measures how humid the air is", False),
+])
+def test_why_speaks_to_the_verdict_side_only(judge: LlamaJudge, question: str, reference: str,
+                                             answer: str, correct: bool) -> None:
+    """Asked for both sides at once, the model named 'missing' points for passed answers and
+    called failed ones correct: 'why?' now asks only for the verdict's side."""
+    text = judge.explain(question, reference, answer, correct).lower()
+    assert text
+    if correct:
+        assert not any(word in text for word in ("misses", "does not mention", "incorrect")), text
+    else:
+        assert "is correct" not in text and "correctly" not in text, text
