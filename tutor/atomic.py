@@ -109,15 +109,16 @@ def check_out_target(path: Path) -> Path:
     return target
 
 
-def write_out(path: Path, data: bytes | str) -> Path:
+def write_out(path: Path, data: bytes | str, *, backup: Path | None = None) -> Path:
     """Write ``data`` (text as UTF-8) to the output file ``path`` after `check_out_target`.
 
-    The file is replaced atomically; no folder is created. Returns ``path``.
+    The file is replaced atomically; no folder is created; ``backup``: the file replaced is
+    kept under this name (see `atomic_write_bytes`). Returns ``path``.
     """
     target = check_out_target(path)
     body = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        atomic_write_bytes(target, body, make_parents=False)
+        atomic_write_bytes(target, body, make_parents=False, backup=backup)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return Path(path)

@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from tutor.atomic import atomic_write_bytes, check_out_target, write_out
+from tutor.atomic import check_out_target, write_out
 from tutor.commands.output import emit
 from tutor.decks.importers.base import ImportResult, ImportWarning
 from tutor.decks.importers.files import ImportedFile, format_names, read_import
@@ -89,8 +89,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             emit(f"to add it to your decks: tutor import {shlex.quote(args.file)} --add"
                  f" (writes {name}; -o FILE writes it elsewhere)\n")
     if deck is not None and target is not None:
-        backup = _back_up(target)
-        write_out(target, format_deck(deck))
+        backup = _backup_path(target)
+        write_out(target, format_deck(deck), backup=backup)
         message = f"wrote {len(deck.cards)} cards to {target}"
         message += f"; study it with 'tutor study {target.stem}'\n" if args.add else "\n"
         if backup is not None:
@@ -184,19 +184,11 @@ def _added_path(folder: Path, deck: Deck, force: bool) -> Path:
     return out
 
 
-def _back_up(target: Path) -> Path | None:
-    """Keep the file ``--force`` is about to replace as ``<name>.bak`` (as every other
-    write of a deck does); None when there is nothing to keep."""
-    real = Path(os.path.realpath(target))
-    if not real.is_file():
-        return None
-    backup = target.with_name(target.name + BACKUP_SUFFIX)
-    try:
-        atomic_write_bytes(real.with_name(real.name + BACKUP_SUFFIX), real.read_bytes())
-    except OSError as exc:
-        raise DeckError(f"cannot keep a copy of {target} before replacing it:"
-                        f" {exc.strerror or exc}; nothing written") from None
-    return backup
+def _backup_path(target: Path) -> Path | None:
+    """Where the deck ``--force`` replaces is kept, ``<name>.bak`` beside the file a link
+    points at (as every other write of a deck does); None when there is nothing to keep."""
+    real = Path(os.path.realpath(target)) if target.is_symlink() else target
+    return real.with_name(real.name + BACKUP_SUFFIX) if real.is_file() else None
 
 
 def _output_path(out: Path, deck: Deck, force: bool) -> Path:
