@@ -45,7 +45,6 @@ class OverrideScreen(ModalScreen[OverrideChoice | None]):
         self.refused = why_never_right(attempt.answer)
         """Why "I was right" is not offered (an empty or "I don't know" answer, or one that
         gives the grader instructions), or None."""
-        self.can_be_right = self.refused is None
 
     def compose(self) -> ComposeResult:
         result = self.attempt.result
@@ -58,7 +57,7 @@ class OverrideScreen(ModalScreen[OverrideChoice | None]):
                          id="override-help", markup=False)
             with Horizontal(id="override-buttons"):
                 yield Button("I was right (r)", id="right", variant="success",
-                             disabled=not self.can_be_right)
+                             disabled=self.refused is not None)
                 yield Button("I was wrong (w)", id="wrong", variant="error")
                 yield Button("Cancel (Esc)", id="cancel")
         yield KeyFooter()
@@ -66,7 +65,7 @@ class OverrideScreen(ModalScreen[OverrideChoice | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """"I was right" is not offered where it cannot be chosen."""
         if action == "choose" and parameters == ("right",):
-            return self.can_be_right
+            return self.refused is None
         return True
 
     def action_choose(self, choice: str) -> None:
