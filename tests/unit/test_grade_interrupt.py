@@ -37,6 +37,19 @@ class LoadingGrading:
         self.closed = True
 
 
+class Sink:
+    """A text stream that keeps what is written."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.lines.append(text)
+
+    def flush(self) -> None:
+        pass
+
+
 def lines(count: int) -> list[str]:
     return ['{"question": "q", "reference": "r", "answer": "a"}'] * count
 
@@ -44,35 +57,19 @@ def lines(count: int) -> list[str]:
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_callback_swallows_the_interrupt_without_the_guard() -> None:
     grading = LoadingGrading()
-    out: list[str] = []
-
-    class Sink:
-        def write(self, text: str) -> None:
-            out.append(text)
-
-        def flush(self) -> None:
-            pass
-
-    grade_stream(grading, lines(3), Sink())  # type: ignore[arg-type]
-    assert grading.graded == 3 and len(out) == 3  # what happened before: Ctrl+C was lost
+    out = Sink()
+    grade_stream(grading, lines(3), out)  # type: ignore[arg-type]
+    assert grading.graded == 3 and len(out.lines) == 3  # what happened before: Ctrl+C was lost
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_ctrl_c_during_the_load_stops_grading_after_the_grade_under_way() -> None:
     grading = LoadingGrading()
-    written: list[str] = []
-
-    class Sink:
-        def write(self, text: str) -> None:
-            written.append(text)
-
-        def flush(self) -> None:
-            pass
-
+    written = Sink()
     previous = signal.getsignal(signal.SIGINT)
     with pytest.raises(KeyboardInterrupt):
         with InterruptibleGrading(grading) as guarded:
-            grade_stream(guarded, lines(3), Sink())  # type: ignore[arg-type]
+            grade_stream(guarded, lines(3), written)  # type: ignore[arg-type]
     assert grading.graded == 1 and grading.closed  # the load was told to stop
-    assert written == []  # no verdict after Ctrl+C
+    assert written.lines == []  # no verdict after Ctrl+C
     assert signal.getsignal(signal.SIGINT) is previous
