@@ -85,6 +85,24 @@ def test_history_lists_exams_and_what_to_resume(tmp_path: Path) -> None:
     assert lines[0].split() == ["ID", "DATE", "DECKS", "Q", "SCORE", "STATUS"]
     assert lines[1].split()[:7] == ["1", "2024-01-01", "09:00", "Capitals", "4", "7/20", "35%"]
     assert lines[1].endswith("final")
-    assert f"in progress (tutor exam --resume {running.exam_id})" in lines[2]
+    assert lines[2].endswith("in progress")
     assert lines[2].split()[0] == running.exam_id
     assert "has no questions" in lines[3]
+    assert lines[4:] == ["", "Continue an unfinished exam with 'tutor exam --resume ID'."]
+
+
+def test_history_lines_fit_80_columns(tmp_path: Path) -> None:
+    """Long deck names, a reviewed exam and an unfinished one: no line wraps at 80 columns."""
+    clock = FixedClock()
+    with StudyStore(tmp_path / "p") as store:
+        finished_exam(tmp_path, store, clock)
+        record = store.exams()[-1]
+        store.save_exam({**record, "schedule_updated": True,
+                         "decks": [{"key": "a", "title": "A deck with a very long title indeed"},
+                                   {"key": "b", "title": "And a second deck"}]})
+        new_exam(capitals(tmp_path), clock, store, count=3)
+        lines = history_lines(store.exams())
+    assert max(len(line) for line in lines) <= 80, lines
+    assert any(line.endswith("final +boxes") for line in lines)
+    assert lines[-2:] == ["Continue an unfinished exam with 'tutor exam --resume ID'.",
+                          "+boxes: the exam's grades were recorded as reviews (its cards' boxes moved)."]
