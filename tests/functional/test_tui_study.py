@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Static
 
 from tests.functional.conftest import (
@@ -617,6 +618,22 @@ async def test_quitting_waits_for_the_models_last_verdict_and_a_second_quit_does
         await pilot.pause()
         assert again.return_code == 0  # the second Ctrl+Q quits at once
         grader.release.set()
+
+
+async def test_enter_then_ctrl_q_in_one_burst_saves_the_answer(tmp_path: Path) -> None:
+    # Ctrl+Q acted before the answer box's Enter reached the screen: the answer was lost.
+    path = write_deck(tmp_path)
+    settings = Settings(deck_dirs=(str(tmp_path),))
+    app = create_app(settings, load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"paris")
+        # Both keys arrive before the app has handled either (a fast typist, a paste).
+        app.post_message(events.Key("enter", None))
+        app.post_message(events.Key("ctrl+q", None))
+        await wait_until(pilot, lambda: app.return_code is not None, what="the app quit")
+    store = StudyStore(settings.profile_path)
+    assert [(r.answer, r.score) for r in store.reviews()] == [("paris", 5)]
+    store.close()
 
 
 async def test_a_late_pass_for_the_card_being_asked_again_keeps_the_answer_on_that_card(

@@ -6,6 +6,7 @@ is shown (it is the one module that imports the screens it shows)."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from collections.abc import Sequence
@@ -161,6 +162,7 @@ class TutorApp(App[int]):
         Its verdicts are recorded when they arrive, so quitting at once would keep the
         rules verdicts instead. A second quit does not wait.
         """
+        await self._settle_keys_sent_before()
         pending = self.answers_being_checked()
         if pending and not self._quit_when_graded:
             self._quit_when_graded = True
@@ -170,6 +172,30 @@ class TutorApp(App[int]):
                         title="Saving the last grades", timeout=30)
             return
         self.exit()
+
+    async def _settle_keys_sent_before(self) -> None:
+        """Let the keys that reached the focused widget before this quit take effect.
+
+        Ctrl+Q acts as it arrives, ahead of keys still queued for the focused widget: Enter
+        then Ctrl+Q in one burst quit before the answer's submission (a message that goes up
+        from the answer box to the screen) was handled, and the answer was lost. Each of
+        the widget's and its parents' queues is passed through once, in the order such a
+        message travels (the widget's twice: its key, then the message the key posts); a
+        queue that does not answer within a second is not waited for.
+        """
+        focused = self.focused
+        if focused is None:
+            return
+        pumps = [focused, *focused.ancestors_with_self]
+        for pump in pumps:
+            if pump is self:
+                break
+            passed = asyncio.Event()
+            pump.call_later(passed.set)
+            try:
+                await asyncio.wait_for(passed.wait(), timeout=1.0)
+            except asyncio.TimeoutError:
+                return
 
     def exit(self, result: int | None = None, return_code: int = 0,
              message: RenderableType | None = None) -> None:
