@@ -26,7 +26,7 @@ def build_grader(settings: Settings) -> GradingPolicy:
     """
     model = settings.model
     if not model.enabled:
-        return GradingPolicy(notes=("grading with rules (model disabled)",))
+        return GradingPolicy(notes=("grading with rules only (--rules, or [model] enabled = false)",))
     if model.server:
         from tutor.grading.server import ServerGrader  # urllib/ssl: only when a server is set
 

@@ -101,7 +101,8 @@ def test_refiners_are_tried_in_order_and_extra_scorers_can_be_added() -> None:
 
 def test_factory_rules_only_when_disabled() -> None:
     policy = build_grader(Settings().with_model(enabled=False))
-    assert not policy.uses_model and "model disabled" in policy.notes[0]
+    assert not policy.uses_model
+    assert policy.notes == ("grading with rules only (--rules, or [model] enabled = false)",)
 
 
 @pytest.mark.default_model
