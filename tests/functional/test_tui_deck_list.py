@@ -56,3 +56,29 @@ async def test_at_80_columns_long_titles_keep_20_cells_and_every_column_shows(tm
         assert "0%" in str(table.get_row_at(0)[5])
         width = sum(column.get_render_width(table) for column in table.columns.values())
         assert width <= 80 - 2, width  # nothing pushed off the right edge
+
+
+async def test_the_highlighted_deck_is_named_in_full_under_the_table(tmp_path: Path) -> None:
+    """Titles cut to 20 cells at 80 columns: the line under the table says which deck the
+    cursor is on, in full, with its card and topic counts and its file."""
+    long_title = "Deep Learning with Python by Francois Chollet (Quizwiz)"
+    (tmp_path / "a.deck").write_text(DECK.replace("Capitals", "Deep Learning in Python"), encoding="utf-8")
+    (tmp_path / "b.deck").write_text(DECK.replace("Capitals", long_title)
+                                     .replace("Q: Capital of Peru", "topic: Peru\nQ: Capital of Peru")
+                                     .replace("Q: Capital of France", "topic: France\nQ: Capital of France"),
+                                     encoding="utf-8")
+    app = create_app(Settings(), load_library(sorted(tmp_path.glob("*.deck"))), clock=FixedClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+
+        def selected() -> str:
+            return str(app.screen.query_one("#selected").render())
+
+        assert selected().startswith("Deep Learning in Python · 2 cards")
+        await pilot.press("down")
+        await pilot.pause()
+        assert selected() == f"{long_title} · 2 cards · 2 topics"
+        assert len(selected()) <= 78  # the file name did not fit: left out, nothing cut
+        await pilot.press("slash", *"zzz")
+        await pilot.pause()
+        assert selected() == ""  # no deck listed, none named

@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
@@ -117,6 +118,7 @@ class DeckListScreen(Screen[None]):
                 id="empty",
             )
         yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Static(id="selected")
         yield Static(id="totals")
         yield Static(id="outlook")
         yield GraderStatusBar()
@@ -198,6 +200,26 @@ class DeckListScreen(Screen[None]):
         if text.strip():
             totals += f" · filter '{text.strip()}': {shown} shown"
         self.query_one("#totals", Static).update(totals)
+        self.show_selected()
+
+    def show_selected(self) -> None:
+        """The highlighted deck in full under the table: its title (cut in the table, and the
+        bundled ones all start alike), card and topic counts, and its file."""
+        deck = self.selected_deck()
+        line = self.query_one("#selected", Static)
+        if deck is None:
+            line.update("")
+            return
+        width = max(20, self.size.width - 2)
+        text = clip(deck.title, width)
+        topics = {card.topic for card in deck.cards if card.topic}
+        more = [plural(len(deck.cards), "card"), plural(len(topics), "topic") if topics else "",
+                deck.path.name if deck.path is not None else ""]
+        for part in filter(None, more):  # what does not fit is left out, never cut
+            if len(text) + 3 + len(part) > width:
+                break
+            text += f" · {part}"
+        line.update(Content(text))
 
     def show_outlook(self) -> None:
         """The streak and the cards due on each of the next 7 days (once anything was
@@ -288,6 +310,10 @@ class DeckListScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         self.query_one("#decks", DataTable).focus()
+
+    @on(DataTable.RowHighlighted, "#decks")
+    def _row_highlighted(self) -> None:
+        self.show_selected()
 
     @on(DataTable.RowSelected, "#decks")
     def _row_selected(self) -> None:
