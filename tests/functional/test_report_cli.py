@@ -71,6 +71,41 @@ def test_text_report_ranks_the_weak_topic_first(profile: Path) -> None:
     assert proc.stderr == ""
 
 
+def test_on_a_terminal_the_report_fits_its_width(profile: Path) -> None:
+    """Printed to a terminal (a pseudo-terminal here, 80 columns) the report fits it; piped,
+    the same report keeps every column (the test above)."""
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    with StudyStore(profile) as store:
+        fill(store)
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80", "LINES": "24"}
+    proc = subprocess.Popen([sys.executable, "-m", "tutor", "report"], stdout=terminal,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    assert proc.wait(timeout=120) == 0, proc.stderr.read() if proc.stderr else ""
+    lines = b"".join(chunks).decode("utf-8").replace("\r\n", "\n").splitlines()
+    assert lines and max(map(len, lines)) <= 80, max(lines, key=len)
+    weakest = next(i for i, line in enumerate(lines) if line.startswith("Weakest topics ("))
+    first = next(i for i in range(weakest, len(lines)) if lines[i].split()[:2] == ["1", "verbs"])
+    assert "10 of the last 12 answers wrong; 1 leech" in lines[first]  # it fits: in its column
+    assert any(line.startswith("Left out to fit 80 columns:") for line in lines)
+
+
 def test_json_csv_and_markdown_outputs(profile: Path, tmp_path: Path) -> None:
     with StudyStore(profile) as store:
         fill(store)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -119,13 +120,23 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if report.empty:
             print(f"tutor: {report.empty_message_for(settings.profile)}", file=sys.stderr)
     else:
-        text = render_text(report, profile=settings.profile)
+        text = render_text(report, profile=settings.profile, width=terminal_width(out))
     if out is None:
         emit(text)
         return 0
     write_out(out, text)
     emit(f"wrote the report ({fmt}) to {out.resolve()}\n")
     return 0
+
+
+def terminal_width(out: Path | None) -> int | None:
+    """The terminal's columns when the report is printed to one (its tables then fit), else
+    None: piped or saved, every column is kept whole. A terminal that reports under 20
+    columns (0 in some) counts as none."""
+    if out is not None or not sys.stdout.isatty():
+        return None
+    columns = shutil.get_terminal_size().columns
+    return columns if columns >= 20 else None
 
 
 def parse_since(text: str, now: datetime) -> datetime:

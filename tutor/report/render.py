@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from collections.abc import Sequence
 
 from tutor.formatting import clip
@@ -23,6 +24,14 @@ CSV_COLUMNS = (
 )
 _STAT_HEADERS = ["Cards", "New", "Mastered", "Last {days} d", "95% CI", "Trend", "Mean",
                  "Lapses", "Leeches", "Time"]
+#: Columns left out, in this order, when a table is wider than the terminal (after its text
+#: columns were cut to `MIN_TEXT_WIDTH`); the others always show.
+DROP_ORDER = ("Time", "Leeches", "Lapses", "Mean", "Card", "Trend", "New", "95% CI")
+#: A text column (a topic, a deck's title, a reason) is cut to this width before any column
+#: is left out, and never below `MIN_TEXT_WIDTH`.
+KEEP_TEXT_WIDTH, MIN_TEXT_WIDTH = 28, 16
+#: A last column of sentences that goes under each row, indented, when the table is too wide.
+BELOW_WHEN_NARROW = frozenset({"Why"})
 
 
 def percent(value: float | None) -> str:
@@ -170,15 +179,90 @@ def _sections(report: StudyReport) -> list[tuple[str, list[str], list[list[str]]
     return sections
 
 
-def render_text(report: StudyReport, *, profile: str = "") -> str:
-    """The report as plain-text tables for a terminal."""
+def render_text(report: StudyReport, *, profile: str = "", width: int | None = None) -> str:
+    """The report as plain-text tables for a terminal. With ``width`` (a terminal's columns)
+    every line fits it: prose is wrapped, long names are cut with '…', and columns in
+    `DROP_ORDER` are left out of a table that is still too wide (a note at the end names
+    them); without, nothing is cut (for pipes and files)."""
     lines = [headline(report, profile)]
     if report.empty:
-        return "\n".join([*lines, report.empty_message_for(profile)]) + "\n"
+        return _wrapped([*lines, report.empty_message_for(profile)], width) + "\n"
     lines += [summary_line(report), drill_line(report)]
+    left_out: list[str] = []
     for title, headers, rows, right in _sections(report):
-        lines.extend(["", title, *_text_table(headers, rows, right)])
-    return "\n".join(lines) + "\n"
+        lines.extend(["", title])
+        if width is None:
+            lines.extend(_text_table(headers, rows, right))
+            continue
+        below: list[str] = []
+        if headers[-1] in BELOW_WHEN_NARROW and _table_width(headers, rows) > width:
+            # A sentence column cut to a few words says little: each goes under its row.
+            below = [row[-1] for row in rows]
+            headers, rows = headers[:-1], [row[:-1] for row in rows]
+        headers, rows, right, dropped = _fit_table(headers, rows, right, width)
+        left_out += [name for name in dropped if name not in left_out]
+        table = _text_table(headers, rows, right)
+        lines += table[:2]
+        for index, row_line in enumerate(table[2:]):
+            lines.append(row_line)
+            if below:
+                lines += textwrap.wrap(below[index], width, initial_indent="   ",
+                                       subsequent_indent="   ")
+    if left_out:
+        lines += ["", f"Left out to fit {width} columns: {', '.join(left_out)}"
+                      " (a wider terminal, --markdown or --csv shows every column)."]
+    return _wrapped(lines, width) + "\n"
+
+
+def _wrapped(lines: Sequence[str], width: int | None) -> str:
+    """``lines`` joined, each longer than ``width`` wrapped (tables never are: they fit)."""
+    if width is None:
+        return "\n".join(lines)
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= width:
+            out.append(line)
+        else:
+            out += textwrap.wrap(line, width, subsequent_indent="  ", break_on_hyphens=False)
+    return "\n".join(out)
+
+
+def _fit_table(header_cells: Sequence[str], row_cells: Sequence[Sequence[str]], right: set[int],
+               width: int) -> tuple[list[str], list[list[str]], set[int], list[str]]:
+    """The table cut to ``width``: its widest text column is cut first, to no less than
+    `KEEP_TEXT_WIDTH`; then columns in `DROP_ORDER` are left out; then text is cut down to
+    `MIN_TEXT_WIDTH`. Returns the new headers, rows, right-aligned columns and the names
+    of the columns left out."""
+    headers, rows = list(header_cells), [list(row) for row in row_cells]
+    dropped: list[str] = []
+
+    def widths() -> list[int]:
+        return _column_widths(headers, rows)
+
+    def excess() -> int:
+        return _table_width(headers, rows) - width
+
+    def cut_text(floor: int) -> None:
+        while excess() > 0:
+            sizes = widths()
+            text = [i for i in range(len(headers)) if i not in right and sizes[i] > floor]
+            if not text:
+                return
+            widest = max(text, key=lambda i: sizes[i])
+            limit = max(floor, sizes[widest] - excess())
+            for row in rows:
+                row[widest] = clip(row[widest], limit)
+            headers[widest] = clip(headers[widest], limit)
+
+    cut_text(KEEP_TEXT_WIDTH)
+    while excess() > 0 and any(name in headers for name in DROP_ORDER):
+        column = headers.index(next(name for name in DROP_ORDER if name in headers))
+        dropped.append(headers.pop(column))
+        for row in rows:
+            del row[column]
+        right = {i - (i > column) for i in right if i != column}
+    cut_text(MIN_TEXT_WIDTH)  # still too wide: the terminal wraps what is left over
+    return headers, rows, right, dropped
 
 
 def render_markdown(report: StudyReport, *, profile: str = "") -> str:
@@ -226,10 +310,18 @@ def _num(value: float | None) -> str:
 
 
 
+def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    return [max([len(headers[i]), *(len(row[i]) for row in rows)]) for i in range(len(headers))]
+
+
+def _table_width(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """Characters in the table's widest line (two spaces between columns)."""
+    return sum(_column_widths(headers, rows)) + 2 * (len(headers) - 1)
+
+
 def _text_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
                 right: set[int]) -> list[str]:
-    widths = [max([len(headers[i]), *(len(row[i]) for row in rows)])
-              for i in range(len(headers))]
+    widths = _column_widths(headers, rows)
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])

@@ -113,6 +113,25 @@ def test_plain_text_report() -> None:
     assert "nan" not in text.lower()
 
 
+def test_on_an_80_column_terminal_every_line_fits_and_nothing_is_lost_silently() -> None:
+    report = full_report()
+    whole = render_text(report, profile="anna")
+    assert max(map(len, whole.splitlines())) > 80  # piped: every column, nothing cut
+    for width in (80, 60, 40):
+        text = render_text(report, profile="anna", width=width)
+        assert max(map(len, text.splitlines())) <= width, width
+        # A reason is never cut: it goes under its row when the table is too wide.
+        assert "14 of the last 16 answers wrong; 2 leeches" in " ".join(text.split())
+        assert "Drill next: verbs, colours, nouns" in " ".join(text.split())
+    text = render_text(report, profile="anna", width=80)
+    lines = text.splitlines()
+    topics = lines[lines.index("Topics") + 1]
+    assert topics.split()[:6] == ["Topic", "Cards", "New", "Mastered", "Last", "30"]
+    assert "Time" not in topics and "Leeches" not in topics
+    assert lines[-2].startswith("Left out to fit 80 columns: Time, Leeches")
+    assert render_text(report, profile="anna", width=200) == whole  # wide enough: unchanged
+
+
 def test_empty_text_and_markdown_say_no_reviews_yet() -> None:
     report = build_report([], {}, NOW, decks=[SPANISH])
     assert "No reviews yet" in render_text(report)
