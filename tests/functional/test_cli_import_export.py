@@ -333,3 +333,48 @@ def test_force_keeps_the_deck_it_replaces_as_a_backup(tsv_file: Path, isolated_h
     assert backup.read_text(encoding="utf-8") == edited
     assert f"the deck it replaced is kept as {backup}" in proc.stdout
     assert "my own card" not in target.read_text(encoding="utf-8")
+
+
+#: Topics a comma-splitting or length-cutting importer would change; accepted answers
+#: with commas and semicolons.
+COMMA_TOPICS = """\
+title: Discrete maths
+
+---
+topic: Sets, relations and functions
+alt: a subset of A × B, as pairs
+alt: pairs (a, b); nothing more
+Q: What is a relation from A to B?
+A: A subset of A × B, e.g. {(1, 2), (2, 3)}.
+---
+topic: Graphs, trees, and the long topic names a textbook chapter sometimes has, e.g. this one
+tags: exam-1, easy
+Q: What is a tree?
+A: A connected graph, without cycles.
+---
+topic: Sets, relations and functions
+Q: What is a function?
+A: A relation that gives each element of A exactly one image.
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "markdown", "apkg", "deck"])
+def test_topics_with_commas_survive_export_then_import(tmp_path: Path, fmt: str) -> None:
+    """Every export format (and tutor's own .deck, written by `import -o`) reads back
+    with the same cards: a topic holding commas was split or lost its commas."""
+    source = tmp_path / "maths.deck"
+    source.write_text(COMMA_TOPICS, encoding="utf-8")
+    exported = tmp_path / f"maths-copy.{fmt}"
+    if fmt == "deck":
+        proc = run_cli("import", str(source), "-o", str(exported))
+    else:
+        proc = run_cli("export", str(source), "--format", fmt, "-o", str(exported))
+    assert proc.returncode == 0, proc.stderr
+    back = json.loads(run_cli("import", str(exported), "--json").stdout)
+    original = load_deck(source).deck.cards
+    assert [card["topic"] for card in back["cards"]] == [c.topic for c in original]
+    again = tmp_path / "again.deck"
+    assert run_cli("import", str(exported), "-o", str(again)).returncode == 0
+    assert [(c.front, c.back, c.topic, c.tags, c.alternatives)
+            for c in load_deck(again).deck.cards] == [
+        (c.front, c.back, c.topic, c.tags, c.alternatives) for c in original]

@@ -134,7 +134,7 @@ def test_quizlet_export_joins_unquoted_multiline_backs() -> None:
 def test_header_row_names_columns_in_any_order() -> None:
     text = "Definition\tTerm\tCategory\nthe powerhouse\tmitochondrion\tOrganelles, cells\n"
     result = TSV.parse(text)
-    assert triples(result) == [("mitochondrion", "the powerhouse", "Organelles cells")]
+    assert triples(result) == [("mitochondrion", "the powerhouse", "Organelles, cells")]
 
 
 def test_csv_with_quoted_commas_quotes_and_newlines_and_line_numbers() -> None:

@@ -195,7 +195,7 @@ _TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\n\t#?\\,\"'"),
     max_size=60,
 )
-_TOPIC = st.text(alphabet=st.sampled_from("abcé xyz-#?"), min_size=1, max_size=12).map(
+_TOPIC = st.text(alphabet=st.sampled_from("abcé xyz-#?,;"), min_size=1, max_size=70).map(
     lambda t: " ".join(t.split())
 ).filter(bool)
 

@@ -16,7 +16,8 @@ One row is one card: ``front<SEP>back[<SEP>tags]``. What is understood:
 - a third column of tags: its first tag becomes the card's topic (``_`` read as a
   space, as Anki tags cannot hold spaces), all of them its tags. A tags field holding
   a comma is a comma-separated list instead (tutor's CSV export: a tag may hold
-  spaces). A column headed ``topic`` or ``category`` is taken as the topic verbatim;
+  spaces), except in the column ``#tags column:`` names (Anki's tags never hold spaces,
+  but may hold commas). A column headed ``topic`` or ``category`` is taken as the topic verbatim;
   then a first tag that only repeats it (tutor's TSV export) is not kept as a tag;
 - a column headed ``alternatives`` (or ``alt``, ``accepted``): the card's accepted
   answers, one a line (tutor's CSV and TSV exports).
@@ -465,7 +466,8 @@ def _card_from(
     tags: list[str] = []
     topic = ""
     if columns.tags is not None:
-        tags = read_tags(_field(record, columns.tags))
+        anki_tags = columns.tags == header.tags_column  # '#tags column:N': Anki's spaced tags
+        tags = read_tags(_field(record, columns.tags), spaced=anki_tags)
         topic = topic_from_tags(tags)
     if columns.topic is not None:
         raw = _clean(_field(record, columns.topic), header.html)
@@ -478,10 +480,12 @@ def _card_from(
     return Card(front=front, back=back, topic=topic, tags=tags, alternatives=alternatives)
 
 
-def read_tags(text: str) -> list[str]:
+def read_tags(text: str, spaced: bool = False) -> list[str]:
     """A tags field: comma-separated when it holds a comma (tutor's CSV export, so a tag
-    may hold spaces), else split at spaces as Anki writes it (its system tags dropped)."""
-    if "," in text:
+    may hold spaces), else split at spaces as Anki writes it (its system tags dropped).
+    ``spaced``: the column Anki's ``#tags column:`` names, always split at spaces (an
+    Anki tag may hold a comma: tutor's TSV export writes a topic ``a, b`` as ``a,_b``)."""
+    if "," in text and not spaced:
         return [tag for tag in (" ".join(part.split()) for part in text.split(",")) if tag]
     return [tag for tag in text.split() if tag.lower() not in SYSTEM_TAGS]
 
