@@ -378,3 +378,36 @@ def test_topics_with_commas_survive_export_then_import(tmp_path: Path, fmt: str)
     assert [(c.front, c.back, c.topic, c.tags, c.alternatives)
             for c in load_deck(again).deck.cards] == [
         (c.front, c.back, c.topic, c.tags, c.alternatives) for c in original]
+
+
+#: Card text that looks like HTML but is not: a tag named in prose, generics, comparisons,
+#: entities written out.
+MARKUP_AS_TEXT = """\
+title: Text that looks like markup
+
+---
+topic: html
+Q: How do you make text bold in HTML?
+A: Wrap it in <b> and </b>: <b>bold</b><br> is bold, then a line break.
+---
+topic: c#
+Q: Declare a list of ints.
+A: List<int> xs = new List<int>();
+---
+topic: logic
+Q: What does a < b and c > d say? (a <b and c> d)
+A: AT&amp;T writes &nbsp; for a space; &lt; is <.
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_html_looking_text_survives_csv_and_tsv_export_then_import(tmp_path: Path,
+                                                                  fmt: str) -> None:
+    """tutor's own CSV was read as HTML: '<b>' vanished, '&amp;' became '&'."""
+    source = tmp_path / "markup.deck"
+    source.write_text(MARKUP_AS_TEXT, encoding="utf-8")
+    exported = tmp_path / f"markup.{fmt}"
+    assert run_cli("export", str(source), "--format", fmt, "-o", str(exported)).returncode == 0
+    back = json.loads(run_cli("import", str(exported), "--json").stdout)
+    assert [(c["front"], c["back"]) for c in back["cards"]] == [
+        (c.front, c.back) for c in load_deck(source).deck.cards]
