@@ -411,3 +411,36 @@ def test_html_looking_text_survives_csv_and_tsv_export_then_import(tmp_path: Pat
     back = json.loads(run_cli("import", str(exported), "--json").stdout)
     assert [(c["front"], c["back"]) for c in back["cards"]] == [
         (c.front, c.back) for c in load_deck(source).deck.cards]
+
+
+#: One card whose answer holds a '---' line (a Markdown rule, and Knowt's table rule
+#: without its pipes).
+ONE_CARD_WITH_A_RULE = """\
+title: Markdown rules
+
+---
+topic: syntax
+Q: How do you write a horizontal rule in Markdown?
+A:
+Three dashes on a line of their own:
+\\---
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "markdown", "apkg"])
+def test_a_one_card_export_with_a_dash_line_is_detected_as_its_format(tmp_path: Path,
+                                                                     fmt: str) -> None:
+    """The Markdown export of this card was detected as Knowt: 0 cards, the '# title'
+    line as its title, and a warning about a Knowt page header the file does not have."""
+    source = tmp_path / "rules.deck"
+    source.write_text(ONE_CARD_WITH_A_RULE, encoding="utf-8")
+    exported = tmp_path / f"rules.{fmt}"
+    assert run_cli("export", str(source), "--format", fmt, "-o", str(exported)).returncode == 0
+    summary = run_cli("import", str(exported)).stdout
+    assert f"format:   {fmt} (detected" in summary
+    assert "title:    Markdown rules" in summary or fmt in ("csv", "tsv")
+    assert "cards:    1" in summary and "warnings: none" in summary
+    back = json.loads(run_cli("import", str(exported), "--json").stdout)
+    card = load_deck(source).deck.cards[0]
+    assert card.back.endswith("\n---")
+    assert back["cards"] == [{"front": card.front, "back": card.back, "topic": card.topic}]

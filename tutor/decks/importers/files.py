@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.decks.importers import IMPORTERS, detect_format, import_text
+from tutor.decks.importers import IMPORTERS, import_detected, import_text
 from tutor.decks.importers.apkg import ZIP_MAGIC, import_apkg_file
 from tutor.decks.importers.base import ImportResult, ImportWarning
 from tutor.decks.textio import MAX_DECK_BYTES, decode_bytes, open_regular
@@ -82,9 +82,9 @@ def read_import(path: Path, format: str = "auto") -> ImportedFile:  # noqa: A002
         return ImportedFile(result, auto, 0.0)
     score = 0.0
     if auto:
-        detected, score = detect_format(text)
-        name = detected or "auto"  # import_text explains a failed detection
-    result = import_text(text, name)
+        result, score = import_detected(text)
+    else:
+        result = import_text(text, name)
     result.encoding = encoding
     if encoding in _ENCODING_NOTES:
         result.warnings.insert(0, ImportWarning(f"read as {_ENCODING_NOTES[encoding]}"))
