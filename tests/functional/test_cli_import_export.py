@@ -444,3 +444,39 @@ def test_a_one_card_export_with_a_dash_line_is_detected_as_its_format(tmp_path: 
     card = load_deck(source).deck.cards[0]
     assert card.back.endswith("\n---")
     assert back["cards"] == [{"front": card.front, "back": card.back, "topic": card.topic}]
+
+
+QUIZLET_CUSTOM = (
+    "photosynthesis - how plants turn light, water and CO2 into sugar\n"
+    "mitosis - cell division; gives two identical cells\n"
+    "meiosis - cell division giving four cells\n"
+    "long-term potentiation - lasting strengthening of synapses\n"
+)
+
+
+def test_a_quizlet_export_with_a_custom_separator_imports_its_cards(tmp_path: Path) -> None:
+    """It was read as line-based text: 1 card made of three lines, and no warning."""
+    source = tmp_path / "quizlet.txt"
+    source.write_text(QUIZLET_CUSTOM, encoding="utf-8")
+    summary = run_cli("import", str(source)).stdout
+    assert "format:   pairs (detected" in summary and "cards:    4" in summary
+    cards = json.loads(run_cli("import", str(source), "--json").stdout)["cards"]
+    assert [(c["front"], c["back"]) for c in cards] == [
+        tuple(line.split(" - ", 1)) for line in QUIZLET_CUSTOM.splitlines()]
+    equals = tmp_path / "equals.txt"
+    equals.write_text(QUIZLET_CUSTOM.replace(" - ", " ~ "), encoding="utf-8")
+    cards = json.loads(run_cli("import", str(equals), "--separator", " ~ ", "--json").stdout)["cards"]
+    assert [c["front"] for c in cards] == ["photosynthesis", "mitosis", "meiosis",
+                                           "long-term potentiation"]
+
+
+def test_separator_option_has_help_and_one_line_errors(tmp_path: Path) -> None:
+    source = tmp_path / "quizlet.txt"
+    source.write_text(QUIZLET_CUSTOM, encoding="utf-8")
+    assert "--separator SEP" in run_cli("import", "--help").stdout
+    assert_one_line_error(run_cli("import", str(source), "--separator", ""),
+                          "--separator", "between a term and its definition")
+    assert_one_line_error(run_cli("import", str(source), "--separator", "a\nb"),
+                          "--separator", "one line")
+    assert_one_line_error(run_cli("import", str(source), "--separator", " - ", "--format", "csv"),
+                          "--separator", "leave out --format csv")

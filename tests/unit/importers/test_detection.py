@@ -28,6 +28,7 @@ SAMPLE_FORMATS = {
     "spanish-quizwiz.txt": "quizwiz",
     "history-knowt.txt": "knowt",
     "contract-law-lines.txt": "lines",
+    "biology-quizlet-dash.txt": "pairs",
 }
 
 

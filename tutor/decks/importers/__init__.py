@@ -16,6 +16,7 @@ from tutor.decks.importers.knowt import KnowtImporter
 from tutor.decks.importers.linebased import LineBasedImporter
 from tutor.decks.importers.markdown import MarkdownImporter
 from tutor.decks.importers.native_deck import NativeDeckImporter
+from tutor.decks.importers.pairs import PAGE_FORMATS, PairsImporter, unsure_hint
 from tutor.decks.importers.quizwiz import QuizwizImporter
 from tutor.errors import DeckError
 
@@ -28,6 +29,7 @@ IMPORTERS: dict[str, TextImporter] = {
         LineBasedImporter(),
         CsvImporter(),
         TsvImporter(),
+        PairsImporter(),
         MarkdownImporter(),
         NativeDeckImporter(),
     )
@@ -72,22 +74,26 @@ def import_detected(text: str) -> tuple[ImportResult, float]:
             f"could not recognise the deck format (tried {tried}); name one with --format"
         )
     best, best_score = ranked[0]
-    first = sanitize_result(IMPORTERS[best].parse(text))
-    if first.cards:
-        return first, best_score
-    for name, score in ranked[1:]:
+    chosen = sanitize_result(IMPORTERS[best].parse(text)), best_score
+    for name, score in ranked[1:] if not chosen[0].cards else []:
         result = sanitize_result(IMPORTERS[name].parse(text))
         if result.cards:
             result.warnings.insert(0, ImportWarning(
                 f"read as {name}: {best} matched better (score {best_score:.2f})"
                 f" but found no cards (use --format {best} to read it that way)"))
-            return result, score
-    return first, best_score
+            chosen = result, score
+            break
+    if chosen[0].format in PAGE_FORMATS and (hint := unsure_hint(text)) is not None:
+        chosen[0].warnings.append(hint)
+    return chosen
 
 
-def import_text(text: str, format: str = "auto") -> ImportResult:  # noqa: A002 - CLI name
+def import_text(text: str, format: str = "auto",  # noqa: A002 - CLI name
+                separator: str | None = None) -> ImportResult:
     """Cards from ``text`` in ``format`` (a key of `IMPORTERS`, or ``"auto"`` to detect
-    it with `import_detected`).
+    it with `import_detected`). A ``separator`` (``tutor import --separator``) reads the
+    text as ``term<SEP>definition`` lines (`PairsImporter`): ``format`` must then be
+    ``auto`` or ``pairs``.
 
     Every text in the result is free of escape sequences and control characters
     (`sanitize_result`).
@@ -96,6 +102,11 @@ def import_text(text: str, format: str = "auto") -> ImportResult:  # noqa: A002 
     that matches (the message lists the formats tried).
     """
     name = (format or "auto").strip().lower()
+    if separator is not None:
+        if name not in ("auto", PairsImporter.name):
+            raise DeckError(f"--separator reads term<SEP>definition lines (format"
+                            f" {PairsImporter.name}), not {name}: leave out --format {name}")
+        return sanitize_result(PairsImporter(separator).parse(text))
     if name == "auto":
         return import_detected(text)[0]
     importer = IMPORTERS.get(name)
