@@ -67,3 +67,12 @@ def test_lines_with_few_separators_get_a_hint_naming_the_option() -> None:
 def test_seed_pages_are_not_term_definition_lines(seed: Path) -> None:
     text = seed.read_text(encoding="utf-8")
     assert PairsImporter().sniff(text) == 0.0 and unsure_hint(text) is None
+
+
+@pytest.mark.parametrize("labels", [("Q", "A"), ("Term", "Definition")])
+def test_labelled_lines_are_not_term_definition_pairs(labels: tuple[str, str]) -> None:
+    """'Q: …'/'A: …' lines hold ': ' everywhere, but 'Q' and 'A' are labels, not terms."""
+    front, back = labels
+    text = "".join(f"{front}: What is {word}?\n{back}: The {word} part.\n"
+                   for word in ("a cell", "DNA", "RNA", "a gene"))
+    assert PairsImporter().sniff(text) == 0.0 and unsure_hint(text) is None

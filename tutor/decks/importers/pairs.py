@@ -33,6 +33,8 @@ SEPARATORS = (" - ", " – ", " — ", " = ", " : ", ": ", " -> ", " => ", " →
 SURE_SHARE = 0.8
 #: The share above which another format's reading gets `unsure_hint`'s warning.
 HINT_SHARE = 0.4
+#: Pairs whose distinct terms are no more than this share of them are labelled lines.
+MIN_DISTINCT_TERMS = 0.5
 #: Fewer lines than this holding the separator are no sign of it.
 MIN_PAIRS = 2
 #: The longest ``--separator``.
@@ -52,10 +54,17 @@ class SeparatorCount:
     pairs: int
     lines: int
     """Non-blank lines, not counting a first line without the separator (a title)."""
+    terms: int
+    """Distinct texts before the separator (case ignored)."""
 
     @property
     def share(self) -> float:
-        return self.pairs / self.lines if self.lines else 0.0
+        """The share of lines that hold the separator; 0 for labelled lines, whose text
+        before it repeats (``Q: …``/``A: …``, ``Term: …``/``Definition: …``): those are
+        not terms (most terms of a list are different)."""
+        if not self.lines or self.terms <= self.pairs * MIN_DISTINCT_TERMS:
+            return 0.0
+        return self.pairs / self.lines
 
 
 def split_pair(line: str, separator: str) -> tuple[str, str] | None:
@@ -71,8 +80,8 @@ def count_separator(text: str, separator: str) -> SeparatorCount:
     lines = [line for line in _lines(text) if line.strip()]
     if lines and split_pair(lines[0], separator) is None:
         lines = lines[1:]
-    pairs = sum(1 for line in lines if split_pair(line, separator) is not None)
-    return SeparatorCount(separator, pairs, len(lines))
+    terms = [pair[0].casefold() for line in lines if (pair := split_pair(line, separator))]
+    return SeparatorCount(separator, len(terms), len(lines), len(set(terms)))
 
 
 def best_separator(text: str) -> SeparatorCount | None:
