@@ -159,7 +159,7 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path, deck_file: Path) -> None
     one_line = tmp_path / "one.txt"
     one_line.write_text("just a single line of prose\n", encoding="utf-8")
     assert_one_line_error(run_cli("import", str(one_line)),
-                          "could not recognise", "tried", "csv, tsv, markdown")
+                          "could not recognise", "tried", "csv, tsv, pairs, markdown")
     assert_one_line_error(run_cli("import", str(one_line), "--format", "pdf"), "invalid choice")
     broken = tmp_path / "broken.apkg"
     broken.write_bytes(b"PK\x03\x04 truncated")
