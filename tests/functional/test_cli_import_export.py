@@ -159,7 +159,7 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path, deck_file: Path) -> None
     one_line = tmp_path / "one.txt"
     one_line.write_text("just a single line of prose\n", encoding="utf-8")
     assert_one_line_error(run_cli("import", str(one_line)),
-                          "could not recognise", "tried", "csv, tsv, markdown")
+                          "could not recognise", "tried", "csv, tsv, pairs, markdown")
     assert_one_line_error(run_cli("import", str(one_line), "--format", "pdf"), "invalid choice")
     broken = tmp_path / "broken.apkg"
     broken.write_bytes(b"PK\x03\x04 truncated")
@@ -333,3 +333,150 @@ def test_force_keeps_the_deck_it_replaces_as_a_backup(tsv_file: Path, isolated_h
     assert backup.read_text(encoding="utf-8") == edited
     assert f"the deck it replaced is kept as {backup}" in proc.stdout
     assert "my own card" not in target.read_text(encoding="utf-8")
+
+
+#: Topics a comma-splitting or length-cutting importer would change; accepted answers
+#: with commas and semicolons.
+COMMA_TOPICS = """\
+title: Discrete maths
+
+---
+topic: Sets, relations and functions
+alt: a subset of A × B, as pairs
+alt: pairs (a, b); nothing more
+Q: What is a relation from A to B?
+A: A subset of A × B, e.g. {(1, 2), (2, 3)}.
+---
+topic: Graphs, trees, and the long topic names a textbook chapter sometimes has, e.g. this one
+tags: exam-1, easy
+Q: What is a tree?
+A: A connected graph, without cycles.
+---
+topic: Sets, relations and functions
+Q: What is a function?
+A: A relation that gives each element of A exactly one image.
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "markdown", "apkg", "deck"])
+def test_topics_with_commas_survive_export_then_import(tmp_path: Path, fmt: str) -> None:
+    """Every export format (and tutor's own .deck, written by `import -o`) reads back
+    with the same cards: a topic holding commas was split or lost its commas."""
+    source = tmp_path / "maths.deck"
+    source.write_text(COMMA_TOPICS, encoding="utf-8")
+    exported = tmp_path / f"maths-copy.{fmt}"
+    if fmt == "deck":
+        proc = run_cli("import", str(source), "-o", str(exported))
+    else:
+        proc = run_cli("export", str(source), "--format", fmt, "-o", str(exported))
+    assert proc.returncode == 0, proc.stderr
+    back = json.loads(run_cli("import", str(exported), "--json").stdout)
+    original = load_deck(source).deck.cards
+    assert [card["topic"] for card in back["cards"]] == [c.topic for c in original]
+    again = tmp_path / "again.deck"
+    assert run_cli("import", str(exported), "-o", str(again)).returncode == 0
+    assert [(c.front, c.back, c.topic, c.tags, c.alternatives)
+            for c in load_deck(again).deck.cards] == [
+        (c.front, c.back, c.topic, c.tags, c.alternatives) for c in original]
+
+
+#: Card text that looks like HTML but is not: a tag named in prose, generics, comparisons,
+#: entities written out.
+MARKUP_AS_TEXT = """\
+title: Text that looks like markup
+
+---
+topic: html
+Q: How do you make text bold in HTML?
+A: Wrap it in <b> and </b>: <b>bold</b><br> is bold, then a line break.
+---
+topic: c#
+Q: Declare a list of ints.
+A: List<int> xs = new List<int>();
+---
+topic: logic
+Q: What does a < b and c > d say? (a <b and c> d)
+A: AT&amp;T writes &nbsp; for a space; &lt; is <.
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_html_looking_text_survives_csv_and_tsv_export_then_import(tmp_path: Path,
+                                                                  fmt: str) -> None:
+    """tutor's own CSV was read as HTML: '<b>' vanished, '&amp;' became '&'."""
+    source = tmp_path / "markup.deck"
+    source.write_text(MARKUP_AS_TEXT, encoding="utf-8")
+    exported = tmp_path / f"markup.{fmt}"
+    assert run_cli("export", str(source), "--format", fmt, "-o", str(exported)).returncode == 0
+    back = json.loads(run_cli("import", str(exported), "--json").stdout)
+    assert [(c["front"], c["back"]) for c in back["cards"]] == [
+        (c.front, c.back) for c in load_deck(source).deck.cards]
+
+
+#: One card whose answer holds a '---' line (a Markdown rule, and Knowt's table rule
+#: without its pipes).
+ONE_CARD_WITH_A_RULE = """\
+title: Markdown rules
+
+---
+topic: syntax
+Q: How do you write a horizontal rule in Markdown?
+A:
+Three dashes on a line of their own:
+\\---
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "markdown", "apkg"])
+def test_a_one_card_export_with_a_dash_line_is_detected_as_its_format(tmp_path: Path,
+                                                                     fmt: str) -> None:
+    """The Markdown export of this card was detected as Knowt: 0 cards, the '# title'
+    line as its title, and a warning about a Knowt page header the file does not have."""
+    source = tmp_path / "rules.deck"
+    source.write_text(ONE_CARD_WITH_A_RULE, encoding="utf-8")
+    exported = tmp_path / f"rules.{fmt}"
+    assert run_cli("export", str(source), "--format", fmt, "-o", str(exported)).returncode == 0
+    summary = run_cli("import", str(exported)).stdout
+    assert f"format:   {fmt} (detected" in summary
+    assert "title:    Markdown rules" in summary or fmt in ("csv", "tsv")
+    assert "cards:    1" in summary and "warnings: none" in summary
+    back = json.loads(run_cli("import", str(exported), "--json").stdout)
+    card = load_deck(source).deck.cards[0]
+    assert card.back.endswith("\n---")
+    assert back["cards"] == [{"front": card.front, "back": card.back, "topic": card.topic}]
+
+
+QUIZLET_CUSTOM = (
+    "photosynthesis - how plants turn light, water and CO2 into sugar\n"
+    "mitosis - cell division; gives two identical cells\n"
+    "meiosis - cell division giving four cells\n"
+    "long-term potentiation - lasting strengthening of synapses\n"
+)
+
+
+def test_a_quizlet_export_with_a_custom_separator_imports_its_cards(tmp_path: Path) -> None:
+    """It was read as line-based text: 1 card made of three lines, and no warning."""
+    source = tmp_path / "quizlet.txt"
+    source.write_text(QUIZLET_CUSTOM, encoding="utf-8")
+    summary = run_cli("import", str(source)).stdout
+    assert "format:   pairs (detected" in summary and "cards:    4" in summary
+    cards = json.loads(run_cli("import", str(source), "--json").stdout)["cards"]
+    assert [(c["front"], c["back"]) for c in cards] == [
+        tuple(line.split(" - ", 1)) for line in QUIZLET_CUSTOM.splitlines()]
+    equals = tmp_path / "equals.txt"
+    equals.write_text(QUIZLET_CUSTOM.replace(" - ", " ~ "), encoding="utf-8")
+    cards = json.loads(run_cli("import", str(equals), "--separator", " ~ ", "--json").stdout)["cards"]
+    assert [c["front"] for c in cards] == ["photosynthesis", "mitosis", "meiosis",
+                                           "long-term potentiation"]
+
+
+def test_separator_option_has_help_and_one_line_errors(tmp_path: Path) -> None:
+    source = tmp_path / "quizlet.txt"
+    source.write_text(QUIZLET_CUSTOM, encoding="utf-8")
+    assert "--separator SEP" in run_cli("import", "--help").stdout
+    assert_one_line_error(run_cli("import", str(source), "--separator", ""),
+                          "--separator", "between a term and its definition")
+    assert_one_line_error(run_cli("import", str(source), "--separator", "a\nb"),
+                          "--separator", "one line")
+    assert_one_line_error(run_cli("import", str(source), "--separator", " - ", "--format", "csv"),
+                          "--separator", "leave out --format csv")

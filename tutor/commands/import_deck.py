@@ -16,6 +16,7 @@ from tutor.atomic import check_out_target, write_out
 from tutor.commands.output import emit
 from tutor.decks.importers.base import ImportResult, ImportWarning
 from tutor.decks.importers.files import ImportedFile, format_names, read_import
+from tutor.decks.importers.pairs import parse_separator
 from tutor.decks.model import Deck, slugify
 from tutor.decks.native import BACKUP_SUFFIX, SUFFIX, format_deck
 from tutor.decks.sanitize import clean_text
@@ -45,6 +46,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--format", default="auto", choices=format_names(), metavar="FORMAT",
         help=f"source format: {', '.join(format_names())} (default: auto-detect)",
     )
+    parser.add_argument(
+        "--separator", metavar="SEP", type=_separator,
+        help="read FILE as lines of TERM<SEP>DEFINITION, split at the first SEP (a Quizlet"
+        " export with a custom separator): the text itself, e.g. ' - ' or ' = ' (use"
+        " --separator=' -> ' when it starts with '-'), or tab, comma, semicolon, pipe, colon,"
+        " space; a line without SEP continues the definition above",
+    )
     parser.add_argument("--json", action="store_true",
                         help='print {"cards": [{"front", "back", "topic"}], "warnings": [...]}')
     where = parser.add_mutually_exclusive_group()
@@ -63,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Import the file; print a summary or JSON, or write the deck."""
     source = Path(args.file).expanduser()
-    imported = read_import(source, args.format)
+    imported = read_import(source, args.format, args.separator)
     result = imported.result
     if args.title:
         result.title = " ".join(args.title.split())
@@ -104,6 +112,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             emit(message)
     return 0
+
+
+def _separator(value: str) -> str:
+    """``--separator``'s value (`parse_separator`); a bad one is argparse's one-line error."""
+    try:
+        return parse_separator(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def deck_from(result: ImportResult, title: str, source: Path) -> Deck:

@@ -5,7 +5,8 @@ back, topic, tags and accepted answers; the ``apkg`` also keeps the card ids):
 
 - ``csv``: a ``front,back,topic,tags,alternatives`` header row, then RFC 4180 rows
   (quoted fields may hold commas, quotes and newlines): tags comma-separated, accepted
-  answers one a line. Spreadsheets and Quizlet-style tools read it.
+  answers one a line. Spreadsheets and Quizlet-style tools read it. The header row tells
+  tutor's importer the text is plain (``<b>`` in a card is text, not markup).
 - ``tsv``: Anki's "Notes in Plain Text" layout: ``#separator:tab``, ``#html:false``,
   ``#columns:``, ``#tags column:3`` header lines, then
   ``front<TAB>back<TAB>tags<TAB>topic<TAB>alternatives`` rows; the tags column holds
@@ -39,6 +40,7 @@ from typing import Protocol
 
 from tutor.atomic import check_out_target, write_out
 from tutor.decks.importers.anki_fields import tag_to_anki
+from tutor.decks.importers.delimited import TUTOR_CSV_COLUMNS
 from tutor.decks.importers.markdown import format_markdown
 from tutor.decks.model import DEFAULT_TOPIC, Card, Deck
 from tutor.errors import DeckError
@@ -103,7 +105,7 @@ def to_csv(deck: Deck) -> str:
     """``front,back,topic,tags,alternatives`` rows with a header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(["front", "back", "topic", "tags", "alternatives"])
+    writer.writerow(TUTOR_CSV_COLUMNS)
     for card in deck.cards:
         writer.writerow([card.front, card.back, _topic(card), tag_list(card.tags),
                          alternative_lines(card)])

@@ -282,13 +282,21 @@ def _display(term: str, surfaces: dict[str, Counter[str]]) -> str:
     if not forms:
         return term
     best = sorted(forms.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0][0]
-    return clean_topic(best)
+    return clean_topic(best, GUESSED_TOPIC_CHARS)
 
 
-def clean_topic(name: str) -> str:
-    """A topic name safe for the deck file: one line, no commas, trimmed, at most 60 chars."""
-    text = " ".join(str(name).replace(",", " ").split())
-    return text[:60].strip() or DEFAULT_TOPIC
+#: The longest topic tutor makes up itself (from key terms or a page's headings).
+GUESSED_TOPIC_CHARS = 60
+
+
+def clean_topic(name: str, limit: int | None = None) -> str:
+    """A topic as a card's ``topic:`` line holds it: one line, runs of white space as one
+    space, trimmed; cut to ``limit`` characters when given (topics tutor guesses). Commas
+    are kept: a card has one topic, and ``Sets, relations and functions`` is one name."""
+    text = " ".join(str(name).split())
+    if limit is not None:
+        text = text[:limit].strip()
+    return text or DEFAULT_TOPIC
 
 
 def needs_topic(card: Card) -> bool:
@@ -318,7 +326,7 @@ def assign_topics(cards: Sequence[Card], title: str = "") -> list[str]:
                     best, best_weight = term, weight
             card.topic = names[best] if best else DEFAULT_TOPIC
     for card in cards:
-        card.topic = clean_topic(card.topic)
+        card.topic = clean_topic(card.topic, GUESSED_TOPIC_CHARS)
     seen: dict[str, None] = {}
     for card in cards:
         seen.setdefault(card.topic, None)
@@ -327,7 +335,8 @@ def assign_topics(cards: Sequence[Card], title: str = "") -> list[str]:
 
 def fill_missing_topics(cards: list[Card], title: str = "") -> None:
     """Cards the source left without a topic get one from `assign_topics`; every topic is
-    cleaned to one short line. A topic the source gave (even ``general``) is kept."""
+    cleaned to one line. A topic the source gave (even ``general``) is kept whole, commas
+    and all, so a deck tutor exported reads back with the same topics."""
     missing = [card for card in cards if not card.topic.strip()]
     if missing:
         assign_topics(missing, title)
@@ -336,6 +345,7 @@ def fill_missing_topics(cards: list[Card], title: str = "") -> None:
 
 
 __all__ = [
+    "GUESSED_TOPIC_CHARS",
     "STOP_WORDS",
     "assign_topics",
     "build_vocabulary",

@@ -134,7 +134,7 @@ def test_quizlet_export_joins_unquoted_multiline_backs() -> None:
 def test_header_row_names_columns_in_any_order() -> None:
     text = "Definition\tTerm\tCategory\nthe powerhouse\tmitochondrion\tOrganelles, cells\n"
     result = TSV.parse(text)
-    assert triples(result) == [("mitochondrion", "the powerhouse", "Organelles cells")]
+    assert triples(result) == [("mitochondrion", "the powerhouse", "Organelles, cells")]
 
 
 def test_csv_with_quoted_commas_quotes_and_newlines_and_line_numbers() -> None:
@@ -266,3 +266,35 @@ def test_random_unicode_never_raises(text: str) -> None:
     for importer in (CSV, TSV):
         importer.sniff(text)
         importer.parse(text)
+
+
+def test_html_is_known_tags_and_entities_the_rest_is_text() -> None:
+    """A CSV that is not tutor's own: Anki-style markup is still cleaned, but only known
+    elements' tags are markup; '<' in a type, a comparison or a lone tag name is text."""
+    text = (
+        'Generic list,"List<int> holds ints<br>see also Dictionary<K,V>"\n'
+        'Compare,"a <b and c> d, a < b and c > d"\n'
+        'Spaces,"one&nbsp;two<div>line 2</div>"\n'
+        'Bold,"<b>bold</b> and a lone <b> tag"\n'
+        'Not HTML,"Use <b> for bold, AT&T, x<y"\n'
+    )
+    assert [(c.front, c.back) for c in CSV.parse(text).cards] == [
+        ("Generic list", "List<int> holds ints\nsee also Dictionary<K,V>"),
+        ("Compare", "a <b and c> d, a < b and c > d"),
+        ("Spaces", "one two\nline 2"),
+        ("Bold", "bold and a lone tag"),
+        ("Not HTML", "Use <b> for bold, AT&T, x<y"),
+    ]
+    assert not looks_like_html("List<int>") and not looks_like_html("Use <b> for bold")
+    assert looks_like_html("<b>x</b>") and looks_like_html("a<br/>b")
+    assert looks_like_html("caf&eacute;") and not looks_like_html("&madeup;")
+
+
+def test_tutors_csv_header_row_means_plain_text() -> None:
+    header = "front,back,topic,tags,alternatives\n"
+    row = '"Is <b> a tag?","Yes &amp; no<br>maybe",html,,"<i>it</i>"\n'
+    card = CSV.parse(header + row).cards[0]
+    assert (card.front, card.back, card.alternatives) == (
+        "Is <b> a tag?", "Yes &amp; no<br>maybe", ["<i>it</i>"])
+    assert CSV.parse("front,back\n" + '"x","Yes &amp; no<br>maybe"\n').cards[0].back == \
+        "Yes & no\nmaybe"

@@ -5,7 +5,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
-from tutor.decks.importers import IMPORTERS, detect_format, import_text
+from tutor.decks.importers import (
+    IMPORTERS,
+    ImportResult,
+    ImportWarning,
+    detect_format,
+    import_detected,
+    import_text,
+)
 from tutor.errors import DeckError
 
 DATA = Path(__file__).parent / "data"
@@ -21,6 +28,7 @@ SAMPLE_FORMATS = {
     "spanish-quizwiz.txt": "quizwiz",
     "history-knowt.txt": "knowt",
     "contract-law-lines.txt": "lines",
+    "biology-quizlet-dash.txt": "pairs",
 }
 
 
@@ -67,3 +75,33 @@ def test_named_format_overrides_detection() -> None:
     text = (DATA / "contract-law-lines.txt").read_text(encoding="utf-8")
     assert import_text(text, "lines").format == "lines"
     assert import_text(text, "LINES").format == "lines"
+
+
+class _ClaimsEverything:
+    """A format whose sniff is sure of any text but which finds no cards in it."""
+
+    name = "greedy"
+    description = "claims every text"
+
+    def sniff(self, text: str) -> float:
+        return 0.99
+
+    def parse(self, text: str) -> ImportResult:
+        return ImportResult(cards=[], format=self.name,
+                            warnings=[ImportWarning("no cards found after its header")])
+
+
+def test_a_detected_format_that_finds_no_cards_gives_way_to_the_next(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sniff is a guess from a few lines: the format that parses cards wins, and the
+    warning says which format was passed over, not a header the file lacks."""
+    monkeypatch.setitem(IMPORTERS, "greedy", _ClaimsEverything())
+    text = (DATA / "spanish-quizwiz.txt").read_text(encoding="utf-8")
+    assert detect_format(text)[0] == "greedy"
+    result, score = import_detected(text)
+    assert result.format == "quizwiz" and result.cards
+    assert score == IMPORTERS["quizwiz"].sniff(text)
+    assert str(result.warnings[0]) == ("read as quizwiz: greedy matched better (score 0.99) but"
+                                       " found no cards (use --format greedy to read it that way)")
+    assert import_text(text).format == "quizwiz"
+    assert import_text("one line only").cards == []  # nothing else matches: greedy's result

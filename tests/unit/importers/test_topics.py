@@ -75,5 +75,7 @@ def test_terms_and_clean_names() -> None:
     terms, surface = card_terms("Gradient descent updates the weights of networks")
     assert {"gradient", "descent", "gradient descent", "network"} <= terms
     assert surface["network"] == "networks"
-    assert clean_topic("a, b\nc") == "a b c"
+    assert clean_topic("Sets, relations\n and  functions") == "Sets, relations and functions"
+    assert clean_topic("x" * 80) == "x" * 80
+    assert clean_topic("a long guessed name", limit=7) == "a long"
     assert clean_topic("   ") == DEFAULT_TOPIC

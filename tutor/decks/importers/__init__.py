@@ -3,7 +3,8 @@
 `IMPORTERS` maps a format name to its importer (see `base.TextImporter`). To add a
 format, import its class here and add one instance to the tuple below.
 `detect_format` picks the format whose ``sniff`` scores highest; `import_text`
-parses with the named format, or the detected one for ``"auto"``.
+parses with the named format, or for ``"auto"`` with the detected one (the next best
+when that one finds no cards: `import_detected`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from tutor.decks.importers.knowt import KnowtImporter
 from tutor.decks.importers.linebased import LineBasedImporter
 from tutor.decks.importers.markdown import MarkdownImporter
 from tutor.decks.importers.native_deck import NativeDeckImporter
+from tutor.decks.importers.pairs import PAGE_FORMATS, PairsImporter, unsure_hint
 from tutor.decks.importers.quizwiz import QuizwizImporter
 from tutor.errors import DeckError
 
@@ -27,6 +29,7 @@ IMPORTERS: dict[str, TextImporter] = {
         LineBasedImporter(),
         CsvImporter(),
         TsvImporter(),
+        PairsImporter(),
         MarkdownImporter(),
         NativeDeckImporter(),
     )
@@ -37,23 +40,60 @@ IMPORTERS: dict[str, TextImporter] = {
 MIN_SNIFF_SCORE = 0.2
 
 
-def detect_format(text: str) -> tuple[str, float]:
-    """The best-matching format name and its sniff score (``("", 0.0)`` if none matches)."""
-    best, best_score = "", 0.0
+def rank_formats(text: str) -> list[tuple[str, float]]:
+    """The formats whose sniff score reaches `MIN_SNIFF_SCORE`, best first (ties in
+    `IMPORTERS` order), each with its score."""
+    scored = []
     for name, importer in IMPORTERS.items():
         try:
             score = float(importer.sniff(text))
         except Exception:  # a sniffer must never break detection  # noqa: BLE001
             score = 0.0
-        if score > best_score:
-            best, best_score = name, score
-    if best_score < MIN_SNIFF_SCORE:
-        return "", 0.0
-    return best, best_score
+        if score >= MIN_SNIFF_SCORE:
+            scored.append((name, score))
+    return sorted(scored, key=lambda item: -item[1])
 
 
-def import_text(text: str, format: str = "auto") -> ImportResult:  # noqa: A002 - CLI name
-    """Cards from ``text`` in ``format`` (a key of `IMPORTERS`, or ``"auto"`` to detect it).
+def detect_format(text: str) -> tuple[str, float]:
+    """The best-matching format name and its sniff score (``("", 0.0)`` if none matches)."""
+    ranked = rank_formats(text)
+    return ranked[0] if ranked else ("", 0.0)
+
+
+def import_detected(text: str) -> tuple[ImportResult, float]:
+    """Cards from ``text`` in the format that scores best, and that score. When that
+    format finds no cards, the next one that does is used, with a warning naming the
+    format passed over (a sniff is a guess from a few lines; the parse is the proof).
+
+    Raises `DeckError` when no format matches (the message lists the formats tried).
+    """
+    ranked = rank_formats(text)
+    if not ranked:
+        tried = ", ".join(IMPORTERS)
+        raise DeckError(
+            f"could not recognise the deck format (tried {tried}); name one with --format"
+        )
+    best, best_score = ranked[0]
+    chosen = sanitize_result(IMPORTERS[best].parse(text)), best_score
+    for name, score in ranked[1:] if not chosen[0].cards else []:
+        result = sanitize_result(IMPORTERS[name].parse(text))
+        if result.cards:
+            result.warnings.insert(0, ImportWarning(
+                f"read as {name}: {best} matched better (score {best_score:.2f})"
+                f" but found no cards (use --format {best} to read it that way)"))
+            chosen = result, score
+            break
+    if chosen[0].format in PAGE_FORMATS and (hint := unsure_hint(text)) is not None:
+        chosen[0].warnings.append(hint)
+    return chosen
+
+
+def import_text(text: str, format: str = "auto",  # noqa: A002 - CLI name
+                separator: str | None = None) -> ImportResult:
+    """Cards from ``text`` in ``format`` (a key of `IMPORTERS`, or ``"auto"`` to detect
+    it with `import_detected`). A ``separator`` (``tutor import --separator``) reads the
+    text as ``term<SEP>definition`` lines (`PairsImporter`): ``format`` must then be
+    ``auto`` or ``pairs``.
 
     Every text in the result is free of escape sequences and control characters
     (`sanitize_result`).
@@ -62,13 +102,13 @@ def import_text(text: str, format: str = "auto") -> ImportResult:  # noqa: A002 
     that matches (the message lists the formats tried).
     """
     name = (format or "auto").strip().lower()
+    if separator is not None:
+        if name not in ("auto", PairsImporter.name):
+            raise DeckError(f"--separator reads term<SEP>definition lines (format"
+                            f" {PairsImporter.name}), not {name}: leave out --format {name}")
+        return sanitize_result(PairsImporter(separator).parse(text))
     if name == "auto":
-        name, _score = detect_format(text)
-        if not name:
-            tried = ", ".join(IMPORTERS)
-            raise DeckError(
-                f"could not recognise the deck format (tried {tried}); name one with --format"
-            )
+        return import_detected(text)[0]
     importer = IMPORTERS.get(name)
     if importer is None:
         raise DeckError(f"unknown format '{format}' (known: {', '.join(IMPORTERS)}, auto)")
@@ -82,5 +122,7 @@ __all__ = [
     "ImportWarning",
     "TextImporter",
     "detect_format",
+    "import_detected",
     "import_text",
+    "rank_formats",
 ]

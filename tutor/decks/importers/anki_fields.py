@@ -11,19 +11,33 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html.entities import html5
 from html.parser import HTMLParser
 
 from tutor.decks.model import DEFAULT_TOPIC
 
-#: ``[^<>]``/``[^[\]]`` rather than ``[^>]``/``[^\]]``: a tag or sound reference never
-#: runs past the next one, so a file of unclosed ``<br`` or ``[sound:`` is read in linear
-#: time (each one used to scan to the end of the text).
-_HTML_HINT = re.compile(
-    r"<(br|div|p|span|b|i|u|li|ul|ol|img|font|sub|sup|strong|em|hr|table|tr|td|code|pre)\b[^<>]*>"
-    r"|</[a-zA-Z][a-zA-Z0-9]*\s*>"
-    r"|&(nbsp|amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});",
-    re.IGNORECASE,
+#: The HTML elements a field's markup is made of (Anki's editor, pages pasted into it).
+#: Only these count as tags: ``List<int>`` or ``<T>`` is text, whatever else the field holds.
+HTML_ELEMENTS = frozenset({
+    "a", "abbr", "audio", "b", "big", "blockquote", "br", "caption", "center", "cite", "code",
+    "col", "colgroup", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption", "figure",
+    "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
+    "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "script", "small", "source", "span",
+    "strike", "strong", "style", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "tt", "u", "ul", "var", "video", "wbr",
+})
+#: Elements with no closing tag: one of these alone marks a field as HTML.
+VOID_ELEMENTS = frozenset({"br", "hr", "img", "wbr"})
+#: A start or end tag: a name, then attributes that each have a value (``<b and c>`` is
+#: text, not a ``b`` tag). Possessive quantifiers and ``[^"'<>]`` keep a match from
+#: running past the next ``<`` or ``>``: a file of unclosed ``<br`` is read in linear time.
+_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9]*+)"
+    r"""((?:\s++[a-zA-Z_:][-\w:.]*+\s*+=\s*+(?:"[^"<>]*+"|'[^'<>]*+'|[^\s"'=<>`]++))*+)"""
+    r"\s*+/?>"
 )
+#: ``&name;`` or a numeric reference; a name counts only if HTML defines it.
+_ENTITY = re.compile(r"&(?:([a-zA-Z][a-zA-Z0-9]{1,31});|#\d{1,7};|#[xX][0-9a-fA-F]{1,6};)")
 _SOUND = re.compile(r"\[sound:[^[\]]*\]")
 
 
@@ -102,8 +116,8 @@ class _TextExtractor(HTMLParser):
         if self.skipping:
             return
         data = self.space.sub(" ", data)
-        if self._at_line_start():
-            data = data.lstrip(" ")
+        if self._at_line_start() or (data[:1] == " " and self.pieces[-1].endswith(" ")):
+            data = data.lstrip(" ")  # one space where a dropped tag stood between two
         if data:
             self.pieces.append(data)
 
@@ -175,9 +189,49 @@ def tidy_lines(text: str) -> str:
     return "\n".join(lines)
 
 
+def _known_tag(text: str, position: int) -> re.Match[str] | None:
+    """The tag of a known HTML element starting at ``text[position]`` ('<'), if any."""
+    match = _TAG.match(text, position)
+    return match if match and match.group(2).lower() in HTML_ELEMENTS else None
+
+
 def looks_like_html(text: str) -> bool:
-    """True when ``text`` holds HTML tags or entities (not just a stray '<')."""
-    return bool(_HTML_HINT.search(text))
+    """True when ``text`` holds HTML: a line break, rule or image tag (``<br>``,
+    ``<img src=…>``), a known element opened and closed (``<b>…</b>``, ``<div>…</div>``),
+    or an entity HTML defines (``&nbsp;``, ``&amp;``, ``&#39;``). A ``<`` in prose
+    (``a < b and c > d``), a type (``List<int>``), a lone ``<b>`` or ``AT&T`` is text."""
+    opened: set[str] = set()
+    position = text.find("<")
+    while position >= 0:
+        tag = _known_tag(text, position)
+        if tag is not None:
+            name = tag.group(2).lower()
+            if name in VOID_ELEMENTS:
+                return True
+            if tag.group(1) and name in opened:
+                return True
+            opened.add(name)
+        position = text.find("<", position + 1)
+    return any(not match.group(1) or match.group(1) + ";" in html5
+               for match in _ENTITY.finditer(text))
+
+
+def escape_text_brackets(markup: str) -> str:
+    """``markup`` with every ``<`` that starts no known element's tag (nor a comment)
+    written as ``&lt;``: in a field that mixes markup and text, ``List<int>`` and
+    ``a < b`` stay text when `html_to_text` reads it."""
+    if "<" not in markup:
+        return markup
+    out: list[str] = []
+    start = 0
+    position = markup.find("<")
+    while position >= 0:
+        if not markup.startswith("<!--", position) and _known_tag(markup, position) is None:
+            out += [markup[start:position], "&lt;"]
+            start = position + 1
+        position = markup.find("<", position + 1)
+    out.append(markup[start:])
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- cloze

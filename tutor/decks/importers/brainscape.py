@@ -26,7 +26,7 @@ from tutor.decks.importers.pagenoise import (
     skip_rating_widget,
 )
 from tutor.decks.model import Card
-from tutor.decks.topics import assign_topics, clean_topic
+from tutor.decks.topics import GUESSED_TOPIC_CHARS, assign_topics, clean_topic
 
 _Q = re.compile(r"^Q[:.]?$")
 _A = re.compile(r"^A[:.]?$")
@@ -199,7 +199,7 @@ class BrainscapeImporter:
             current = ""
             for card, name in zip(cards, sections):
                 current = name or current
-                card.topic = clean_topic(current) if current else ""
+                card.topic = clean_topic(current, GUESSED_TOPIC_CHARS) if current else ""
         for card, chapter in zip(cards, chapters):
             if not card.topic and chapter:
                 card.topic = f"chapter {int(chapter)}"

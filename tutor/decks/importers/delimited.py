@@ -12,11 +12,16 @@ One row is one card: ``front<SEP>back[<SEP>tags]``. What is understood:
 - unquoted multi-line backs (Quizlet): a line without a separator continues the
   previous card's back (reported as a warning);
 - HTML (``<br>``, ``<div>``, entities), stripped when ``#html:true`` says so or when a
-  field plainly holds markup;
+  field plainly holds markup (`anki_fields.looks_like_html`: a ``<br>``, a known element
+  opened and closed, an entity), and then only known elements' tags are markup
+  (``List<int>`` and ``a < b`` stay text). ``#html:false``, or tutor's CSV header row
+  (``front,back,topic,tags,alternatives``), says the file is plain text: tutor's own
+  exports read back character for character;
 - a third column of tags: its first tag becomes the card's topic (``_`` read as a
   space, as Anki tags cannot hold spaces), all of them its tags. A tags field holding
   a comma is a comma-separated list instead (tutor's CSV export: a tag may hold
-  spaces). A column headed ``topic`` or ``category`` is taken as the topic verbatim;
+  spaces), except in the column ``#tags column:`` names (Anki's tags never hold spaces,
+  but may hold commas). A column headed ``topic`` or ``category`` is taken as the topic verbatim;
   then a first tag that only repeats it (tutor's TSV export) is not kept as a tag;
 - a column headed ``alternatives`` (or ``alt``, ``accepted``): the card's accepted
   answers, one a line (tutor's CSV and TSV exports).
@@ -34,6 +39,7 @@ from dataclasses import dataclass, field
 from tutor.decks.importers.anki_fields import (
     SYSTEM_TAGS,
     cloze_card,
+    escape_text_brackets,
     has_cloze,
     html_to_text,
     looks_like_html,
@@ -54,6 +60,9 @@ SEPARATOR_NAMES = {
     "colon": ":",
     "space": " ",
 }
+#: The header row of tutor's CSV export. A file that starts with it is plain text:
+#: ``<b>`` or ``&amp;`` in a card is that text, not markup (see `_as_markup`).
+TUTOR_CSV_COLUMNS = ("front", "back", "topic", "tags", "alternatives")
 #: Separators tried by the CSV importer when the file does not name one.
 CSV_SEPARATORS = (",", ";", "|")
 
@@ -295,6 +304,8 @@ class DelimitedImporter:
         else:
             columns = _header_columns(records[0].fields)
             has_header = columns is not None
+            if has_header and is_tutor_csv_header(records[0].fields):
+                header.html = False  # tutor's own export: card text, never markup
         if columns is None:
             columns = _default_columns(header, records)
         # A writer that quotes multi-line fields never leaves a bare continuation line.
@@ -352,6 +363,11 @@ def _tokenize(body: str, separator: str, first_line: int) -> Tokenized:
 def _separator_label(separator: str) -> str:
     names = {value: key for key, value in SEPARATOR_NAMES.items()}
     return names.get(separator, repr(separator))
+
+
+def is_tutor_csv_header(fields: list[str]) -> bool:
+    """True for the header row of tutor's CSV export (`TUTOR_CSV_COLUMNS`)."""
+    return tuple(" ".join(f.split()).lower() for f in fields) == TUTOR_CSV_COLUMNS
 
 
 def _header_columns(fields: list[str]) -> _Columns | None:
@@ -431,13 +447,21 @@ def _field(record: Record, index: int | None) -> str:
     return record.fields[index]
 
 
-def _is_html(value: str, html: bool | None) -> bool:
-    return html is True or (html is None and looks_like_html(value))
+def _as_markup(value: str, html: bool | None) -> str | None:
+    """``value`` as HTML to read, or None when it is plain text. With no ``#html:`` line
+    a field is HTML only when `looks_like_html` says so, and then only known elements'
+    tags are markup: a ``<`` that starts none (``List<int>``, ``a < b``) stays text."""
+    if html is True:
+        return value
+    if html is None and looks_like_html(value):
+        return escape_text_brackets(value)
+    return None
 
 
 def _clean(value: str, html: bool | None) -> str:
-    if _is_html(value, html):
-        return html_to_text(value, keep_newlines=True)
+    markup = _as_markup(value, html)
+    if markup is not None:
+        return html_to_text(markup, keep_newlines=True)
     return tidy_lines(value).strip()
 
 
@@ -446,7 +470,8 @@ def _card_from(
 ) -> Card | None:
     raw_front = _field(record, columns.front)
     if has_cloze(raw_front):
-        front, back = cloze_card(raw_front, html=_is_html(raw_front, header.html))
+        markup = _as_markup(raw_front, header.html)
+        front, back = cloze_card(raw_front if markup is None else markup, html=markup is not None)
     else:
         front = _clean(raw_front, header.html)
         back = _clean(_field(record, columns.back), header.html)
@@ -465,7 +490,8 @@ def _card_from(
     tags: list[str] = []
     topic = ""
     if columns.tags is not None:
-        tags = read_tags(_field(record, columns.tags))
+        anki_tags = columns.tags == header.tags_column  # '#tags column:N': Anki's spaced tags
+        tags = read_tags(_field(record, columns.tags), spaced=anki_tags)
         topic = topic_from_tags(tags)
     if columns.topic is not None:
         raw = _clean(_field(record, columns.topic), header.html)
@@ -478,10 +504,12 @@ def _card_from(
     return Card(front=front, back=back, topic=topic, tags=tags, alternatives=alternatives)
 
 
-def read_tags(text: str) -> list[str]:
+def read_tags(text: str, spaced: bool = False) -> list[str]:
     """A tags field: comma-separated when it holds a comma (tutor's CSV export, so a tag
-    may hold spaces), else split at spaces as Anki writes it (its system tags dropped)."""
-    if "," in text:
+    may hold spaces), else split at spaces as Anki writes it (its system tags dropped).
+    ``spaced``: the column Anki's ``#tags column:`` names, always split at spaces (an
+    Anki tag may hold a comma: tutor's TSV export writes a topic ``a, b`` as ``a,_b``)."""
+    if "," in text and not spaced:
         return [tag for tag in (" ".join(part.split()) for part in text.split(",")) if tag]
     return [tag for tag in text.split() if tag.lower() not in SYSTEM_TAGS]
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.decks.importers import IMPORTERS, detect_format, import_text
+from tutor.decks.importers import IMPORTERS, import_detected, import_text
 from tutor.decks.importers.apkg import ZIP_MAGIC, import_apkg_file
 from tutor.decks.importers.base import ImportResult, ImportWarning
 from tutor.decks.textio import MAX_DECK_BYTES, decode_bytes, open_regular
@@ -45,27 +45,32 @@ class ImportedFile:
     """The detection score (1.0 for an Anki package; 0.0 when the format was named)."""
 
 
-def import_file(path: Path, format: str = "auto") -> ImportResult:  # noqa: A002 - CLI name
+def import_file(path: Path, format: str = "auto",  # noqa: A002 - CLI name
+                separator: str | None = None) -> ImportResult:
     """Cards from the file at ``path`` in ``format`` (``auto`` detects it).
 
     Anki packages are recognised by their zip magic (or an .apkg/.colpkg name);
     anything else is decoded (UTF-8, UTF-8 with BOM, UTF-16 with BOM, else cp1252;
     the encoding is recorded in ``result.encoding`` and, when not plain UTF-8, as a
     warning) and handed to `import_text`. An empty file gives an empty result with
-    a warning. Every failure raises `DeckError` with a one-line message.
+    a warning. A ``separator`` reads the text as ``term<SEP>definition`` lines (see
+    `import_text`). Every failure raises `DeckError` with a one-line message.
     """
-    return read_import(path, format).result
+    return read_import(path, format, separator).result
 
 
-def read_import(path: Path, format: str = "auto") -> ImportedFile:  # noqa: A002 - CLI name
+def read_import(path: Path, format: str = "auto",  # noqa: A002 - CLI name
+                separator: str | None = None) -> ImportedFile:
     """`import_file`, also saying whether the format was detected and with what score."""
     path = Path(path)
     name = (format or "auto").strip().lower()
     if name not in format_names():
         raise DeckError(f"unknown format '{format}' (known: {', '.join(format_names())})")
-    auto = name == "auto"
+    auto = name == "auto" and separator is None
     size, head = _probe(path)
     looks_packaged = head in ZIP_MAGIC or path.suffix.lower() in PACKAGE_SUFFIXES
+    if separator is not None and (name == "apkg" or looks_packaged):
+        raise DeckError(f"{path.name} is an Anki package: --separator is for text files")
     if name == "apkg" or (auto and looks_packaged):
         return ImportedFile(import_apkg_file(path), auto, 1.0 if auto else 0.0)
     if size > MAX_TEXT_BYTES:
@@ -76,15 +81,15 @@ def read_import(path: Path, format: str = "auto") -> ImportedFile:  # noqa: A002
     text, encoding = decode_text(_read(path), str(path))
     if not text.strip():
         result = ImportResult(
-            cards=[], format="empty" if auto else name, encoding=encoding,
+            cards=[], format="empty" if name == "auto" else name, encoding=encoding,
             warnings=[ImportWarning(f"{path.name} is empty: no cards")],
         )
         return ImportedFile(result, auto, 0.0)
     score = 0.0
     if auto:
-        detected, score = detect_format(text)
-        name = detected or "auto"  # import_text explains a failed detection
-    result = import_text(text, name)
+        result, score = import_detected(text)
+    else:
+        result = import_text(text, name, separator)
     result.encoding = encoding
     if encoding in _ENCODING_NOTES:
         result.warnings.insert(0, ImportWarning(f"read as {_ENCODING_NOTES[encoding]}"))

@@ -30,7 +30,8 @@ _KNOWT_MARKERS = (
     re.compile(r"^\d{1,5}\s*/\s*\d{1,5}$"),
     re.compile(r"^looks like no tags are added yet\.?$", re.IGNORECASE),
     re.compile(r"^\|?\s*name\s*\|\s*mastery\s*\|", re.IGNORECASE),
-    re.compile(r"^\|?\s*-{3,}\s*\|?$"),
+    # The table's rule row ``|---|``: with a pipe, as a bare ``---`` is Markdown's rule.
+    re.compile(r"^(?=.*\|)\|?\s*-{3,}\s*\|?$"),
     re.compile(r"^no study sessions yet\.?$", re.IGNORECASE),
     re.compile(r"call with kai", re.IGNORECASE),
     re.compile(r"\bknowt\b", re.IGNORECASE),

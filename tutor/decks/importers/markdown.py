@@ -52,6 +52,11 @@ from tutor.decks.topics import fill_missing_topics
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ESCAPE_NEEDED = re.compile(r"^\s*#|^\\|^\s*\?\s*$|^(?:alt|tags):")
+#: The sniff score of text laid out as `format_markdown` writes it (a heading first, a
+#: ``## Topic`` before the first ``### Question``, an answer under it): above the page
+#: formats' guesses from a line or two (Knowt's header, line-based text), below the
+#: formats that announce themselves (a native deck, an Anki header, a Knowt page).
+TUTOR_LAYOUT_SCORE = 0.85
 #: A card's accepted answer (``alt: …``, repeatable) or its tags (``tags: a, b``).
 _FIELD = re.compile(r"(alt|tags):(.*)")
 
@@ -114,10 +119,16 @@ class MarkdownImporter:
     description = "Markdown: '## Topic' headings, '### Question' headings with the answer below"
 
     def sniff(self, text: str) -> float:
-        """High when ``###`` question headings with text under them are present."""
+        """High when ``###`` question headings with text under them are present; higher
+        when the text opens with a heading and a ``## Topic`` comes before the first
+        question, as every `format_markdown` output does (even of one card whose answer
+        holds a ``---`` line that looks like other formats' furniture)."""
         questions = topics = answered = 0
+        topic_first = False
         pending = False
         opener: str | None = None
+        first = next((line for line in text.split("\n") if line.strip()), "")
+        opens_with_heading = _heading(first) is not None
         for line in text.split("\n"):
             if opener is not None:
                 if _closes(line, opener):
@@ -132,12 +143,15 @@ class MarkdownImporter:
                 continue
             level, _ = heading
             pending = level == 3
+            topic_first = topic_first or (level == 2 and not questions)
             questions += level == 3
             topics += level == 2
         if not questions:
             return 0.0
         score = 0.4 + 0.1 * min(answered, 4) + 0.02 * min(questions, 5)
         score += 0.05 if topics else 0.0
+        if opens_with_heading and topic_first and answered:
+            return max(min(score, 0.9), TUTOR_LAYOUT_SCORE)
         return min(score, 0.9 if answered >= 2 else 0.6)
 
     def parse(self, text: str) -> ImportResult:
