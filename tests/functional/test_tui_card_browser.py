@@ -239,7 +239,7 @@ async def test_browser_deletes_after_asking_and_u_brings_the_card_back(tmp_path:
         assert deck_file.read_text(encoding="utf-8") == DECK
         await pilot.press("d", "y")
         await pilot.pause()
-        assert app.screen is screen
+        assert app.screen is screen and screen.sub_title == "Capitals"
         assert questions(app)[0] != "Capital of France" and len(rows(app)) == 3
         assert screen.selected_card().id == "c-long"  # type: ignore[union-attr]
         assert "c-france" not in reloaded(deck_file)

@@ -246,10 +246,10 @@ class CardBrowserScreen(Screen[None]):
     def _changed(self, card: Card | None) -> None:
         """Re-sort and redraw after a change, the cursor on ``card``."""
         self.refresh_bindings()
-        if card is not None and card in self.deck.cards:
-            self.sort_by(self.sort_key, descending=self.descending, select=card)
-        else:
-            self.sort_by(self.sort_key, descending=self.descending)
+        title = self.sub_title  # the same order as before: its title stays
+        select = card if card is not None and card in self.deck.cards else None
+        self.sort_by(self.sort_key, descending=self.descending, select=select)
+        self.sub_title = title
 
     def _saved(self, change: Callable[[], Card | None], note: str) -> bool:
         """Run a deck change; a failure to save is one line, and changes nothing."""
