@@ -118,8 +118,8 @@ class CardBrowserScreen(Screen[None]):
                   ("click a header", "sort by that column (again: reversed)")]
     HELP_TEXT = ("Box: the card's Leitner box; Due: when it is next asked; Last: its latest"
                  " score; Lapses: times it was failed after being learned. New cards ('new')"
-                 " sort last. Edits are saved to the deck file at once; a deleted card's"
-                 " progress is kept, so u (or adding it back) restores it.")
+                 " sort last. Changes are saved to the deck file at once; a deleted card's"
+                 " progress is kept, and u brings the card back with it.")
 
     def __init__(self, deck: Deck, states: Mapping[str, CardState] | None = None,
                  now: datetime | None = None, *, other_ids: Collection[str] = ()) -> None:
