@@ -36,7 +36,9 @@ answer) and appends new cards; comments, stray text and blocks it could not pars
 stay byte for byte. Before writing it re-reads the file: edits made in another
 editor since tutor read it are kept (a card changed in tutor wins over the same
 card changed outside). ``<name>.deck.bak`` holds the version each write replaced.
-A symlinked deck is written through the link.
+A symlinked deck is written through the link. A card deleted in tutor (``removed``)
+loses its ``---`` line and the lines it owns; comments or stray text in its block stay,
+under their ``---`` (a block without a card reads as nothing).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -365,11 +368,14 @@ def _deck_file(path: Path, text: str, places: list[CardPlace], cards: list[Card]
 # --------------------------------------------------------------------------- writing
 
 
-def save_deck(deck: Deck, path: Path | None = None) -> Path:
+def save_deck(deck: Deck, path: Path | None = None, *, removed: Sequence[Card] = ()) -> Path:
     """Write ``deck`` to ``path`` (default: where it was loaded from); returns ``path``.
 
     The deck's own file is edited in place (see the module docstring), merging edits
     made outside tutor since it was read; any other file is replaced by the whole deck.
+    ``removed``: cards taken out of ``deck.cards`` since it was read or saved, whose
+    blocks are deleted from the file (without it, a card missing from ``deck.cards``
+    keeps its lines: a card left out because another deck has its id).
     Either way the version replaced is kept as ``<file>.bak``, and the write is atomic.
     Raises `DeckError` (one line) when the deck's file was removed or cannot be read.
     """
@@ -391,7 +397,7 @@ def save_deck(deck: Deck, path: Path | None = None) -> Path:
         _data, disk_text, _encoding = current
         if origin is None or origin.path != real:
             origin = DeckFile(path=real, text="", places=[])
-        text = _merge(deck, origin, disk_text)
+        text = _merge(deck, origin, disk_text, removed)
     new_data = _encode(text, current)
     if current is None or new_data != current[0]:
         if current is not None:
@@ -453,8 +459,9 @@ def _remember(deck: Deck, real: Path, text: str) -> None:
     deck.origin = origin
 
 
-def _merge(deck: Deck, origin: DeckFile, disk_text: str) -> str:
-    """The file's new text: ``disk_text`` with the deck's changed cards edited in.
+def _merge(deck: Deck, origin: DeckFile, disk_text: str, removed: Sequence[Card] = ()) -> str:
+    """The file's new text: ``disk_text`` with the deck's changed cards edited in and the
+    blocks of the ``removed`` cards deleted.
 
     A card unchanged since the file was read takes the file's version (an outside
     edit), also in memory; a card changed in tutor wins. Lines no card owns stay.
@@ -468,6 +475,15 @@ def _merge(deck: Deck, origin: DeckFile, disk_text: str) -> str:
     used: set[int] = set()
     edits: dict[int, list[str]] = {}
     appended: list[Card] = []
+    removed_blocks: set[int] = set()
+    for card in removed:  # first: their blocks are theirs, whatever the cards kept hold
+        entry = origin.entry(card)
+        written = origin.places[entry.index].written_id if entry and entry.index is not None else ""
+        index = _find_block(card, entry, written, places, on_disk, used)
+        if index is not None:
+            used.add(index)
+            removed_blocks.add(index)
+            edits[index] = _unowned_lines(lines, places[index])
     for card in deck.cards:
         entry = origin.entry(card)
         changed = entry is None or not card.same_text(entry.saved)
@@ -489,8 +505,23 @@ def _merge(deck: Deck, origin: DeckFile, disk_text: str) -> str:
         if block != lines[places[index].start:places[index].end]:
             edits[index] = block
     for index in sorted(edits, reverse=True):
-        lines[places[index].start:places[index].end] = edits[index]
+        place = places[index]
+        if index in removed_blocks:  # its '---' line goes too (or heads what stays)
+            lines[place.start - 1:place.end] = edits[index]
+        else:
+            lines[place.start:place.end] = edits[index]
+    if removed_blocks and disk_text.endswith("\n") and lines and lines[-1] != "":
+        lines.append("")  # the last block went, and the newline that ended it
     return _append(lines, appended)
+
+
+def _unowned_lines(lines: list[str], place: CardPlace) -> list[str]:
+    """What is left of a deleted card's block, its ``---`` line included: nothing, or the
+    ``---`` line and the comments and stray text the card did not own (they stay where
+    they were, under a ``---`` that now starts no card)."""
+    owned = {line for line, _key in place.fields} | set(range(place.question, place.content_end))
+    kept = [lines[i] for i in range(place.start, place.end) if i not in owned]
+    return [lines[place.start - 1], *kept] if any(line.strip() for line in kept) else []
 
 
 def _find_block(card: Card, entry: _Entry | None, written: str, places: list[CardPlace],

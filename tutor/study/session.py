@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from tutor.decks.editing import edit_card, save
 from tutor.decks.model import Card, Deck
-from tutor.decks.native import save_deck
-from tutor.errors import DeckError, TutorError
+from tutor.errors import TutorError
 from tutor.formatting import plural
 from tutor.grading.base import MAX_SCORE, GradeRequest, GradeResult
 from tutor.schedule.clock import Clock
@@ -481,21 +481,8 @@ class StudySession:
     def edit_card(self, card: Card, *, front: str, back: str, topic: str,
                   alternatives: Sequence[str] | None = None) -> Card:
         """Change a card's text and save its deck file; the card keeps its id (and history)."""
-        front, back = front.strip(), back.strip()
-        if not front or not back:
-            raise TutorError("a card needs both a question and an answer")
-        deck = self._deck_holding(card)
-        old = (card.front, card.back, card.topic, list(card.alternatives))
-        card.front, card.back = front, back
-        card.topic = " ".join(topic.split()) or card.topic
-        if alternatives is not None:
-            card.alternatives = [" ".join(a.split()) for a in alternatives if a.strip()]
-        try:
-            self._save(deck)
-        except TutorError:
-            card.front, card.back, card.topic, card.alternatives = old
-            raise
-        return card
+        return edit_card(self._deck_holding(card), card, front=front, back=back, topic=topic,
+                         alternatives=alternatives)
 
     # -- the end -------------------------------------------------------------------------
 
@@ -549,10 +536,7 @@ class StudySession:
         raise TutorError(f"card {card.id} is in none of this session's decks")
 
     def _save(self, deck: Deck) -> None:
-        try:
-            save_deck(deck)
-        except OSError as exc:
-            raise DeckError(f"could not save deck {deck.path}: {exc.strerror or exc}") from None
+        save(deck)
 
     def _add_alternative(self, attempt: Attempt) -> str:
         card = attempt.card

@@ -370,12 +370,14 @@ class TutorApp(App[int]):
         self.study([deck], title=deck.title)
 
     def on_browse_requested(self, message: BrowseRequested) -> None:
-        """Read through a deck's cards (Escape comes back)."""
+        """Read through a deck's cards and fix them (Escape comes back)."""
         from tutor.tui.screens.card_browser import CardBrowserScreen
 
         deck = message.deck
         states = self.store.states([card.id for card in deck.cards])
-        self.push_screen(CardBrowserScreen(deck, states, self.clock.now()))
+        other_ids = {card.id for other in self.library.decks if other is not deck
+                     for card in other.cards}
+        self.push_screen(CardBrowserScreen(deck, states, self.clock.now(), other_ids=other_ids))
 
     def on_report_requested(self, message: ReportRequested) -> None:
         """The weak-topic report over every loaded deck, over the deck list (built in a

@@ -1,4 +1,5 @@
-"""The card editor: change a card's question, answer, topic and accepted answers."""
+"""The card editor: change a card's question, answer, topic and accepted answers (or, given
+a blank card, write a new one)."""
 
 from __future__ import annotations
 
@@ -34,13 +35,15 @@ class EditCardScreen(ModalScreen[CardEdit | None]):
         Binding("escape", "dismiss(None)", "Cancel"),
     ]
 
-    def __init__(self, card: Card) -> None:
+    def __init__(self, card: Card, *, title: str = "") -> None:
         super().__init__()
         self.card = card
+        self.title_text = title or f"Edit card {card.id} (its history is kept)"
+        """The form's first line (a new card's form names its deck)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="edit-box"):
-            yield Label(f"Edit card {self.card.id} (its history is kept)", id="edit-title")
+            yield Label(self.title_text, id="edit-title", markup=False)
             yield Label("Question")
             yield TextArea(self.card.front, id="front", soft_wrap=True, tab_behavior="focus")
             yield Label("Answer")

@@ -1,0 +1,100 @@
+"""Changing a deck's cards from the UI: edit, add, delete and restore a card, each written
+to the deck file at once by `save_deck` (in place, atomic, the version it replaced kept as
+``<name>.deck.bak``). The study screen's edit and the card browser both come here.
+
+A card's study history is keyed by its id, never by its deck or its text: an edit keeps
+the id, and deleting a card leaves its history in the store, so a deleted card restored
+(same id) is back in the box it was in. On a failed write the deck in memory is put back
+as it was and a `TutorError` says why in one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from tutor.decks.model import DEFAULT_TOPIC, Card, Deck, make_card_id
+from tutor.decks.native import save_deck
+from tutor.errors import DeckError, TutorError
+
+EMPTY_CARD = "a card needs both a question and an answer"
+
+
+def save(deck: Deck, removed: Sequence[Card] = ()) -> None:
+    """Write ``deck`` to its file (``removed``: cards deleted from it since the last write);
+    an OS failure becomes a one-line `DeckError`."""
+    try:
+        save_deck(deck, removed=removed)
+    except OSError as exc:
+        raise DeckError(f"could not save deck {deck.path}: {exc.strerror or exc}") from None
+
+
+def _alternatives(alternatives: Sequence[str]) -> list[str]:
+    return [" ".join(a.split()) for a in alternatives if a.strip()]
+
+
+def edit_card(deck: Deck, card: Card, *, front: str, back: str, topic: str,
+              alternatives: Sequence[str] | None = None) -> Card:
+    """Change ``card``'s text and save ``deck``; the card keeps its id (and history).
+    An empty topic keeps the card's topic."""
+    front, back = front.strip(), back.strip()
+    if not front or not back:
+        raise TutorError(EMPTY_CARD)
+    old = (card.front, card.back, card.topic, list(card.alternatives))
+    card.front, card.back = front, back
+    card.topic = " ".join(topic.split()) or card.topic
+    if alternatives is not None:
+        card.alternatives = _alternatives(alternatives)
+    try:
+        save(deck)
+    except TutorError:
+        card.front, card.back, card.topic, card.alternatives = old
+        raise
+    return card
+
+
+def add_card(deck: Deck, *, front: str, back: str, topic: str,
+             alternatives: Sequence[str] = (), taken: Collection[str] = ()) -> Card:
+    """Append a new card to ``deck`` and save it. Its id avoids ``taken`` (the ids of the
+    other loaded decks: one id cannot have two histories)."""
+    front, back = front.strip(), back.strip()
+    if not front or not back:
+        raise TutorError(EMPTY_CARD)
+    card = Card(front=front, back=back, topic=" ".join(topic.split()) or DEFAULT_TOPIC,
+                alternatives=_alternatives(alternatives))
+    card.id = make_card_id(front, deck.title, {*taken, *(c.id for c in deck.cards)})
+    deck.cards.append(card)
+    try:
+        save(deck)
+    except TutorError:
+        deck.cards.remove(card)
+        raise
+    return card
+
+
+def delete_card(deck: Deck, card: Card) -> None:
+    """Take ``card`` out of ``deck`` and its block out of the file; its history stays in
+    the store (see `restore_card`). A deck may be left with no cards: its file then holds
+    its header, which loads as an empty deck."""
+    index = next((i for i, c in enumerate(deck.cards) if c is card), None)
+    if index is None:
+        raise DeckError(f"card {card.id} is not in deck '{deck.title}'")
+    del deck.cards[index]
+    try:
+        save(deck, removed=[card])
+    except TutorError:
+        deck.cards.insert(index, card)
+        raise
+
+
+def restore_card(deck: Deck, card: Card) -> Card:
+    """Put a deleted card back, with its id (and so its history), at the end of the deck
+    and of its file."""
+    if deck.card(card.id) is not None:
+        raise DeckError(f"deck '{deck.title}' already has a card with id {card.id}")
+    deck.cards.append(card)
+    try:
+        save(deck)
+    except TutorError:
+        deck.cards.remove(card)
+        raise
+    return card
