@@ -636,6 +636,37 @@ async def test_enter_then_ctrl_q_in_one_burst_saves_the_answer(tmp_path: Path) -
     store.close()
 
 
+async def test_i_was_right_on_a_bundled_deck_writes_the_learners_own_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "I was right" wrote the accepted answer into the project's bundled deck file (in the
+    # clone the learner updates): now the first change makes their own copy, said once.
+    from tutor import settings as settings_module
+    from tutor.decks.library import load_folders
+
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    path = write_deck(bundled)
+    original = path.read_bytes()
+    monkeypatch.setattr(settings_module, "BUNDLED_DECKS", bundled)
+    settings = Settings()
+    assert settings.deck_paths[1] == bundled
+    app = create_app(settings, load_folders(settings.deck_paths), clock=FixedClock())
+    notified = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", *"the city of light", "enter")
+        await pilot.press("o")
+        assert isinstance(app.screen, OverrideScreen)
+        await pilot.press("r")
+        await pilot.pause()
+    copy = settings.deck_paths[0] / "capitals.deck"
+    assert path.read_bytes() == original
+    assert load_deck(copy).deck.card("0000000001").alternatives == ["the city of light"]
+    notes = [n.message for n in notified if n.title == "Your copy"]
+    assert len(notes) == 1 and str(copy) in notes[0]
+    again = load_folders(settings.deck_paths)  # the copy replaces the bundled deck
+    assert [d.path for d in again.decks] == [copy]
+
+
 async def test_a_late_pass_for_the_card_being_asked_again_keeps_the_answer_on_that_card(
         tmp_path: Path) -> None:
     path = write_deck(tmp_path)

@@ -123,3 +123,54 @@ def test_add_gives_an_id_no_other_deck_has_and_edit_keeps_the_id(deck_file: Path
     loaded = load(deck_file).card(card.id)
     assert loaded is not None and loaded.front == "Capital of Chile (the country)?"
     assert (loaded.topic, loaded.alternatives) == ("south america", ["Santiago de Chile"])
+
+
+def bundled_and_own(tmp_path: Path) -> tuple[Path, Path, Deck]:
+    """A deck in a 'bundled' folder, marked to copy on change into an 'own' folder."""
+    from tutor.decks.library import copy_bundled_on_change, load_folders
+
+    bundled, own = tmp_path / "bundled", tmp_path / "own"
+    bundled.mkdir()
+    (bundled / "capitals.deck").write_text(DECK, encoding="utf-8")
+    library = load_folders([own, bundled])  # as the app loads them: the user's folder first
+    copy_bundled_on_change(library.decks, bundled, own)
+    return bundled, own, library.decks[0]
+
+
+def test_a_bundled_decks_first_change_goes_to_the_learners_own_copy(tmp_path: Path) -> None:
+    from tutor.decks.editing import take_copy_note
+    from tutor.decks.library import load_folders
+
+    bundled, own, deck = bundled_and_own(tmp_path)
+    card = deck.card("c-peru")
+    assert card is not None
+    edit_card(deck, card, front="Capital of Peru?", back="Lima (on the coast)", topic="america")
+    assert (bundled / "capitals.deck").read_text(encoding="utf-8") == DECK  # untouched
+    copy = own / "capitals.deck"
+    assert deck.path == copy
+    # The copy is the bundled file with the one change: comments, ids and layout kept.
+    assert copy.read_text(encoding="utf-8") == DECK.replace("A: Lima\n", "A: Lima (on the coast)\n")
+    note = take_copy_note([deck])
+    assert note is not None and str(copy) in note and "bundled file is left as it was" in note
+    assert take_copy_note([deck]) is None  # said once
+    # Later changes go to the copy; the copy replaces the bundled deck when decks are loaded.
+    add_card(deck, front="Capital of Chile?", back="Santiago", topic="america")
+    assert (bundled / "capitals.deck").read_text(encoding="utf-8") == DECK
+    again = load_folders([own, bundled])
+    assert [d.path for d in again.decks] == [copy]
+    assert [c.back for c in again.decks[0].cards] == ["Paris", "Lima (on the coast)", "N'Djamena", "Santiago"]
+    assert [c.id for c in again.decks[0].cards][:3] == ["c-france", "c-peru", "c-chad"]
+
+
+def test_an_existing_own_copy_is_never_overwritten(tmp_path: Path) -> None:
+    bundled, own, deck = bundled_and_own(tmp_path)
+    own.mkdir()
+    mine = DECK.replace("A: Paris", "A: Paris, my notes")
+    (own / "capitals.deck").write_text(mine, encoding="utf-8")  # e.g. the bundled one named by path
+    card = deck.card("c-chad")
+    assert card is not None
+    with pytest.raises(TutorError, match="already exists: your copy of this deck is there"):
+        edit_card(deck, card, front="Capital of Chad?", back="Ndjamena", topic="")
+    assert (own / "capitals.deck").read_text(encoding="utf-8") == mine
+    assert (bundled / "capitals.deck").read_text(encoding="utf-8") == DECK
+    assert card.back == "N'Djamena" and deck.path == bundled / "capitals.deck"

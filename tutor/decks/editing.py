@@ -10,10 +10,10 @@ as it was and a `TutorError` says why in one line.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from tutor.decks.model import DEFAULT_TOPIC, Card, Deck, make_card_id
-from tutor.decks.native import save_deck
+from tutor.decks.native import save_copy, save_deck
 from tutor.errors import DeckError, TutorError
 
 EMPTY_CARD = "a card needs both a question and an answer"
@@ -21,11 +21,30 @@ EMPTY_CARD = "a card needs both a question and an answer"
 
 def save(deck: Deck, removed: Sequence[Card] = ()) -> None:
     """Write ``deck`` to its file (``removed``: cards deleted from it since the last write);
-    an OS failure becomes a one-line `DeckError`."""
+    a bundled deck's first change goes to its ``copy_to`` file instead (the learner's copy,
+    which replaces it from then on; ``copied_from`` says so). An OS failure becomes a
+    one-line `DeckError`."""
     try:
-        save_deck(deck, removed=removed)
+        if deck.copy_to is not None:
+            bundled = deck.path
+            save_copy(deck, deck.copy_to, removed=removed)
+            deck.copy_to, deck.copied_from = None, bundled
+        else:
+            save_deck(deck, removed=removed)
     except OSError as exc:
-        raise DeckError(f"could not save deck {deck.path}: {exc.strerror or exc}") from None
+        raise DeckError(f"could not save deck {deck.copy_to or deck.path}: "
+                        f"{exc.strerror or exc}") from None
+
+
+def take_copy_note(decks: Iterable[Deck]) -> str | None:
+    """The one line that says a bundled deck's change went to the learner's own copy (see
+    `save`), once: ``copied_from`` is cleared. None when no deck was just copied."""
+    for deck in decks:
+        if deck.copied_from is not None:
+            deck.copied_from = None
+            return (f"Saved in your own copy of this deck, {deck.path}: the bundled file is left"
+                    " as it was, and your copy replaces it from now on.")
+    return None
 
 
 def _alternatives(alternatives: Sequence[str]) -> list[str]:

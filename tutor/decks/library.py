@@ -129,6 +129,23 @@ def _file_name(deck: Deck) -> str:
     return deck.path.name if deck.path is not None else deck.key
 
 
+def copy_bundled_on_change(decks: list[Deck], bundled: Path, own: Path) -> None:
+    """Decks read from the ``bundled`` folder (the project's own files) save their first
+    change into the learner's ``own`` deck folder, under the same file name: that copy then
+    replaces the bundled deck (`deck_files`: the user's folder comes first) and keeps the
+    card ids, so the cards keep their history. Nothing happens when the two folders are
+    the same."""
+    try:
+        bundled_real, own_real = bundled.resolve(), own.resolve()
+    except OSError:
+        return
+    if bundled_real == own_real:
+        return
+    for deck in decks:
+        if deck.path is not None and Path(_real(deck)).parent == bundled_real:
+            deck.copy_to = own / deck.path.name
+
+
 def resolve_decks(names: list[str], folders: list[Path]) -> DeckLibrary:
     """Decks named on the command line: file paths, or keys/titles of decks in ``folders``.
 

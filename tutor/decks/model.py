@@ -63,6 +63,11 @@ class Deck:
     origin: Any = field(default=None, repr=False, compare=False)
     """What the file looked like when last read or written (`tutor.decks.native` uses it
     to edit the file in place)."""
+    copy_to: Path | None = field(default=None, repr=False, compare=False)
+    """Where the deck's first change is saved instead of ``path``: set for a bundled deck
+    (the project's own file), whose learner's copy in their deck folder then replaces it."""
+    copied_from: Path | None = field(default=None, repr=False, compare=False)
+    """The bundled file a change was just saved away from (the UI says so once, then clears it)."""
 
     @property
     def key(self) -> str:

@@ -43,6 +43,7 @@ under their ``---`` (a block without a card reads as nothing).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import textwrap
@@ -406,6 +407,37 @@ def save_deck(deck: Deck, path: Path | None = None, *, removed: Sequence[Card] =
     deck.path = target
     _remember(deck, real, text)
     return target
+
+
+def save_copy(deck: Deck, target: Path, *, removed: Sequence[Card] = ()) -> Path:
+    """Save ``deck`` into the new file ``target``, which starts as a byte copy of the deck's
+    own file (so its comments and layout stay, as an in-place save keeps them); the deck
+    then lives there. A bundled deck's first change goes to the learner's copy this way.
+    Refuses (`DeckError`, one line) when ``target`` exists: it is never overwritten."""
+    if deck.path is None:
+        raise DeckError(f"deck '{deck.title}' has no file to copy")
+    source = _resolved(deck.path)
+    current = _read_current(source, deck.path)
+    if current is None:
+        raise DeckError(f"{deck.path} was moved or deleted since tutor read it; the change was"
+                        " not saved (put the file back and try again)")
+    if target.exists() or target.is_symlink():
+        raise DeckError(f"{target} already exists: your copy of this deck is there, and this one"
+                        f" was read from {deck.path} (study your copy: tutor study {target})")
+    atomic_write_bytes(target, current[0])
+    old_path, origin = deck.path, deck.origin
+    deck.path = target
+    if isinstance(origin, DeckFile) and origin.path == source:
+        origin.path = _resolved(target)
+    try:
+        return save_deck(deck, removed=removed)
+    except BaseException:
+        deck.path = old_path
+        if isinstance(origin, DeckFile):
+            origin.path = source
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
 
 
 def _read_current(real: Path, shown: Path) -> tuple[bytes, str, str] | None:

@@ -36,11 +36,18 @@ def create_app(settings: "Settings", library: "DeckLibrary", *,
     cards (in ``study``, or every deck) instead.
     ``screen``: shown instead of the deck list (``tutor exam``); the app ends when it closes.
     ``drill``: a report's drill (exact cards of some deck topics) to start at once.
+    Decks read from the bundled folder save their first change into the learner's deck
+    folder (`copy_bundled_on_change`).
     """
+    from tutor import settings as settings_module
+    from tutor.decks.library import copy_bundled_on_change
     from tutor.grading.service import GradingService
     from tutor.schedule.clock import SystemClock
     from tutor.store.profiles import open_store
     from tutor.tui.app import TutorApp
+
+    # A change to a bundled deck (an edit, "I was right") goes to the learner's own copy.
+    copy_bundled_on_change(library.decks, settings_module.BUNDLED_DECKS, settings.deck_paths[0])
 
     grading = (GradingService.wrap(grader) if grader is not None
                else GradingService.for_settings(settings))

@@ -27,7 +27,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Markdown
 
-from tutor.decks.editing import add_card, delete_card, edit_card, restore_card
+from tutor.decks.editing import add_card, delete_card, edit_card, restore_card, take_copy_note
 from tutor.decks.model import Card, Deck
 from tutor.errors import TutorError
 from tutor.formatting import clip
@@ -260,6 +260,9 @@ class CardBrowserScreen(Screen[None]):
             return False
         self._changed(card)
         self.notify(note, timeout=3)
+        copied = take_copy_note([self.deck])
+        if copied:
+            self.notify(copied, title="Your copy", timeout=10)
         return True
 
     def action_edit(self) -> None:

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import Header, Markdown, ProgressBar, Static, TextArea
 
+from tutor.decks.editing import take_copy_note
 from tutor.errors import TutorError
 from tutor.study.session import SELF_RIGHT_SCORE, SELF_WRONG_SCORE, Attempt, StudySession
 from tutor.tui.keys import KeyBinding, help_rows
@@ -461,6 +462,13 @@ class StudyScreen(Screen[None]):
             self.notify(exc.message, title="Override", severity="warning")
             return
         self.show_grade(attempt)
+        self.note_deck_copy()
+
+    def note_deck_copy(self) -> None:
+        """Say once that a change to a bundled deck went to the learner's own copy."""
+        copied = take_copy_note(self.session.decks)
+        if copied:
+            self.notify(copied, title="Your copy", timeout=10)
 
     def action_skip(self) -> None:
         """Put the current card at the end of the queue."""
@@ -479,6 +487,7 @@ class StudyScreen(Screen[None]):
             self.notify("Nothing to undo in this session.", severity="information")
             return
         self.notify(f"Grade taken back: {attempt.card.front.splitlines()[0][:60]}", timeout=3)
+        self.note_deck_copy()
         self.show_question(prefill=attempt.answer)
 
     def action_edit(self) -> None:
@@ -501,6 +510,7 @@ class StudyScreen(Screen[None]):
                 self.notify(exc.message, title=exc.title, severity="error")
                 return
             self.notify("Card saved.", timeout=3)
+            self.note_deck_copy()
             if self.shown is not None:
                 self.query_one("#grade", GradeView).show(self.shown, self.grader_label)
             elif self.phase == "revealed":
