@@ -229,6 +229,9 @@ async def test_browser_deletes_after_asking_and_u_brings_the_card_back(tmp_path:
         dialog = app.screen
         assert isinstance(dialog, ConfirmScreen)
         assert "Capital of France?" in str(dialog.query_one("#confirm-message", Static).render())
+        # The footer names the keys as the buttons do.
+        footer = {b.key: b.description for _, b, enabled, _ in dialog.active_bindings.values() if enabled}
+        assert (footer["y"], footer["n"]) == ("Delete", "Keep")
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("d")

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.text import Text
@@ -47,6 +47,11 @@ class ConfirmScreen(ModalScreen[bool]):
         self.message = message
         self.yes_label = yes
         self.no_label = no
+        # The footer names the keys as the buttons do ("y Delete n Keep", not "y Yes n No").
+        labels = {"y": yes, "n": no}
+        for key, bindings in self._bindings.key_to_bindings.items():
+            if key in labels:
+                bindings[:] = [replace(b, description=labels[key]) for b in bindings]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm-box"):
