@@ -232,6 +232,9 @@ async def test_browser_deletes_after_asking_and_u_brings_the_card_back(tmp_path:
         # The footer names the keys as the buttons do.
         footer = {b.key: b.description for _, b, enabled, _ in dialog.active_bindings.values() if enabled}
         assert (footer["y"], footer["n"]) == ("Delete", "Keep")
+        other = ConfirmScreen("Leave", "Leave the exam?")  # another dialog keeps its own words
+        assert [b.description for b in other._bindings.key_to_bindings["y"]] == ["Yes"]
+        assert [b.description for b in dialog._bindings.key_to_bindings["y"]] == ["Delete"]
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("d")

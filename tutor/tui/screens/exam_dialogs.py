@@ -48,10 +48,11 @@ class ConfirmScreen(ModalScreen[bool]):
         self.yes_label = yes
         self.no_label = no
         # The footer names the keys as the buttons do ("y Delete n Keep", not "y Yes n No").
-        labels = {"y": yes, "n": no}
-        for key, bindings in self._bindings.key_to_bindings.items():
-            if key in labels:
-                bindings[:] = [replace(b, description=labels[key]) for b in bindings]
+        # The map is this screen's own, its lists are shared with every other: new lists.
+        keys = self._bindings.key_to_bindings
+        for key, label in (("y", yes), ("n", no)):
+            if key in keys:
+                keys[key] = [replace(binding, description=label) for binding in keys[key]]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm-box"):
