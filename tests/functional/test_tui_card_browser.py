@@ -281,3 +281,20 @@ async def test_browser_deletes_the_last_card_leaving_a_deck_that_loads(tmp_path:
         await pilot.pause()
         assert rows(app)[0][0] == "Capital of Peru?"
     assert list(reloaded(deck_file)) == ["c-peru"]
+
+
+async def test_home_and_end_go_to_the_first_and_last_card(tmp_path: Path) -> None:
+    _deck_file, _store, app = open_browser(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await browse(pilot)
+        table = screen.query_one("#cards", DataTable)
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == table.row_count - 1 > 0
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0
+        await pilot.press("escape", "end")  # the deck list's table too
+        await pilot.pause()
+        decks = app.screen.query_one("#decks", DataTable)
+        assert decks.cursor_row == decks.row_count - 1

@@ -35,6 +35,7 @@ from tutor.schedule.model import CardState
 from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.screens.edit_card import CardEdit, EditCardScreen
 from tutor.tui.widgets.key_footer import KeyFooter
+from tutor.tui.widgets.row_table import RowTable
 
 
 def card_markdown(card: Card) -> str:
@@ -139,7 +140,7 @@ class CardBrowserScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="cards")
         with VerticalScroll(id="detail"):
             yield Markdown(id="card")
         yield KeyFooter()

@@ -35,6 +35,7 @@ from tutor.tui.messages import (
 from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 from tutor.tui.widgets.mastery import last_studied_text, mastery_bar
+from tutor.tui.widgets.row_table import RowTable
 
 #: Room the columns other than the title take (cells, padding, scrollbar) with the narrow
 #: mastery bar; a wide screen gives the bar `WIDE_BAR - NARROW_BAR` more cells.
@@ -44,7 +45,7 @@ OTHER_COLUMNS_WIDTH = 60
 NARROW_BAR, WIDE_BAR, WIDE_SCREEN = 5, 10, 100
 
 
-class DeckTable(DataTable[object]):
+class DeckTable(RowTable):
     """The decks table; Enter (or a click on the selected row) studies the deck."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Study")]
@@ -117,7 +118,7 @@ class DeckListScreen(Screen[None]):
                 " or put .deck files in your decks folder.",
                 id="empty",
             )
-        yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield DeckTable(id="decks")
         yield Static(id="selected")
         yield Static(id="totals")
         yield Static(id="outlook")

@@ -29,6 +29,7 @@ from tutor.tui.screens.exam_dialogs import DisputeChoice, DisputeScreen, ExportS
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.widgets.grade_view import model_label
 from tutor.tui.widgets.key_footer import KeyFooter
+from tutor.tui.widgets.row_table import RowTable
 
 ENDINGS = {"time": "time ran out", "learner": "handed in"}
 
@@ -131,7 +132,7 @@ class ExamResultScreen(Screen[ExamResult | None]):
         yield Header()
         yield Static(id="result-summary")
         with Horizontal(id="result-main"):
-            yield DataTable(id="result-questions", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="result-questions")
             with VerticalScroll(id="result-detail"):
                 yield Static(id="detail")
         yield DataTable(id="result-topics", cursor_type="none", zebra_stripes=True)

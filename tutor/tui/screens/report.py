@@ -37,6 +37,7 @@ from tutor.report.stats import Accuracy
 from tutor.study.session import SELF_GRADER
 from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.widgets.key_footer import KeyFooter
+from tutor.tui.widgets.row_table import RowTable
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -202,7 +203,7 @@ class ReportScreen(Screen[DrillRequest | None]):
         with Horizontal(id="report-body"):
             with Vertical(id="report-topics"):
                 yield Static("Weakest topics (Enter: a topic's cards)", classes="report-heading")
-                yield DataTable(id="weak", cursor_type="row", zebra_stripes=True)
+                yield RowTable(id="weak")
                 yield Static(id="topic-detail")
             with Vertical(id="report-charts"):
                 yield Static("Accuracy per day", classes="report-heading", id="accuracy-title")
@@ -376,7 +377,7 @@ class TopicCardsScreen(Screen[DrillRequest | None]):
         yield Header()
         yield Static(self._heading(), id="topic-summary")
         with Vertical(id="topic-body"):
-            yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="cards")
             with VerticalScroll(id="history-box"):
                 yield Static(id="history")
         yield KeyFooter()
