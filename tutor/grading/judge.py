@@ -215,8 +215,11 @@ class LlamaJudge:
     def log_odds(self, question: str, reference: str, answer: str, *, wait: float = 30.0) -> float:
         """log p(yes) - log p(no) for this answer. Raises `GradingError` (one line)."""
         with self._model(wait):
-            self._ensure_card(question, reference)
-            self._eval_answer(_tokens(self._llm, answer_pieces(answer)), logits=True)
+            tokens = _tokens(self._llm, answer_pieces(answer))
+            if self._card == (question, reference):
+                self._eval_answer(tokens, logits=True)
+            else:
+                self._eval_card_and_answer(question, reference, tokens)
             return self._read_log_odds()
 
     def explain(self, question: str, reference: str, answer: str, correct: bool, *,
@@ -314,6 +317,17 @@ class LlamaJudge:
             if self._closing.is_set() or now > give_up or (now > deadline and not loading):
                 return False
         return True
+
+    def _eval_card_and_answer(self, question: str, reference: str, answer: list[int]) -> None:
+        """A card not read in advance (`tutor grade`, an exam's answers): its part and the
+        answer's tokens in one batch. On 2 cores one batch of ~100 tokens is read at ~60
+        tokens a second, two of ~65 and ~35 at ~57 and ~50: one batch saves ~0.1 s."""
+        self._card, self._answer = None, []
+        self._llm.n_tokens = self._prefix_len
+        card = _tokens(self._llm, card_pieces(question, reference))
+        self._llm.eval(card + answer)
+        self._card, self._card_end = (question, reference), self._prefix_len + len(card)
+        self._answer = answer
 
     def _ensure_card(self, question: str, reference: str) -> None:
         if self._card == (question, reference):

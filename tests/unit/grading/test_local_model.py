@@ -46,7 +46,15 @@ def test_a_prepared_card_gives_the_same_log_odds(judge: LlamaJudge) -> None:
     judge.log_odds("Unrelated card?", "something else", "anything")
     judge.prepare(question, reference)
     warm = judge.log_odds(question, reference, "ottawa")
-    assert warm == pytest.approx(cold, abs=0.05)
+    # Cold, the card and the answer are one batch; prepared, two: llama.cpp sums in another
+    # order, a few tenths of log-odds apart (dev: at most 0.28, no verdict changed).
+    assert warm == pytest.approx(cold, abs=0.3)
+    # ... and after a cold grade the card's part is kept: another answer reads only itself,
+    # and reads as it does cold.
+    again = judge.log_odds(question, reference, "a kind of maple syrup")
+    judge.log_odds("Unrelated card?", "something else", "anything")
+    assert again == pytest.approx(judge.log_odds(question, reference, "a kind of maple syrup"), abs=0.3)
+    assert again < 0 < cold
 
 
 def test_an_answer_read_while_typed_gives_the_same_log_odds(judge: LlamaJudge) -> None:
