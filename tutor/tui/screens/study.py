@@ -27,7 +27,13 @@ from textual.widgets import Header, Markdown, ProgressBar, Static, TextArea
 
 from tutor.decks.editing import take_copy_note
 from tutor.errors import TutorError
-from tutor.study.session import SELF_RIGHT_SCORE, SELF_WRONG_SCORE, Attempt, StudySession
+from tutor.study.session import (
+    SELF_RIGHT_SCORE,
+    SELF_WRONG_SCORE,
+    Attempt,
+    DeckNotSaved,
+    StudySession,
+)
 from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.messages import AttemptChanged, SessionFinished
 from tutor.tui.widgets.answer_input import AnswerInput
@@ -458,6 +464,8 @@ class StudyScreen(Screen[None]):
         attempt.explanation = ""  # it explained the verdict the learner just replaced
         try:
             self.session.override(correct, attempt)
+        except DeckNotSaved as exc:  # the grade changed all the same: show it
+            self.notify(exc.message, title=exc.title, severity="warning", timeout=10)
         except TutorError as exc:
             self.notify(exc.message, title="Override", severity="warning")
             return
@@ -480,13 +488,18 @@ class StudyScreen(Screen[None]):
         """Take back the last grade and ask that card again."""
         try:
             attempt = self.session.undo()
+        except DeckNotSaved as exc:  # the grade is taken back all the same
+            self.notify(exc.message, title=exc.title, severity="warning", timeout=10)
+            attempt = exc.attempt
         except TutorError as exc:
             self.notify(exc.message, title="Undo", severity="warning")
             return
-        if attempt is None:
-            self.notify("Nothing to undo in this session.", severity="information")
-            return
-        self.notify(f"Grade taken back: {attempt.card.front.splitlines()[0][:60]}", timeout=3)
+        else:
+            if attempt is None:
+                self.notify("Nothing to undo in this session.", severity="information")
+                return
+            self.notify(f"Grade taken back: {attempt.card.front.splitlines()[0][:60]}",
+                        timeout=3)
         self.note_deck_copy()
         self.show_question(prefill=attempt.answer)
 
