@@ -43,6 +43,7 @@ from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
+    from tutor.decks.model import Card
     from tutor.tui.screens.edit_card import CardEdit
     from tutor.tui.screens.override import OverrideChoice
 
@@ -505,13 +506,16 @@ class StudyScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Edit the card on screen (its id, and so its history, is kept)."""
-        from tutor.tui.screens.edit_card import EditCardScreen
-
         card = self.shown.card if self.shown is not None else None
         if card is None and self.session.current is not None:
             card = self.session.current.card
-        if card is None:
-            return
+        if card is not None:
+            self._edit(card, card)
+
+    def _edit(self, card: Card, shown: Card) -> None:
+        """The editor over ``shown`` (``card``'s text, or what was typed when it could not
+        be saved: the form opens again on it, so nothing typed is lost)."""
+        from tutor.tui.screens.edit_card import EditCardScreen
 
         def edited(edit: CardEdit | None) -> None:
             if edit is None:
@@ -521,6 +525,7 @@ class StudyScreen(Screen[None]):
                                        alternatives=edit.alternatives)
             except TutorError as exc:
                 self.notify(exc.message, title=exc.title, severity="error")
+                self._edit(card, edit.as_card(card))
                 return
             self.notify("Card saved.", timeout=3)
             self.note_deck_copy()
@@ -532,7 +537,7 @@ class StudyScreen(Screen[None]):
                 question_markdown((self.shown.card if self.shown else card).front))
             self.update_progress()
 
-        self.app.push_screen(EditCardScreen(card), edited)
+        self.app.push_screen(EditCardScreen(shown), edited)
 
     def action_help(self) -> None:
         """Every key of this screen."""
