@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
@@ -251,7 +252,7 @@ class StudyScreen(Screen[None]):
             parts.append(f"{progress.repeats_left} again")
         parts += [box, card.topic]
         text = " · ".join(parts)
-        self.query_one("#progress", Static).update(text)
+        self.query_one("#progress", Static).update(Content(text))  # a topic is not markup
 
     def watch_phase(self, phase: StudyPhase) -> None:
         """Lay the screen out for the phase; the footer's keys follow once it is drawn.
