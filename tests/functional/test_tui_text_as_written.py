@@ -86,3 +86,22 @@ async def test_titles_topics_questions_and_feedback_show_brackets_as_written(
         await wait_until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
         topics = app.screen.query_one("#result-topics", DataTable)
         assert str(topics.get_row_at(0)[0]) == "[/]generics[b]"
+
+
+async def test_notifications_quote_a_card_as_written(tmp_path: Path) -> None:
+    # "Deleted: What is List[int] …" was drawn as "Deleted: What is List …".
+    path = tmp_path / "types.deck"
+    path.write_text(DECK, encoding="utf-8")
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, CardBrowserScreen))
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+
+        def shown() -> list[str]:
+            return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+        await wait_until(pilot, lambda: shown() != [], what="the notification drawn")
+        assert shown() == [f"Deleted: {QUESTION} (u brings it back)"]
