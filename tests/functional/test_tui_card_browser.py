@@ -298,3 +298,44 @@ async def test_home_and_end_go_to_the_first_and_last_card(tmp_path: Path) -> Non
         await pilot.pause()
         decks = app.screen.query_one("#decks", DataTable)
         assert decks.cursor_row == decks.row_count - 1
+
+
+async def test_an_edit_or_a_new_card_that_cannot_be_saved_opens_again_as_typed(
+        tmp_path: Path) -> None:
+    """The form closed and what was typed was gone when the deck file could not be written
+    (a full or read-only folder, the file deleted meanwhile): it opens again on the typed
+    text, so Ctrl+S can try again once the file is back, or Escape gives up."""
+    deck_file, _store, app = open_browser(tmp_path)
+    seen = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await browse(pilot)
+        card = screen.selected_card()
+        assert card is not None and card.front == "Capital of France?"
+        deck_file.unlink()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("home", *"Old ", "ctrl+s")
+        await pilot.pause()
+        assert "was moved or deleted" in seen[-1].message
+        form = app.screen
+        assert isinstance(form, EditCardScreen) and "Edit card c-france" in str(
+            form.query_one("#edit-title", Label).render())
+        assert form.query_one("#front", TextArea).text == "Old Capital of France?"
+        assert card.front == "Capital of France?"  # the card is as its file had it
+        deck_file.write_text(DECK, encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and card.front == "Old Capital of France?"
+        deck_file.unlink()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Capital of Chile?", "tab", *"Santiago", "ctrl+s")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EditCardScreen) and "New card in Capitals" in str(
+            form.query_one("#edit-title", Label).render())
+        assert form.query_one("#front", TextArea).text == "Capital of Chile?"
+        assert form.query_one("#back", TextArea).text == "Santiago"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and len(rows(app)) == 4

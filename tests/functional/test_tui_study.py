@@ -799,3 +799,52 @@ async def test_the_exam_answer_box_still_lets_tab_move_the_focus(tmp_path: Path)
         app.query_one("#answer", AnswerInput).focus()
         await pilot.press("tab")
         assert app.focused is app.query_one("#other", Static)
+
+
+async def test_i_was_right_shows_the_grade_it_recorded_when_the_deck_cannot_be_written(
+        tmp_path: Path) -> None:
+    # The override was recorded (5/5, box up) while the screen kept "0/5 Wrong" and only
+    # said the deck could not be saved: now the grade in force is shown, and why the answer
+    # is not an accepted one.
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    notified = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", *"the city of light", "enter")
+        assert "0/5" in text_of(app, "#score")
+        path.unlink()
+        await pilot.press("o")
+        assert isinstance(app.screen, OverrideScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert "5/5" in text_of(app, "#score") and "Right (you said so)" in text_of(app, "#score")
+        warnings = [n for n in notified if n.title == "Deck not saved"]
+        assert len(warnings) == 1 and warnings[0].message.startswith(
+            "Your grade stands (5/5), but your answer was not added")
+        assert app.screen.session.store.reviews()[-1].score == 5
+
+
+async def test_an_edit_that_cannot_be_saved_opens_the_editor_again_as_typed(
+        tmp_path: Path) -> None:
+    # The editor closed on a failed save (the deck file deleted, a full or read-only
+    # folder) and the edit was lost: it opens again on what was typed.
+    from textual.widgets import TextArea
+
+    path = write_deck(tmp_path)
+    app = create_app(Settings(), load_library([path]), clock=FixedClock())
+    notified = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditCardScreen)
+        path.unlink()
+        await pilot.press("tab", "end", *" (on the Seine)", "ctrl+s")
+        await pilot.pause()
+        assert "was moved or deleted" in notified[-1].message
+        assert isinstance(app.screen, EditCardScreen)
+        assert app.screen.query_one("#back", TextArea).text == "Paris (on the Seine)"
+        write_deck(tmp_path)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen)
+    assert load_deck(path).deck.card("0000000001").back == "Paris (on the Seine)"

@@ -64,3 +64,30 @@ def test_a_deck_named_on_the_command_line_is_the_user_copy() -> None:
 
     assert [deck.path for deck in library.decks] == [user_folder / bundled.name]
     assert library.errors == []
+
+
+def test_a_bundled_deck_named_by_its_path_is_the_user_copy_once_there_is_one(
+        tmp_path: Path) -> None:
+    # `tutor study decks/x.deck` read the bundled file (without the learner's edits and
+    # accepted answers) and refused every change, since the copy is never overwritten.
+    own, bundled = tmp_path / "own", tmp_path / "bundled"
+    own.mkdir()
+    bundled.mkdir()
+    deck = "title: One\n---\nid: a1\nQ: q\nA: a\n"
+    (bundled / "one.deck").write_text(deck, encoding="utf-8")
+    (bundled / "two.deck").write_text(deck.replace("a1", "b1"), encoding="utf-8")
+    (own / "one.deck").write_text(deck.replace("A: a", "A: a, as I wrote it"), encoding="utf-8")
+    folders = [own, bundled]
+
+    library = resolve_decks([str(bundled / "one.deck")], folders)
+
+    assert [d.path for d in library.decks] == [own / "one.deck"]
+    assert library.decks[0].cards[0].back == "a, as I wrote it"
+    assert library.warnings == [f"{bundled / 'one.deck'}: your own copy {own / 'one.deck'}"
+                                " replaces it, so that is read"]
+    whole = resolve_decks([str(bundled)], folders)  # the bundled folder named: the same
+    assert [d.path for d in whole.decks] == [own / "one.deck", bundled / "two.deck"]
+    assert whole.errors == []
+    mine = resolve_decks([str(own / "one.deck"), str(bundled / "two.deck")], folders)
+    assert [d.path for d in mine.decks] == [own / "one.deck", bundled / "two.deck"]
+    assert mine.warnings == []

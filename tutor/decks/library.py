@@ -120,6 +120,24 @@ def claim_ids(decks: list[Deck]) -> list[str]:
     return problems
 
 
+def _replacement(file: Path, folders: list[Path]) -> Path | None:
+    """The deck file that replaces ``file``, a deck folder's file named by its path: one of
+    the same name in an earlier folder (the learner's own copy of a bundled deck), as
+    `deck_files` chooses. None when nothing replaces it."""
+    try:
+        parent = file.resolve().parent
+        reals = [folder.resolve() for folder in folders]
+    except OSError:
+        return None
+    if parent not in reals:
+        return None
+    for folder in folders[:reals.index(parent)]:
+        mine = folder / file.name
+        if mine.is_file() and mine.resolve() != file.resolve():
+            return mine
+    return None
+
+
 def _real(deck: Deck) -> str:
     """What identifies a deck's file (a deck named twice is loaded once)."""
     return os.path.realpath(deck.path) if deck.path is not None else f"\0{id(deck)}"
@@ -149,7 +167,9 @@ def copy_bundled_on_change(decks: list[Deck], bundled: Path, own: Path) -> None:
 def resolve_decks(names: list[str], folders: list[Path]) -> DeckLibrary:
     """Decks named on the command line: file paths, or keys/titles of decks in ``folders``.
 
-    No names means every deck in ``folders``. An unknown name raises `DeckError`.
+    No names means every deck in ``folders``. An unknown name raises `DeckError`. A file
+    of a deck folder named by its path that a deck of an earlier folder replaces (a bundled
+    deck the learner has their own copy of) is read from that deck instead, with a warning.
     """
     if not names:
         return load_folders(folders)
@@ -158,7 +178,11 @@ def resolve_decks(names: list[str], folders: list[Path]) -> DeckLibrary:
     for name in names:
         path = Path(name).expanduser()
         if path.exists() or path.suffix == SUFFIX or "/" in name:
-            loaded = load_library([path], strict=True)
+            files = deck_files([path]) if path.is_dir() else [path]
+            own = {file: _replacement(file, folders) for file in files}
+            loaded = load_library([own[file] or file for file in files], strict=True)
+            loaded.warnings.extend(f"{file}: your own copy {mine} replaces it, so that is read"
+                                   for file, mine in own.items() if mine is not None)
         else:
             known = known or load_folders(folders)
             deck = known.find(name)

@@ -66,6 +66,15 @@ SELF_WRONG_SCORE = 1
 WORST_TOPICS = 3
 
 
+class DeckNotSaved(TutorError):
+    """An override or undo that was done and recorded, while the deck file could not take
+    its part (the accepted answer added or taken back): the message says both."""
+
+    def __init__(self, message: str, attempt: Attempt) -> None:
+        super().__init__(message, title="Deck not saved")
+        self.attempt = attempt
+
+
 class SessionGrading(Protocol):
     """What a session needs from grading: an instant verdict, then an optional better one."""
 
@@ -445,10 +454,17 @@ class StudySession:
         self._regrade(attempt, result, source="override")
         attempt.decided_by_learner = True
         attempt.refining = False
-        if correct:
-            attempt.added_alternative = self._add_alternative(attempt) or attempt.added_alternative
-        elif attempt.added_alternative:
-            self._remove_alternative(attempt)
+        try:
+            if correct:
+                attempt.added_alternative = (self._add_alternative(attempt)
+                                             or attempt.added_alternative)
+            elif attempt.added_alternative:
+                self._remove_alternative(attempt)
+        except TutorError as exc:  # the grade is recorded: a deck that cannot be written
+            part = ("your answer was not added to the card's accepted answers" if correct
+                    else "the answer it accepted is still in the deck")
+            raise DeckNotSaved(f"Your grade stands ({score}/5), but {part}: {exc.message}",
+                               attempt) from None
         return attempt
 
     def skip(self) -> QueueItem | None:
@@ -469,11 +485,15 @@ class StudySession:
             raise TutorError("the last stored review is not this session's; nothing was undone")
         self.store.undo_last_review()
         self.queue.undo()
-        if attempt.added_alternative:
-            self._remove_alternative(attempt)
         attempt.undone = True
         attempt.refining = False
         self.attempts.pop()
+        if attempt.added_alternative:
+            try:
+                self._remove_alternative(attempt)
+            except TutorError as exc:  # the grade is taken back: a deck that cannot be written
+                raise DeckNotSaved(f"Grade taken back, but the answer it accepted is still in"
+                                   f" the deck: {exc.message}", attempt) from None
         return attempt
 
     # -- editing cards -------------------------------------------------------------------
@@ -555,8 +575,13 @@ class StudySession:
     def _remove_alternative(self, attempt: Attempt) -> None:
         card = attempt.card
         if attempt.added_alternative in card.alternatives:
+            at = card.alternatives.index(attempt.added_alternative)
             card.alternatives.remove(attempt.added_alternative)
-            self._save(self._deck_holding(card))
+            try:
+                self._save(self._deck_holding(card))
+            except TutorError:  # the card stays as its file has it
+                card.alternatives.insert(at, attempt.added_alternative)
+                raise
         attempt.added_alternative = ""
 
 

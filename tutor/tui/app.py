@@ -50,6 +50,7 @@ from tutor.tui.screens.study import StudyScreen
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from textual.notifications import SeverityLevel
 
     from tutor.exam.model import ExamOptions
     from tutor.report.drill import DrillRequest
@@ -208,6 +209,12 @@ class TutorApp(App[int]):
         self.grading.close()
         self._model_load_ended.wait(LOAD_WAIT_ON_QUIT_S)
         super().exit(result, return_code, message)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Show a notification as plain text (``markup`` is ignored): messages quote card
+        text, deck titles and file names, and one reading 'List[int]' showed 'List'."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def answers_being_checked(self) -> int:
         """Answers whose model verdict is still to come."""

@@ -13,7 +13,7 @@ from tutor.grading.base import GradeRequest, GradeResult, GradingError
 from tutor.grading.service import GradingService
 from tutor.schedule import FixedClock, LeitnerScheduler
 from tutor.store import StudyStore
-from tutor.study.session import OVERRIDE_RIGHT_SCORE, StudySession
+from tutor.study.session import OVERRIDE_RIGHT_SCORE, DeckNotSaved, StudySession
 
 DECK = """title: Capitals
 ---
@@ -287,3 +287,35 @@ def test_submit_after_the_end_is_a_clear_error(deck_path: Path, store: StudyStor
     assert session.finished
     with pytest.raises(TutorError, match="session is over"):
         session.submit("anything")
+
+
+def test_override_right_stands_when_the_deck_cannot_take_the_answer(
+        deck_path: Path, store: StudyStore) -> None:
+    """The grade is recorded either way: the error says so, and the card is as its file."""
+    session = make_session(deck_path, store)
+    attempt = session.submit("Lutece")
+    deck_path.unlink()  # the deck file can no longer be written
+    with pytest.raises(DeckNotSaved, match=r"Your grade stands \(5/5\), but your answer was not"
+                                           r" added .*moved or deleted") as raised:
+        session.override(True)
+    assert raised.value.attempt is attempt
+    assert attempt.result.score == OVERRIDE_RIGHT_SCORE and attempt.decided_by_learner
+    assert store.reviews()[-1].score == OVERRIDE_RIGHT_SCORE
+    assert attempt.card.alternatives == [] and attempt.added_alternative == ""
+    assert not session.finalize(attempt, GradeResult(score=0, feedback="", grader="llm:x"))
+
+
+def test_undo_takes_the_grade_back_when_the_deck_cannot_lose_the_answer(
+        deck_path: Path, store: StudyStore) -> None:
+    session = make_session(deck_path, store)
+    attempt = session.submit("Lutece")
+    session.override(True)
+    deck_path.unlink()
+    with pytest.raises(DeckNotSaved, match="Grade taken back, but the answer it accepted is"
+                                           " still in the deck") as raised:
+        session.undo()
+    assert raised.value.attempt is attempt and attempt.undone
+    assert store.reviews() == [] and session.current is not None
+    assert session.current.card.id == attempt.card_id
+    assert attempt.card.alternatives == ["Lutece"]
+    assert session.undo() is None

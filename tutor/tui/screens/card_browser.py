@@ -269,17 +269,21 @@ class CardBrowserScreen(Screen[None]):
     def action_edit(self) -> None:
         """Edit the selected card (its id, and so its history, is kept)."""
         card = self.selected_card()
-        if card is None:
-            return
+        if card is not None:
+            self._edit(card, card)
+
+    def _edit(self, card: Card, shown: Card) -> None:
+        """The editor over ``shown`` (``card``'s text, or what was typed when it could not
+        be saved: the form opens again on it, so nothing typed is lost)."""
 
         def edited(edit: CardEdit | None) -> None:
-            if edit is not None:
-                self._saved(lambda: edit_card(self.deck, card, front=edit.front,
-                                              back=edit.back, topic=edit.topic,
-                                              alternatives=edit.alternatives),
-                            "Card saved.")
+            if edit is not None and not self._saved(
+                    lambda: edit_card(self.deck, card, front=edit.front, back=edit.back,
+                                      topic=edit.topic, alternatives=edit.alternatives),
+                    "Card saved."):
+                self._edit(card, edit.as_card(card))
 
-        self.app.push_screen(EditCardScreen(card), edited)
+        self.app.push_screen(EditCardScreen(shown), edited)
 
     @on(DataTable.RowSelected, "#cards")
     def _row_selected(self) -> None:
@@ -288,16 +292,21 @@ class CardBrowserScreen(Screen[None]):
     def action_add(self) -> None:
         """Add a card to this deck (the form starts with the selected card's topic)."""
         selected = self.selected_card()
-        blank = Card(front="", back="", topic=selected.topic if selected else "")
+        self._add(Card(front="", back="", topic=selected.topic if selected else ""))
+
+    def _add(self, shown: Card) -> None:
+        """The new-card form over ``shown`` (blank, or what was typed when it could not be
+        saved)."""
 
         def added(edit: CardEdit | None) -> None:
-            if edit is not None:
-                self._saved(lambda: add_card(self.deck, front=edit.front, back=edit.back,
-                                             topic=edit.topic, alternatives=edit.alternatives,
-                                             taken=self.other_ids),
-                            "Card added.")
+            if edit is not None and not self._saved(
+                    lambda: add_card(self.deck, front=edit.front, back=edit.back,
+                                     topic=edit.topic, alternatives=edit.alternatives,
+                                     taken=self.other_ids),
+                    "Card added."):
+                self._add(edit.as_card(shown))
 
-        self.app.push_screen(EditCardScreen(blank, title=f"New card in {self.deck.title}"),
+        self.app.push_screen(EditCardScreen(shown, title=f"New card in {self.deck.title}"),
                              added)
 
     def action_delete(self) -> None:

@@ -200,7 +200,7 @@ class DeckListScreen(Screen[None]):
             totals += f" · new today: {limits.studied_total} of {limits.total_limit} in all"
         if text.strip():
             totals += f" · filter '{text.strip()}': {shown} shown"
-        self.query_one("#totals", Static).update(totals)
+        self.query_one("#totals", Static).update(Content(totals))  # a filter is not markup
         self.show_selected()
 
     def show_selected(self) -> None:

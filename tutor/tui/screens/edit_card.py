@@ -25,6 +25,12 @@ class CardEdit:
     topic: str
     alternatives: tuple[str, ...]
 
+    def as_card(self, card: Card) -> Card:
+        """``card`` with the edited text (to open the form again on what was typed, when
+        saving it failed)."""
+        return Card(front=self.front, back=self.back, topic=self.topic, tags=list(card.tags),
+                    alternatives=list(self.alternatives), id=card.id)
+
 
 class EditCardScreen(ModalScreen[CardEdit | None]):
     """A form over one card; Ctrl+S saves (returns a `CardEdit`), Escape cancels (None)."""

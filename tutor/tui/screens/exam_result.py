@@ -29,7 +29,7 @@ from tutor.tui.screens.exam_dialogs import DisputeChoice, DisputeScreen, ExportS
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.widgets.grade_view import model_label
 from tutor.tui.widgets.key_footer import KeyFooter
-from tutor.tui.widgets.row_table import RowTable
+from tutor.tui.widgets.row_table import RowTable, plain
 
 ENDINGS = {"time": "time ran out", "learner": "handed in"}
 
@@ -174,7 +174,7 @@ class ExamResultScreen(Screen[ExamResult | None]):
         topics = self.query_one("#result-topics", DataTable)
         topics.clear()
         for topic in result.topics:
-            topics.add_row(topic.topic, str(topic.questions), f"{topic.score}/{topic.max_score}",
+            topics.add_row(plain(topic.topic), str(topic.questions), f"{topic.score}/{topic.max_score}",
                            f"{topic.percent:.0f}%", str(topic.correct))
         self._show_detail()
 

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
@@ -27,7 +28,13 @@ from textual.widgets import Header, Markdown, ProgressBar, Static, TextArea
 
 from tutor.decks.editing import take_copy_note
 from tutor.errors import TutorError
-from tutor.study.session import SELF_RIGHT_SCORE, SELF_WRONG_SCORE, Attempt, StudySession
+from tutor.study.session import (
+    SELF_RIGHT_SCORE,
+    SELF_WRONG_SCORE,
+    Attempt,
+    DeckNotSaved,
+    StudySession,
+)
 from tutor.tui.keys import KeyBinding, help_rows
 from tutor.tui.messages import AttemptChanged, SessionFinished
 from tutor.tui.widgets.answer_input import AnswerInput
@@ -37,6 +44,7 @@ from tutor.tui.widgets.grader_status import GraderStatusBar
 from tutor.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
+    from tutor.decks.model import Card
     from tutor.tui.screens.edit_card import CardEdit
     from tutor.tui.screens.override import OverrideChoice
 
@@ -244,7 +252,7 @@ class StudyScreen(Screen[None]):
             parts.append(f"{progress.repeats_left} again")
         parts += [box, card.topic]
         text = " · ".join(parts)
-        self.query_one("#progress", Static).update(text)
+        self.query_one("#progress", Static).update(Content(text))  # a topic is not markup
 
     def watch_phase(self, phase: StudyPhase) -> None:
         """Lay the screen out for the phase; the footer's keys follow once it is drawn.
@@ -458,6 +466,8 @@ class StudyScreen(Screen[None]):
         attempt.explanation = ""  # it explained the verdict the learner just replaced
         try:
             self.session.override(correct, attempt)
+        except DeckNotSaved as exc:  # the grade changed all the same: show it
+            self.notify(exc.message, title=exc.title, severity="warning", timeout=10)
         except TutorError as exc:
             self.notify(exc.message, title="Override", severity="warning")
             return
@@ -480,25 +490,33 @@ class StudyScreen(Screen[None]):
         """Take back the last grade and ask that card again."""
         try:
             attempt = self.session.undo()
+        except DeckNotSaved as exc:  # the grade is taken back all the same
+            self.notify(exc.message, title=exc.title, severity="warning", timeout=10)
+            attempt = exc.attempt
         except TutorError as exc:
             self.notify(exc.message, title="Undo", severity="warning")
             return
-        if attempt is None:
-            self.notify("Nothing to undo in this session.", severity="information")
-            return
-        self.notify(f"Grade taken back: {attempt.card.front.splitlines()[0][:60]}", timeout=3)
+        else:
+            if attempt is None:
+                self.notify("Nothing to undo in this session.", severity="information")
+                return
+            self.notify(f"Grade taken back: {attempt.card.front.splitlines()[0][:60]}",
+                        timeout=3)
         self.note_deck_copy()
         self.show_question(prefill=attempt.answer)
 
     def action_edit(self) -> None:
         """Edit the card on screen (its id, and so its history, is kept)."""
-        from tutor.tui.screens.edit_card import EditCardScreen
-
         card = self.shown.card if self.shown is not None else None
         if card is None and self.session.current is not None:
             card = self.session.current.card
-        if card is None:
-            return
+        if card is not None:
+            self._edit(card, card)
+
+    def _edit(self, card: Card, shown: Card) -> None:
+        """The editor over ``shown`` (``card``'s text, or what was typed when it could not
+        be saved: the form opens again on it, so nothing typed is lost)."""
+        from tutor.tui.screens.edit_card import EditCardScreen
 
         def edited(edit: CardEdit | None) -> None:
             if edit is None:
@@ -508,6 +526,7 @@ class StudyScreen(Screen[None]):
                                        alternatives=edit.alternatives)
             except TutorError as exc:
                 self.notify(exc.message, title=exc.title, severity="error")
+                self._edit(card, edit.as_card(card))
                 return
             self.notify("Card saved.", timeout=3)
             self.note_deck_copy()
@@ -519,7 +538,7 @@ class StudyScreen(Screen[None]):
                 question_markdown((self.shown.card if self.shown else card).front))
             self.update_progress()
 
-        self.app.push_screen(EditCardScreen(card), edited)
+        self.app.push_screen(EditCardScreen(shown), edited)
 
     def action_help(self) -> None:
         """Every key of this screen."""

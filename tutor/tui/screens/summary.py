@@ -79,7 +79,7 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="summary-box"):
-            yield Static(f"Session over: {self.session.title}", id="summary-title")
+            yield Static(Content(f"Session over: {self.session.title}"), id="summary-title")
             yield Static(summary_content(self.summary, self.refining), id="summary")
             with Horizontal(id="summary-buttons"):
                 if self.summary.worst:

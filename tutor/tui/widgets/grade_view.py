@@ -193,7 +193,8 @@ class GradeView(VerticalScroll, can_focus=True):
         ask.update(Content.from_markup(
             "[bold $warning]The grader is unsure.[/] Were you right?  "
             "[b reverse] y [/b reverse] yes   [b reverse] n [/b reverse] no"))
-        self.query_one("#feedback", Static).update(result.feedback or verdict_word(result))
+        # Feedback quotes the card and the answer: shown as written, never read as markup.
+        self.query_one("#feedback", Static).update(Content(result.feedback or verdict_word(result)))
         why = self.query_one("#why", Static)
         why.display = attempt.explaining or bool(attempt.explanation)
         why.update(Content.assemble(("Why? ", "bold"), Content(

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
+
+
+def plain(cell: object) -> object:
+    """``cell`` shown as written: a string that could read as markup (one with a ``[``, as
+    in ``List[int]`` or a deck's ``[/]``) becomes plain `Text`; Textual's table reads every
+    string cell as markup, and a stray closing tag crashed the screen. Other cells are
+    kept as they are (they look the same either way)."""
+    if isinstance(cell, str) and "[" in cell:
+        return Text(cell, end="", no_wrap=True)
+    return cell
 
 
 class RowTable(DataTable[Any]):
@@ -22,3 +34,8 @@ class RowTable(DataTable[Any]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None,
+                label: Any = None) -> RowKey:
+        """A row whose text cells are shown as written (`plain`), never read as markup."""
+        return super().add_row(*map(plain, cells), height=height, key=key, label=label)
