@@ -82,3 +82,24 @@ async def test_the_highlighted_deck_is_named_in_full_under_the_table(tmp_path: P
         await pilot.press("slash", *"zzz")
         await pilot.pause()
         assert selected() == ""  # no deck listed, none named
+
+
+async def test_a_library_note_is_told_as_a_note_not_a_deck_problem(tmp_path: Path) -> None:
+    """A bundled deck named by its path and read from the learner's copy is news, not a
+    problem: it shows under "Decks", as information."""
+    from tests.functional.conftest import record_notifications
+    from tutor.decks.library import resolve_decks
+
+    own, bundled = tmp_path / "own", tmp_path / "bundled"
+    own.mkdir()
+    bundled.mkdir()
+    (bundled / "capitals.deck").write_text(DECK, encoding="utf-8")
+    (own / "capitals.deck").write_text(DECK.replace("Lima", "Lima (mine)"), encoding="utf-8")
+    library = resolve_decks([str(bundled / "capitals.deck")], [own, bundled])
+    app = create_app(Settings(), library, clock=FixedClock())
+    notified = record_notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    titles = [(n.title, n.severity) for n in notified if "your own copy" in n.message]
+    assert titles == [("Decks", "information")]
+    assert not [n for n in notified if n.title == "Deck problem"]

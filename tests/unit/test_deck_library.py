@@ -83,11 +83,12 @@ def test_a_bundled_deck_named_by_its_path_is_the_user_copy_once_there_is_one(
 
     assert [d.path for d in library.decks] == [own / "one.deck"]
     assert library.decks[0].cards[0].back == "a, as I wrote it"
-    assert library.warnings == [f"{bundled / 'one.deck'}: your own copy {own / 'one.deck'}"
-                                " replaces it, so that is read"]
+    assert library.notes == [f"{bundled / 'one.deck'}: your own copy {own / 'one.deck'}"
+                             " replaces it, so that is read"]
+    assert library.warnings == []
     whole = resolve_decks([str(bundled)], folders)  # the bundled folder named: the same
     assert [d.path for d in whole.decks] == [own / "one.deck", bundled / "two.deck"]
     assert whole.errors == []
     mine = resolve_decks([str(own / "one.deck"), str(bundled / "two.deck")], folders)
     assert [d.path for d in mine.decks] == [own / "one.deck", bundled / "two.deck"]
-    assert mine.warnings == []
+    assert mine.warnings == [] and mine.notes == []

@@ -67,4 +67,6 @@ def _one_deck(name: str, settings: Settings) -> Deck:
         raise DeckError(f"deck '{library.decks[0].title}' has no cards to export{why}")
     for line in problems:
         print(f"tutor: {line}", file=sys.stderr)
+    for line in library.notes:
+        print(f"tutor: note: {line}", file=sys.stderr)
     return library.decks[0]

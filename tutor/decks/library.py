@@ -20,6 +20,8 @@ class DeckLibrary:
     decks: list[Deck] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Lines that tell, not warn: a bundled deck named by its path read from the learner's copy."""
 
     def find(self, key: str) -> Deck | None:
         """A deck by key (file stem) or title, case-insensitive."""
@@ -181,7 +183,7 @@ def resolve_decks(names: list[str], folders: list[Path]) -> DeckLibrary:
             files = deck_files([path]) if path.is_dir() else [path]
             own = {file: _replacement(file, folders) for file in files}
             loaded = load_library([own[file] or file for file in files], strict=True)
-            loaded.warnings.extend(f"{file}: your own copy {mine} replaces it, so that is read"
+            loaded.notes.extend(f"{file}: your own copy {mine} replaces it, so that is read"
                                    for file, mine in own.items() if mine is not None)
         else:
             known = known or load_folders(folders)
@@ -196,5 +198,6 @@ def resolve_decks(names: list[str], folders: list[Path]) -> DeckLibrary:
         library.decks.extend(deck for deck in loaded.decks if _real(deck) not in had)
         library.errors.extend(loaded.errors)
         library.warnings.extend(loaded.warnings)
+        library.notes.extend(loaded.notes)
     library.errors.extend(claim_ids(library.decks))
     return library

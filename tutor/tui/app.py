@@ -129,6 +129,8 @@ class TutorApp(App[int]):
             more = f"\n(+{len(warnings) - 3} more)" if len(warnings) > 3 else ""
             self.notify("\n".join(warnings[:3]) + more, title="Deck problem",
                         severity="warning", timeout=10, markup=False)
+        for note in self.library.notes:  # e.g. a bundled deck read from the learner's copy
+            self.notify(note, title="Decks", timeout=8)
         if self.settings.theme and self.settings.theme not in self.available_themes:
             self.notify(f"unknown theme '{self.settings.theme}'", title="Settings",
                         severity="warning")
