@@ -81,13 +81,7 @@ def add_card(deck: Deck, *, front: str, back: str, topic: str,
     card = Card(front=front, back=back, topic=" ".join(topic.split()) or DEFAULT_TOPIC,
                 alternatives=_alternatives(alternatives))
     card.id = make_card_id(front, deck.title, {*taken, *(c.id for c in deck.cards)})
-    deck.cards.append(card)
-    try:
-        save(deck)
-    except TutorError:
-        deck.cards.remove(card)
-        raise
-    return card
+    return _append_saved(deck, card)
 
 
 def delete_card(deck: Deck, card: Card) -> None:
@@ -110,6 +104,11 @@ def restore_card(deck: Deck, card: Card) -> Card:
     and of its file."""
     if deck.card(card.id) is not None:
         raise DeckError(f"deck '{deck.title}' already has a card with id {card.id}")
+    return _append_saved(deck, card)
+
+
+def _append_saved(deck: Deck, card: Card) -> Card:
+    """``card`` appended to ``deck`` and saved; on a failed save the deck is as it was."""
     deck.cards.append(card)
     try:
         save(deck)
