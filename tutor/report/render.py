@@ -11,7 +11,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 
-from tutor.formatting import clip
+from tutor.formatting import clip, plural
 from tutor.report.drill import DRILL_TOPICS, drill_candidates, shortfall_text
 from tutor.report.model import Stats, StudyReport, TopicReport
 
@@ -104,7 +104,7 @@ def summary_line(report: StudyReport) -> str:
     """One line of totals."""
     totals = report.totals
     days = report.rules.recent_days
-    parts = [f"{totals.answers} answers, {percent(totals.accuracy)} right"]
+    parts = [f"{plural(totals.answers, 'answer')}, {percent(totals.accuracy)} right"]
     if totals.recent.answers:
         parts.append(f"last {days} days {recent_text(totals)} (95% CI {interval_text(totals)})")
     else:

@@ -178,3 +178,11 @@ def test_every_format_marks_few_answers_and_says_when_fewer_topics_qualify() -> 
     assert data["drill"]["note"] == "1 topic to drill (asked for 3)"
     rows = list(csv.DictReader(io.StringIO(render_csv(report))))
     assert [r["few_answers"] for r in rows if r["topic"] == "verbs"] == ["yes"]
+
+
+def test_one_answer_is_one_answer_in_the_summary() -> None:
+    history = History()
+    history.answer("spanish-colours-1", 5, NOW - timedelta(hours=1), topic="colours")
+    report = build_report(history.reviews, history.states, NOW, decks=[SPANISH])
+    for output in (render_text(report), render_markdown(report)):
+        assert "1 answer, 100% right" in output and "1 answers" not in output
