@@ -219,7 +219,7 @@ class LlamaJudge:
             if self._card == (question, reference):
                 self._eval_answer(tokens, logits=True)
             else:
-                self._eval_card_and_answer(question, reference, tokens)
+                self._ensure_card(question, reference, tokens)
             return self._read_log_odds()
 
     def explain(self, question: str, reference: str, answer: str, correct: bool, *,
@@ -318,24 +318,20 @@ class LlamaJudge:
                 return False
         return True
 
-    def _eval_card_and_answer(self, question: str, reference: str, answer: list[int]) -> None:
-        """A card not read in advance (`tutor grade`, an exam's answers): its part and the
-        answer's tokens in one batch. On 2 cores one batch of ~100 tokens is read at ~60
-        tokens a second, two of ~65 and ~35 at ~57 and ~50: one batch saves ~0.1 s."""
-        self._card, self._answer = None, []
-        self._llm.n_tokens = self._prefix_len
-        card = _tokens(self._llm, card_pieces(question, reference))
-        self._llm.eval(card + answer)
-        self._card, self._card_end = (question, reference), self._prefix_len + len(card)
-        self._answer = answer
-
-    def _ensure_card(self, question: str, reference: str) -> None:
+    def _ensure_card(self, question: str, reference: str, answer: Sequence[int] = ()) -> None:
+        """The card's part in the cache after the prefix (kept when it is this card already).
+        A card read anew is evaluated in one batch with ``answer``'s tokens when they are
+        given (a card not read in advance: `tutor grade`, an exam's answers). On 2 cores one
+        batch of ~100 tokens is read at ~60 tokens a second, two of ~65 and ~35 at ~57 and
+        ~50: one batch saves ~0.1 s."""
         if self._card == (question, reference):
             return
         self._card, self._answer = None, []
         self._llm.n_tokens = self._prefix_len
-        self._llm.eval(_tokens(self._llm, card_pieces(question, reference)))
-        self._card, self._card_end = (question, reference), self._llm.n_tokens
+        card = _tokens(self._llm, card_pieces(question, reference))
+        self._llm.eval(card + list(answer))
+        self._card, self._card_end = (question, reference), self._prefix_len + len(card)
+        self._answer = list(answer)
 
     def _read_log_odds(self) -> float:
         import llama_cpp
