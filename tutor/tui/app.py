@@ -122,13 +122,13 @@ class TutorApp(App[int]):
             self.show_deck_list()
         if self.grader_status.is_fallback:  # a model was asked for, but no file to load
             self.notify(self.grader_status.note, title="Model not loaded", severity="warning",
-                        timeout=10, markup=False)
+                        timeout=10)
         for error in self.library.errors:
             self.notify(error, title="Deck problem", severity="error", timeout=10)
         if warnings := self.library.warnings:  # a card without 'A:', stray text: with lines
             more = f"\n(+{len(warnings) - 3} more)" if len(warnings) > 3 else ""
             self.notify("\n".join(warnings[:3]) + more, title="Deck problem",
-                        severity="warning", timeout=10, markup=False)
+                        severity="warning", timeout=10)
         for note in self.library.notes:  # e.g. a bundled deck read from the learner's copy
             self.notify(note, title="Decks", timeout=8)
         if self.settings.theme and self.settings.theme not in self.available_themes:
