@@ -171,7 +171,7 @@ def resolve_decks(names: list[str], folders: list[Path]) -> DeckLibrary:
 
     No names means every deck in ``folders``. An unknown name raises `DeckError`. A file
     of a deck folder named by its path that a deck of an earlier folder replaces (a bundled
-    deck the learner has their own copy of) is read from that deck instead, with a warning.
+    deck the learner has their own copy of) is read from that deck instead, with a note.
     """
     if not names:
         return load_folders(folders)

@@ -9,7 +9,8 @@ The browser also fixes the deck: ``e`` (or Enter) edits the selected card in the
 screen's editor, ``a`` adds a card, ``d`` deletes one after asking, and ``u`` brings the
 deleted cards back, latest first, while the browser is open. Each change is written to the
 deck file at once through `tutor.decks.editing`, as an edit while studying is (in place,
-the replaced version kept as ``<name>.deck.bak``). A card keeps its id through an edit and
+the replaced version kept as ``<name>.deck.bak``; a bundled deck's first change makes the
+learner's own copy, said once). A card keeps its id through an edit and
 a delete, and the study history is keyed by id, so an edited or restored card keeps its
 box.
 """
@@ -27,13 +28,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Markdown
 
-from tutor.decks.editing import add_card, delete_card, edit_card, restore_card, take_copy_note
+from tutor.decks.editing import add_card, delete_card, edit_card, restore_card
 from tutor.decks.model import Card, Deck
 from tutor.errors import TutorError
 from tutor.formatting import clip
 from tutor.schedule.model import CardState
 from tutor.tui.keys import KeyBinding, help_rows
-from tutor.tui.screens.edit_card import CardEdit, EditCardScreen
+from tutor.tui.screens.edit_card import CardEdit, EditCardScreen, tell_deck_copy
 from tutor.tui.widgets.key_footer import KeyFooter
 from tutor.tui.widgets.row_table import RowTable
 
@@ -261,9 +262,7 @@ class CardBrowserScreen(Screen[None]):
             return False
         self._changed(card)
         self.notify(note, timeout=3)
-        copied = take_copy_note([self.deck])
-        if copied:
-            self.notify(copied, title="Your copy", timeout=10)
+        tell_deck_copy(self, [self.deck])
         return True
 
     def action_edit(self) -> None:

@@ -3,6 +3,7 @@ a blank card, write a new one)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual import on
@@ -10,9 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, TextArea
 
-from tutor.decks.model import Card
+from tutor.decks.editing import take_copy_note
+from tutor.decks.model import Card, Deck
 from tutor.tui.widgets.key_footer import KeyFooter
 
 
@@ -30,6 +33,14 @@ class CardEdit:
         saving it failed)."""
         return Card(front=self.front, back=self.back, topic=self.topic, tags=list(card.tags),
                     alternatives=list(self.alternatives), id=card.id)
+
+
+def tell_deck_copy(widget: Widget, decks: Iterable[Deck]) -> None:
+    """Say once that a change to a bundled deck went to the learner's own copy (the study
+    screen and the card browser, after any change they save)."""
+    copied = take_copy_note(decks)
+    if copied:
+        widget.notify(copied, title="Your copy", timeout=10)
 
 
 class EditCardScreen(ModalScreen[CardEdit | None]):

@@ -26,7 +26,6 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import Header, Markdown, ProgressBar, Static, TextArea
 
-from tutor.decks.editing import take_copy_note
 from tutor.errors import TutorError
 from tutor.study.session import (
     SELF_RIGHT_SCORE,
@@ -476,9 +475,9 @@ class StudyScreen(Screen[None]):
 
     def note_deck_copy(self) -> None:
         """Say once that a change to a bundled deck went to the learner's own copy."""
-        copied = take_copy_note(self.session.decks)
-        if copied:
-            self.notify(copied, title="Your copy", timeout=10)
+        from tutor.tui.screens.edit_card import tell_deck_copy
+
+        tell_deck_copy(self, self.session.decks)
 
     def action_skip(self) -> None:
         """Put the current card at the end of the queue."""
